@@ -1,0 +1,10 @@
+export { errorCatalog, isErrorCode } from "./errors.ts";
+export type { ErrorCode } from "./errors.ts";
+export { okEnvelope, failEnvelope } from "./envelope.ts";
+export type { RestEnvelope, RestSuccess, CallbackReply } from "./envelope.ts";
+export { genUserSig, verifyUserSig } from "./usersig.ts";
+export type { GenUserSigOptions, VerifyUserSigOptions, UserSigCheck, UserSigFailure } from "./usersig.ts";
+export { callbackSign, checkCallbackSign, SIGN_TOLERANCE_SECONDS } from "./sign.ts";
+export type { SignCheck } from "./sign.ts";
+export { liveCallbackCommands, isLiveCallbackCommand, optPlatforms, callbackSchemas } from "./callbacks.ts";
+export type * from "./callbacks.ts";

@@ -1,0 +1,37 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+
+/**
+ * Callback authentication (Tencent: Live webhook overview, "security"): with a token enabled, every
+ * callback URL carries `RequestTime` (Unix seconds) and `Sign = lowercase hex sha256(Token + RequestTime)`.
+ * The Sign does not cover the body.
+ */
+export function callbackSign(token: string, requestTime: string | number): string {
+  return createHash("sha256")
+    .update(token + String(requestTime), "utf8")
+    .digest("hex");
+}
+
+/** Tencent's receivers reject a RequestTime more than 60 s away from their clock. */
+export const SIGN_TOLERANCE_SECONDS = 60;
+
+export type SignCheck = { ok: true } | { ok: false; reason: "sign-missing" | "sign-stale" | "sign-mismatch" };
+
+export function checkCallbackSign(opts: {
+  token: string;
+  sign: string | undefined;
+  requestTime: string | undefined;
+  nowSeconds: number;
+  toleranceSeconds?: number;
+}): SignCheck {
+  const { sign, requestTime } = opts;
+  if (sign === undefined || requestTime === undefined || !/^\d{1,12}$/.test(requestTime)) {
+    return { ok: false, reason: "sign-missing" };
+  }
+  const tolerance = opts.toleranceSeconds ?? SIGN_TOLERANCE_SECONDS;
+  if (Math.abs(opts.nowSeconds - Number(requestTime)) > tolerance) return { ok: false, reason: "sign-stale" };
+  const want = Buffer.from(callbackSign(opts.token, requestTime));
+  const got = Buffer.from(sign.toLowerCase());
+  if (got.length !== want.length || !timingSafeEqual(got, want))
+    return { ok: false, reason: "sign-mismatch" };
+  return { ok: true };
+}

@@ -1,0 +1,31 @@
+import { genUserSig } from "@roomhook/protocol";
+
+/** What `npm start` prints: where the server is, which app, and a REST call to copy and paste. */
+export function startBanner(opts: {
+  url: string;
+  apps: { sdkAppId: number; secretKey: string; admins: string[] }[];
+  dataDir: string;
+  nowSec: number;
+}): string {
+  const lines = [`roomhook is listening on ${opts.url}`, `data directory: ${opts.dataDir}`];
+  for (const app of opts.apps) {
+    const admin = app.admins[0] ?? "administrator";
+    const sig = genUserSig({
+      sdkAppId: app.sdkAppId,
+      key: app.secretKey,
+      identifier: admin,
+      expire: 7 * 86400,
+      time: opts.nowSec,
+    });
+    const q = `sdkappid=${app.sdkAppId}&identifier=${encodeURIComponent(admin)}&usersig=${sig}&random=$RANDOM&contenttype=json`;
+    lines.push(
+      "",
+      `SDKAppID: ${app.sdkAppId}    admin identifier: ${app.admins.join(", ")}`,
+      `Create a room (this admin UserSig is valid for 7 days; make others with \`npm run roomhook -- usersig --identifier ${admin}\`):`,
+      `  curl -s "${opts.url}/v4/live_engine_http_srv/create_room?${q}" -d '{"RoomInfo":{"RoomId":"demo-1","RoomType":"Live","Owner_Account":"alice"}}'`,
+      `Change its owner:`,
+      `  curl -s "${opts.url}/v4/live_engine_http_srv/change_room_owner?${q}" -d '{"RoomId":"demo-1","NewOwner_Account":"bob"}'`,
+    );
+  }
+  return lines.join("\n");
+}

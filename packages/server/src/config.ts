@@ -1,0 +1,340 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+
+/**
+ * The only module that reads the environment. Precedence: defaults < config file < environment < flags.
+ * An invalid configuration is reported with every problem at once (ConfigError.problems).
+ */
+
+export interface AppConfig {
+  sdkAppId: number;
+  /** Undefined only for the single app of the environment, whose key is generated at first start. */
+  secretKey: string | undefined;
+  admins: string[];
+}
+
+export type RateLimitConfig = { enabled: false } | { enabled: true; perSecond: Record<string, number> };
+
+export interface Config {
+  host: string;
+  port: number;
+  dataDir: string;
+  apps: AppConfig[];
+  /** True when apps came from the environment (or defaults) rather than a config file. */
+  appsFromEnvironment: boolean;
+  logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  bodyLimitBytes: number;
+  trustProxy: boolean;
+  rateLimit: RateLimitConfig;
+  userSigCacheSize: number;
+  /** How long concurrent writes may wait for each other to share one commit, in ms (0 = next tick). */
+  groupCommitWindowMs: number;
+}
+
+/** Tencent's published limits ("maximum calling frequency"): 200/s per API, get_room_list 10/s. */
+export const tencentRateLimits: Record<string, number> = { "*": 200, get_room_list: 10 };
+
+/** Every configuration key, documented once. docs/config.md is checked against this table by a test. */
+export const configKeys = [
+  { key: "host", env: "ROOMHOOK_HOST", flag: "--host", default: "127.0.0.1", doc: "address to listen on" },
+  { key: "port", env: "ROOMHOOK_PORT", flag: "--port", default: "8080", doc: "TCP port; 0 picks a free one" },
+  {
+    key: "data",
+    env: "ROOMHOOK_DATA",
+    flag: "--data",
+    default: "./data",
+    doc: "directory of the SQLite database and of the generated secret key",
+  },
+  {
+    key: "sdkAppId",
+    env: "ROOMHOOK_SDKAPPID",
+    flag: "",
+    default: "1400000000",
+    doc: "SDKAppID of the single app, when the config file declares no `apps`",
+  },
+  {
+    key: "secretKey",
+    env: "ROOMHOOK_SECRET_KEY",
+    flag: "",
+    default: "generated at first start, kept in `<data>/secret-key`",
+    doc: "the single app's UserSig key",
+  },
+  {
+    key: "admin",
+    env: "ROOMHOOK_ADMIN",
+    flag: "",
+    default: "administrator",
+    doc: "the single app's administrator identifiers, comma-separated",
+  },
+  {
+    key: "apps",
+    env: "",
+    flag: "",
+    default: "(none)",
+    doc: "config file only: `[{ sdkAppId, secretKey, admins: [..] }]`, several apps; excludes the three keys above",
+  },
+  {
+    key: "config",
+    env: "ROOMHOOK_CONFIG",
+    flag: "--config",
+    default: "(none)",
+    doc: "path of a JSON config file",
+  },
+  {
+    key: "logLevel",
+    env: "ROOMHOOK_LOG_LEVEL",
+    flag: "--log-level",
+    default: "info",
+    doc: "fatal, error, warn, info, debug, trace or silent",
+  },
+  {
+    key: "bodyLimitBytes",
+    env: "ROOMHOOK_BODY_LIMIT",
+    flag: "",
+    default: "1048576",
+    doc: "largest REST request body; a larger one is answered 60002",
+  },
+  {
+    key: "trustProxy",
+    env: "ROOMHOOK_TRUST_PROXY",
+    flag: "",
+    default: "false",
+    doc: "take the client IP from X-Forwarded-For (behind a load balancer)",
+  },
+  {
+    key: "rateLimit",
+    env: "ROOMHOOK_RATE_LIMIT",
+    flag: "",
+    default: "off",
+    doc: '`off`, `tencent` (200/s per API, get_room_list 10/s, per app), or in the file `{ "*": n, "<command>": n }`',
+  },
+  {
+    key: "userSigCacheSize",
+    env: "ROOMHOOK_USERSIG_CACHE",
+    flag: "",
+    default: "10000",
+    doc: "verified UserSigs kept until they expire (0 turns the cache off)",
+  },
+  {
+    key: "groupCommitWindowMs",
+    env: "ROOMHOOK_GROUP_COMMIT_MS",
+    flag: "",
+    default: "0",
+    doc: "extra time concurrent writes wait to share one fsync'd commit",
+  },
+] as const;
+
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join("\n  - ")}`);
+    this.name = "ConfigError";
+    this.problems = problems;
+  }
+}
+
+export interface LoadConfigOptions {
+  env?: Record<string, string | undefined>;
+  argv?: string[];
+  cwd?: string;
+  readFile?: (path: string) => string;
+}
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+/** Tencent: a Chat UserID is at most 32 bytes. */
+const USER_ID_MAX_BYTES = 32;
+
+function parseFlags(argv: string[], problems: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  const known = new Set<string>(configKeys.map((k) => k.flag).filter((f) => f !== ""));
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? "";
+    const eq = arg.indexOf("=");
+    const name = eq >= 0 ? arg.slice(0, eq) : arg;
+    if (!known.has(name)) {
+      problems.push(`unknown flag ${name}`);
+      continue;
+    }
+    const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
+    if (value === undefined) problems.push(`flag ${name} needs a value`);
+    else out[name] = value;
+  }
+  return out;
+}
+
+function isAdminId(s: unknown): s is string {
+  return (
+    typeof s === "string" && s.length > 0 && Buffer.byteLength(s) <= USER_ID_MAX_BYTES && !/[\s,]/.test(s)
+  );
+}
+
+export function loadConfig(opts: LoadConfigOptions = {}): Config {
+  const env = opts.env ?? process.env;
+  const cwd = opts.cwd ?? process.cwd();
+  const readFile = opts.readFile ?? ((p: string) => readFileSync(p, "utf8"));
+  const problems: string[] = [];
+  const flags = parseFlags(opts.argv ?? [], problems);
+
+  const configPath = flags["--config"] ?? env.ROOMHOOK_CONFIG;
+  let file: Record<string, unknown> = {};
+  if (configPath !== undefined && configPath !== "") {
+    try {
+      const parsed: unknown = JSON.parse(readFile(resolve(cwd, configPath)));
+      if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+        problems.push(`config file ${configPath}: must hold a JSON object`);
+      } else file = parsed as Record<string, unknown>;
+    } catch (e) {
+      problems.push(`config file ${configPath}: ${(e as Error).message}`);
+    }
+    const allowed = new Set<string>(configKeys.map((k) => k.key).filter((k) => k !== "config"));
+    for (const k of Object.keys(file)) if (!allowed.has(k)) problems.push(`config file: unknown key "${k}"`);
+  }
+
+  /** The winning raw value of a key and where it came from, for messages. */
+  const pick = (key: (typeof configKeys)[number]["key"]): { value: unknown; from: string } | undefined => {
+    const spec = configKeys.find((k) => k.key === key);
+    if (spec === undefined) return undefined;
+    if (spec.flag !== "" && flags[spec.flag] !== undefined)
+      return { value: flags[spec.flag], from: spec.flag };
+    if (spec.env !== "" && env[spec.env] !== undefined && env[spec.env] !== "") {
+      return { value: env[spec.env], from: spec.env };
+    }
+    if (file[key] !== undefined) return { value: file[key], from: `config file "${key}"` };
+    return undefined;
+  };
+
+  const str = (key: Parameters<typeof pick>[0], dflt: string): string => {
+    const v = pick(key);
+    if (v === undefined) return dflt;
+    if (typeof v.value !== "string" || v.value === "") {
+      problems.push(`${v.from}: must be a non-empty string`);
+      return dflt;
+    }
+    return v.value;
+  };
+  const int = (key: Parameters<typeof pick>[0], dflt: number, min: number, max: number): number => {
+    const v = pick(key);
+    if (v === undefined) return dflt;
+    const n = typeof v.value === "string" && /^-?\d+$/.test(v.value.trim()) ? Number(v.value) : v.value;
+    if (typeof n !== "number" || !Number.isInteger(n) || n < min || n > max) {
+      problems.push(
+        `${v.from}: must be a whole number from ${min} to ${max}, got ${JSON.stringify(v.value)}`,
+      );
+      return dflt;
+    }
+    return n;
+  };
+  const bool = (key: Parameters<typeof pick>[0], dflt: boolean): boolean => {
+    const v = pick(key);
+    if (v === undefined) return dflt;
+    if (typeof v.value === "boolean") return v.value;
+    if (v.value === "true" || v.value === "1") return true;
+    if (v.value === "false" || v.value === "0") return false;
+    problems.push(`${v.from}: must be true or false, got ${JSON.stringify(v.value)}`);
+    return dflt;
+  };
+
+  const host = str("host", "127.0.0.1");
+  const port = int("port", 8080, 0, 65535);
+  const dataDir = resolve(cwd, str("data", "./data"));
+  const logLevelRaw = str("logLevel", "info");
+  let logLevel: Config["logLevel"] = "info";
+  if ((LOG_LEVELS as readonly string[]).includes(logLevelRaw)) logLevel = logLevelRaw as Config["logLevel"];
+  else problems.push(`log level: must be one of ${LOG_LEVELS.join(", ")}, got "${logLevelRaw}"`);
+  const bodyLimitBytes = int("bodyLimitBytes", 1048576, 1024, 64 * 1048576);
+  const trustProxy = bool("trustProxy", false);
+  const userSigCacheSize = int("userSigCacheSize", 10000, 0, 10_000_000);
+  const groupCommitWindowMs = int("groupCommitWindowMs", 0, 0, 1000);
+
+  // Apps: either a list in the config file, or one app from the environment and defaults.
+  const apps: AppConfig[] = [];
+  const envAppKeys = (["ROOMHOOK_SDKAPPID", "ROOMHOOK_SECRET_KEY", "ROOMHOOK_ADMIN"] as const).filter(
+    (k) => env[k] !== undefined && env[k] !== "",
+  );
+  const fileApps = file.apps;
+  const appsFromEnvironment = fileApps === undefined;
+  if (!appsFromEnvironment) {
+    if (envAppKeys.length > 0) {
+      problems.push(
+        `${envAppKeys.join(", ")}: not allowed when the config file declares "apps" (declare apps in one place)`,
+      );
+    }
+    for (const k of ["sdkAppId", "secretKey", "admin"]) {
+      if (file[k] !== undefined) problems.push(`config file: "${k}" not allowed beside "apps"`);
+    }
+    if (!Array.isArray(fileApps) || fileApps.length === 0) {
+      problems.push(`config file "apps": must be a non-empty array`);
+    } else {
+      fileApps.forEach((raw: unknown, i) => {
+        const at = `config file apps[${i}]`;
+        if (typeof raw !== "object" || raw === null) {
+          problems.push(`${at}: must be an object`);
+          return;
+        }
+        const a = raw as Record<string, unknown>;
+        const sdkAppId = a.sdkAppId;
+        if (typeof sdkAppId !== "number" || !Number.isSafeInteger(sdkAppId) || sdkAppId <= 0) {
+          problems.push(`${at}.sdkAppId: must be a positive whole number`);
+        }
+        if (typeof a.secretKey !== "string" || a.secretKey.length < 16) {
+          problems.push(`${at}.secretKey: must be a string of at least 16 characters`);
+        }
+        if (!Array.isArray(a.admins) || a.admins.length === 0 || !a.admins.every(isAdminId)) {
+          problems.push(
+            `${at}.admins: must be a non-empty array of user ids (1-32 bytes, no spaces or commas)`,
+          );
+        }
+        if (apps.some((x) => x.sdkAppId === sdkAppId))
+          problems.push(`${at}.sdkAppId: ${String(sdkAppId)} declared twice`);
+        apps.push({
+          sdkAppId: sdkAppId as number,
+          secretKey: a.secretKey as string,
+          admins: Array.isArray(a.admins) ? (a.admins as string[]) : [],
+        });
+      });
+    }
+  } else {
+    const sdkAppId = int("sdkAppId", 1400000000, 1, Number.MAX_SAFE_INTEGER);
+    const admins = str("admin", "administrator")
+      .split(",")
+      .map((s) => s.trim());
+    if (!admins.every(isAdminId))
+      problems.push(`ROOMHOOK_ADMIN: each admin must be a user id of 1-32 bytes without spaces`);
+    const secretKey = pick("secretKey");
+    if (secretKey !== undefined && (typeof secretKey.value !== "string" || secretKey.value.length < 16)) {
+      problems.push(`${secretKey.from}: must be at least 16 characters`);
+    }
+    apps.push({ sdkAppId, secretKey: secretKey?.value as string | undefined, admins });
+  }
+
+  let rateLimit: RateLimitConfig = { enabled: false };
+  const rl = pick("rateLimit");
+  if (rl !== undefined) {
+    if (rl.value === "off") rateLimit = { enabled: false };
+    else if (rl.value === "tencent") rateLimit = { enabled: true, perSecond: { ...tencentRateLimits } };
+    else if (typeof rl.value === "object" && rl.value !== null && !Array.isArray(rl.value)) {
+      const perSecond: Record<string, number> = {};
+      for (const [k, v] of Object.entries(rl.value)) {
+        if (typeof v !== "number" || !Number.isFinite(v) || v <= 0) {
+          problems.push(`${rl.from}.${k}: must be a positive number of requests per second`);
+        } else perSecond[k] = v;
+      }
+      rateLimit = { enabled: true, perSecond };
+    } else problems.push(`${rl.from}: must be "off", "tencent" or an object of per-command limits`);
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    host,
+    port,
+    dataDir,
+    apps,
+    appsFromEnvironment,
+    logLevel,
+    bodyLimitBytes,
+    trustProxy,
+    rateLimit,
+    userSigCacheSize,
+    groupCommitWindowMs,
+  };
+}

@@ -1,0 +1,133 @@
+import { randomBytes } from "node:crypto";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { failEnvelope, okEnvelope, type RestEnvelope } from "@roomhook/protocol";
+import type { Clock } from "../clock.ts";
+import { LiveError } from "../live-error.ts";
+import type { Logger } from "../logger.ts";
+import { FieldReader } from "../rooms/field-reader.ts";
+import type { OpContext } from "../rooms/room.ts";
+import type { Authenticator } from "./auth.ts";
+import type { RestCommand } from "./live-engine-api.ts";
+
+/** Tencent's RequestId shape: `Id-<32 hex>-O-Seq-<n>`. One random prefix per process, a counter after. */
+export function createRequestIds(): () => string {
+  const prefix = `Id-${randomBytes(16).toString("hex")}-O-Seq-`;
+  let seq = 0;
+  return () => `${prefix}${++seq}`;
+}
+
+export interface RestRoutesOptions {
+  services: Record<string, Record<string, RestCommand>>;
+  auth: Authenticator;
+  rateLimiter: { take(appId: number, command: string): void };
+  clock: Clock;
+  logger: Logger;
+  nextRequestId: () => string;
+}
+
+/** IPv4 clients show up as `::ffff:a.b.c.d` on a dual-stack socket; Tencent's ClientIP is a dotted quad. */
+export function clientIp(raw: string | undefined): string {
+  if (raw === undefined) return "";
+  return raw.startsWith("::ffff:") && raw.includes(".") ? raw.slice(7) : raw;
+}
+
+function send(reply: FastifyReply, envelope: RestEnvelope): FastifyReply {
+  // Tencent: HTTP 200 for every business outcome; the result is in the body.
+  void reply
+    .code(200)
+    .header("content-type", "application/json; charset=utf-8")
+    .send(JSON.stringify(envelope));
+  return reply;
+}
+
+/**
+ * Every path under /v4 answers in Tencent's envelope, whatever goes wrong: bad method or path (60002,
+ * 60009), bad query (60012, 60006, 60004, 70xxx, 60010), bad body (60003, 60002 when too large, 100002),
+ * and anything unexpected (100001, details in the log only).
+ */
+export function registerRestRoutes(app: FastifyInstance, opts: RestRoutesOptions): void {
+  const { services, auth, rateLimiter, clock, logger, nextRequestId } = opts;
+
+  // Bodies are decoded here, not by Fastify: whatever the Content-Type, so that a client that sends
+  // text/plain or none at all still gets a Tencent answer rather than a 415.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser("*", { parseAs: "buffer" }, (_req, body, done) => {
+    done(null, body);
+  });
+
+  function failureEnvelope(requestId: string, err: unknown, req: FastifyRequest): RestEnvelope {
+    if (err instanceof LiveError) return failEnvelope(requestId, err.code, err.message);
+    logger.error({ err, requestId, path: req.routeOptions.url }, "unexpected error in REST call");
+    return failEnvelope(requestId, 100001);
+  }
+
+  app.post<{ Params: { service: string; command: string }; Querystring: Record<string, unknown> }>(
+    "/v4/:service/:command",
+    async (req, reply) => {
+      const requestId = nextRequestId();
+      let envelope: RestEnvelope;
+      try {
+        const handler = services[req.params.service]?.[req.params.command];
+        if (handler === undefined) {
+          throw new LiveError(60009, `no API ${req.params.service}/${req.params.command}`);
+        }
+        auth.checkTransportParams(req.query);
+        const caller = auth.authenticate(req.query);
+        rateLimiter.take(caller.app.sdkAppId, req.params.command);
+        const body = decodeBody(req.body);
+        const ctx: OpContext = {
+          appId: caller.app.sdkAppId,
+          operator: caller.identifier,
+          platform: "RESTAPI",
+          clientIp: clientIp(req.ip),
+          nowMs: clock.now(),
+        };
+        envelope = okEnvelope(requestId, await handler(ctx, body));
+      } catch (err) {
+        envelope = failureEnvelope(requestId, err, req);
+      }
+      return send(reply, envelope);
+    },
+  );
+
+  app.setNotFoundHandler((req, reply) => {
+    const requestId = nextRequestId();
+    const path = req.url.split("?")[0] ?? "";
+    if (/^\/v4\/[^/]+\/[^/]+$/.test(path)) {
+      return send(reply, failEnvelope(requestId, 60002, `method ${req.method} not allowed: use POST`));
+    }
+    return send(reply, failEnvelope(requestId, 60009, `no resource at ${path}`));
+  });
+
+  app.setErrorHandler((err: { code?: string; statusCode?: number }, req, reply) => {
+    const requestId = nextRequestId();
+    if (err.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
+      // The connection is closed after this answer: the rest of the body is never read.
+      reply.header("connection", "close");
+      return send(reply, failEnvelope(requestId, 60002, "request body too large"));
+    }
+    if (typeof err.statusCode === "number" && err.statusCode < 500) {
+      return send(
+        reply,
+        failEnvelope(requestId, 60002, `cannot parse HTTP request (${err.code ?? "bad request"})`),
+      );
+    }
+    return send(reply, failureEnvelope(requestId, err, req));
+  });
+}
+
+function decodeBody(raw: unknown): FieldReader {
+  if (!Buffer.isBuffer(raw) || raw.length === 0) {
+    throw new LiveError(60003, "request body is empty: send {} for APIs without parameters");
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(raw.toString("utf8"));
+  } catch {
+    throw new LiveError(60003);
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new LiveError(60003, "request body must be a JSON object");
+  }
+  return new FieldReader(value as Record<string, unknown>);
+}

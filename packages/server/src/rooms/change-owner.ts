@@ -1,0 +1,58 @@
+import { LiveError } from "../live-error.ts";
+import type { RoomTx, StoredRoomEvent } from "../store/store.ts";
+import type { OpContext } from "./room.ts";
+import { eventBase, requireRoom } from "./room-lifecycle.ts";
+
+export interface ChangeOwnerInput {
+  roomId: string;
+  newOwner: string;
+  /**
+   * Client path (a user's own call) requires the new owner to be in the room; Tencent's Live REST page
+   * states no such rule for the admin's REST call, and roomhook does not impose one there.
+   */
+  memberCheck?: (userId: string) => Promise<boolean>;
+}
+
+export type ChangeOwnerResult =
+  | { changed: true; originalOwner: string; event: StoredRoomEvent }
+  | { changed: false; originalOwner: string };
+
+/**
+ * The owner change (Tencent: change_room_owner, Live.CallbackAfterChangeOwner). One transaction writes
+ * the new owner and the owner-change event (which carries the callback packet and the room's next
+ * sequence number). Decisions where Tencent is silent (docs/compat.md):
+ * - a change to the current owner succeeds and changes nothing: no event, no callback;
+ * - a banned user cannot become owner (100016);
+ * - an admin who becomes owner stops being an admin (the owner role includes it);
+ * - the previous owner becomes an ordinary member.
+ */
+export async function changeOwner(
+  tx: RoomTx,
+  ctx: OpContext,
+  input: ChangeOwnerInput,
+): Promise<ChangeOwnerResult> {
+  const room = await requireRoom(tx, ctx.appId, input.roomId);
+  const originalOwner = room.Owner_Account;
+  if (originalOwner === input.newOwner) return { changed: false, originalOwner };
+  if (await tx.isBanned(ctx.appId, input.roomId, input.newOwner, Math.floor(ctx.nowMs / 1000))) {
+    throw new LiveError(100016, `${input.newOwner} is banned from room ${input.roomId}; unban first`);
+  }
+  if (input.memberCheck !== undefined && !(await input.memberCheck(input.newOwner))) {
+    throw new LiveError(100005, `${input.newOwner} is not a member of room ${input.roomId}`);
+  }
+  await tx.setOwner(ctx.appId, input.roomId, input.newOwner);
+  await tx.removeAdmins(ctx.appId, input.roomId, [input.newOwner]);
+  const event = await tx.appendEvent({
+    ...eventBase(ctx),
+    roomId: input.roomId,
+    packet: {
+      CallbackCommand: "Live.CallbackAfterChangeOwner",
+      RoomId: input.roomId,
+      EventTime: ctx.nowMs,
+      Operator_Account: ctx.operator,
+      CurrentOwner_Account: input.newOwner,
+      OriginalOwner_Account: originalOwner,
+    },
+  });
+  return { changed: true, originalOwner, event };
+}

@@ -1,0 +1,180 @@
+import { LiveError } from "../live-error.ts";
+
+/**
+ * Reads typed fields out of a decoded JSON request, answering the first wrong one with 100002 and a
+ * message that names the field and what it must be. Unknown fields are ignored, as Tencent's APIs do.
+ */
+
+export const USER_ID_MAX_BYTES = 32; // Tencent: a Chat UserID is at most 32 bytes
+export const ROOM_ID_MAX_BYTES = 48; // Tencent: RoomId at most 48 bytes, printable ASCII on the client
+
+// eslint-disable-next-line no-control-regex -- control characters are exactly what it looks for
+const CONTROL = /[\u0000-\u001f\u007f]/;
+const PRINTABLE_ASCII = /^[\u0020-\u007e]+$/;
+
+/** Why a string is not a user id, or undefined when it is one. */
+export function userIdProblem(s: string): string | undefined {
+  if (s.length === 0) return "must not be empty";
+  if (Buffer.byteLength(s) > USER_ID_MAX_BYTES) return `must be at most ${USER_ID_MAX_BYTES} bytes`;
+  if (CONTROL.test(s)) return "must not contain control characters";
+  if (s.trim().length === 0) return "must not be blank";
+  if (s.startsWith("@TIM#")) return "is a reserved system account";
+  return undefined;
+}
+
+export function roomIdProblem(s: string): string | undefined {
+  if (s.length === 0) return "must not be empty";
+  if (Buffer.byteLength(s) > ROOM_ID_MAX_BYTES) return `must be at most ${ROOM_ID_MAX_BYTES} bytes`;
+  if (!PRINTABLE_ASCII.test(s)) return "must be printable ASCII";
+  return undefined;
+}
+
+interface StringOpts {
+  maxBytes?: number;
+  minBytes?: number;
+}
+interface IntOpts {
+  min?: number;
+  max?: number;
+}
+type Req = { required: true };
+
+function describe(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "an array";
+  return typeof v === "object" ? "an object" : `a ${typeof v}`;
+}
+
+export class FieldReader {
+  private readonly obj: Record<string, unknown>;
+  private readonly path: string;
+
+  constructor(obj: Record<string, unknown>, path = "") {
+    this.obj = obj;
+    this.path = path;
+  }
+
+  private name(field: string): string {
+    return this.path === "" ? field : `${this.path}.${field}`;
+  }
+
+  private fail(field: string, problem: string): never {
+    throw new LiveError(100002, `${this.name(field)} ${problem}`);
+  }
+
+  private take(field: string, required: boolean): unknown {
+    const v = this.obj[field];
+    if (v === undefined || v === null) {
+      if (required) this.fail(field, "is required");
+      return undefined;
+    }
+    return v;
+  }
+
+  has(field: string): boolean {
+    return this.obj[field] !== undefined && this.obj[field] !== null;
+  }
+
+  string(field: string, opts: StringOpts & Req): string;
+  string(field: string, opts?: StringOpts & { required?: boolean }): string | undefined;
+  string(field: string, opts: StringOpts & { required?: boolean } = {}): string | undefined {
+    const v = this.take(field, opts.required === true);
+    if (v === undefined) return undefined;
+    if (typeof v !== "string") this.fail(field, `must be a string, got ${describe(v)}`);
+    const bytes = Buffer.byteLength(v);
+    if (opts.maxBytes !== undefined && bytes > opts.maxBytes)
+      this.fail(field, `must be at most ${opts.maxBytes} bytes`);
+    if (opts.minBytes !== undefined && bytes < opts.minBytes)
+      this.fail(field, `must be at least ${opts.minBytes} bytes`);
+    return v;
+  }
+
+  int(field: string, opts: IntOpts & Req): number;
+  int(field: string, opts?: IntOpts & { required?: boolean }): number | undefined;
+  int(field: string, opts: IntOpts & { required?: boolean } = {}): number | undefined {
+    const v = this.take(field, opts.required === true);
+    if (v === undefined) return undefined;
+    if (typeof v !== "number" || !Number.isSafeInteger(v))
+      this.fail(field, `must be an integer, got ${describe(v)}`);
+    if (opts.min !== undefined && v < opts.min) this.fail(field, `must be at least ${opts.min}`);
+    if (opts.max !== undefined && v > opts.max) this.fail(field, `must be at most ${opts.max}`);
+    return v;
+  }
+
+  bool(field: string): boolean | undefined {
+    const v = this.take(field, false);
+    if (v === undefined) return undefined;
+    if (typeof v !== "boolean") this.fail(field, `must be true or false, got ${describe(v)}`);
+    return v;
+  }
+
+  oneOf<T extends string>(field: string, values: readonly T[], opts: Req): T;
+  oneOf<T extends string>(field: string, values: readonly T[], opts?: { required?: boolean }): T | undefined;
+  oneOf<T extends string>(
+    field: string,
+    values: readonly T[],
+    opts: { required?: boolean } = {},
+  ): T | undefined {
+    const v = this.take(field, opts.required === true);
+    if (v === undefined) return undefined;
+    if (typeof v !== "string" || !(values as readonly string[]).includes(v)) {
+      this.fail(field, `must be one of ${values.map((x) => `"${x}"`).join(", ")}`);
+    }
+    return v as T;
+  }
+
+  /** Tencent's samples sometimes render user ids as JSON numbers: accepted, and kept as strings. */
+  private asUserId(field: string, v: unknown): string {
+    let s: string;
+    if (typeof v === "string") s = v;
+    else if (typeof v === "number" && Number.isSafeInteger(v) && v >= 0) s = String(v);
+    else this.fail(field, `must be a user id string, got ${describe(v)}`);
+    const problem = userIdProblem(s);
+    if (problem !== undefined) this.fail(field, problem);
+    return s;
+  }
+
+  userId(field: string, opts: Req): string;
+  userId(field: string, opts?: { required?: boolean }): string | undefined;
+  userId(field: string, opts: { required?: boolean } = {}): string | undefined {
+    const v = this.take(field, opts.required === true);
+    return v === undefined ? undefined : this.asUserId(field, v);
+  }
+
+  roomId(field = "RoomId"): string {
+    const v = this.take(field, true);
+    if (typeof v !== "string") this.fail(field, `must be a string, got ${describe(v)}`);
+    const problem = roomIdProblem(v);
+    if (problem !== undefined) this.fail(field, problem);
+    return v;
+  }
+
+  /** A non-empty list of distinct user ids (duplicates are folded). */
+  userIdList(field: string, opts: { maxItems: number }): string[] {
+    const v = this.take(field, true);
+    if (!Array.isArray(v)) this.fail(field, `must be an array of user ids, got ${describe(v)}`);
+    if (v.length === 0) this.fail(field, "must not be empty");
+    if (v.length > opts.maxItems) this.fail(field, `must hold at most ${opts.maxItems} user ids`);
+    const ids = v.map((x, i) => this.asUserId(`${field}[${i}]`, x));
+    return [...new Set(ids)];
+  }
+
+  intList(field: string, opts: { maxItems: number; tooMany: () => never }): number[] | undefined {
+    const v = this.take(field, false);
+    if (v === undefined) return undefined;
+    if (!Array.isArray(v)) this.fail(field, `must be an array of integers, got ${describe(v)}`);
+    v.forEach((x, i) => {
+      if (typeof x !== "number" || !Number.isSafeInteger(x))
+        this.fail(`${field}[${i}]`, "must be an integer");
+    });
+    if (v.length > opts.maxItems) opts.tooMany();
+    return v as number[];
+  }
+
+  object(field: string): FieldReader {
+    const v = this.take(field, true);
+    if (typeof v !== "object" || v === null || Array.isArray(v))
+      this.fail(field, `must be an object, got ${describe(v)}`);
+    return new FieldReader(v as Record<string, unknown>, this.name(field));
+  }
+}
