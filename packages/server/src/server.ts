@@ -46,11 +46,13 @@ export function createServer(opts: ServerOptions): RoomhookServer {
     trustProxy: config.trustProxy,
     return503OnClosing: true,
     frameworkErrors: (err, _req, reply) => {
-      // A URL the router cannot decode (bad percent-encoding): still Tencent's answer, not a 400.
+      // A URL the router cannot take (bad percent-encoding, overlong segment): Tencent's answer, not a 400.
       reply.raw.writeHead(200, { "content-type": "application/json; charset=utf-8" });
-      reply.raw.end(
-        JSON.stringify(failEnvelope(nextRequestId(), 60002, `cannot parse HTTP request (${err.code})`)),
-      );
+      const env =
+        err.code === "FST_ERR_MAX_PARAM_LENGTH"
+          ? failEnvelope(nextRequestId(), 60009, "no such API (path segment too long)")
+          : failEnvelope(nextRequestId(), 60002, `cannot parse HTTP request (${err.code})`);
+      reply.raw.end(JSON.stringify(env));
     },
   });
   registerRestRoutes(app, {

@@ -262,6 +262,8 @@ interface Job {
 class GroupCommitter {
   private queue: Job[] = [];
   private scheduled = false;
+  /** Transactions committed and jobs run in them; commits < jobs is the group commit at work. */
+  readonly stats = { commits: 0, jobs: 0 };
   private running: Promise<void> | undefined;
   private readonly stmt;
   private readonly db: Db;
@@ -322,6 +324,8 @@ class GroupCommitter {
         }
       }
       this.stmt.commit.run();
+      this.stats.commits++;
+      this.stats.jobs += batch.length;
     } catch (error) {
       // BEGIN or COMMIT failed (I/O error, disk full): nothing of this batch is durable.
       if (this.db.inTransaction) this.stmt.rollback.run();
@@ -350,7 +354,12 @@ export interface SqliteStoreOptions {
   fileName?: string;
 }
 
-export function openSqliteStore(opts: SqliteStoreOptions): Store & { path: string } {
+export interface SqliteStore extends Store {
+  readonly path: string;
+  stats(): { commits: number; jobs: number };
+}
+
+export function openSqliteStore(opts: SqliteStoreOptions): SqliteStore {
   mkdirSync(opts.dataDir, { recursive: true });
   const path = join(opts.dataDir, opts.fileName ?? "roomhook.db");
   const db = new Database(path);
@@ -366,6 +375,7 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store & { path: strin
   let closed = false;
   return {
     path,
+    stats: () => ({ ...committer.stats }),
     read: (fn) => fn(readTx),
     write: (fn) => (closed ? Promise.reject(new Error("store is closed")) : committer.submit(fn)),
     async close() {

@@ -1,0 +1,97 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { ConfigError, loadConfig } from "./config.ts";
+
+const noFile = () => {
+  throw new Error("no file expected");
+};
+
+test("defaults: one app 1400000000 with admin 'administrator', SQLite in ./data, 127.0.0.1:8080", () => {
+  const c = loadConfig({ env: {}, argv: [], cwd: "/srv/x", readFile: noFile });
+  assert.equal(c.host, "127.0.0.1");
+  assert.equal(c.port, 8080);
+  assert.equal(c.dataDir, "/srv/x/data");
+  assert.deepEqual(c.apps, [{ sdkAppId: 1400000000, secretKey: undefined, admins: ["administrator"] }]);
+  assert.deepEqual(c.rateLimit, { enabled: false });
+});
+
+test("precedence: defaults < file < environment < flags", () => {
+  const file = JSON.stringify({ port: 1111, host: "0.0.0.0", logLevel: "warn" });
+  const c = loadConfig({
+    env: { ROOMHOOK_CONFIG: "c.json", ROOMHOOK_PORT: "2222" },
+    argv: ["--port", "3333"],
+    cwd: "/",
+    readFile: () => file,
+  });
+  assert.equal(c.port, 3333);
+  assert.equal(c.host, "0.0.0.0");
+  assert.equal(c.logLevel, "warn");
+  const d = loadConfig({
+    env: { ROOMHOOK_CONFIG: "c.json", ROOMHOOK_PORT: "2222" },
+    argv: [],
+    cwd: "/",
+    readFile: () => file,
+  });
+  assert.equal(d.port, 2222);
+});
+
+test("a config file declares several apps", () => {
+  const file = JSON.stringify({
+    apps: [
+      { sdkAppId: 1400000001, secretKey: "k".repeat(32), admins: ["admin1"] },
+      { sdkAppId: 1400000002, secretKey: "j".repeat(32), admins: ["admin2", "ops"] },
+    ],
+    rateLimit: { "*": 50, get_room_list: 5 },
+  });
+  const c = loadConfig({ env: { ROOMHOOK_CONFIG: "apps.json" }, argv: [], cwd: "/", readFile: () => file });
+  assert.deepEqual(
+    c.apps.map((a) => [a.sdkAppId, a.admins]),
+    [
+      [1400000001, ["admin1"]],
+      [1400000002, ["admin2", "ops"]],
+    ],
+  );
+  assert.deepEqual(c.rateLimit, { enabled: true, perSecond: { "*": 50, get_room_list: 5 } });
+});
+
+test("an invalid configuration lists every problem at once", () => {
+  const file = JSON.stringify({ apps: [{ sdkAppId: -1, secretKey: "short", admins: [] }], colour: "blue" });
+  try {
+    loadConfig({
+      env: {
+        ROOMHOOK_CONFIG: "bad.json",
+        ROOMHOOK_PORT: "99999",
+        ROOMHOOK_SDKAPPID: "12",
+        ROOMHOOK_RATE_LIMIT: "fast",
+      },
+      argv: ["--log-level", "loud", "--bogus"],
+      cwd: "/",
+      readFile: () => file,
+    });
+    assert.fail("should have thrown");
+  } catch (e) {
+    assert.ok(e instanceof ConfigError);
+    const text = e.problems.join("\n");
+    for (const want of [
+      /unknown flag --bogus/,
+      /unknown key "colour"/,
+      /ROOMHOOK_PORT: must be a whole number from 0 to 65535/,
+      /ROOMHOOK_SDKAPPID: not allowed when the config file declares "apps"/,
+      /apps\[0\].sdkAppId/,
+      /apps\[0\].secretKey/,
+      /apps\[0\].admins/,
+      /log level/,
+      /ROOMHOOK_RATE_LIMIT/,
+    ]) {
+      assert.match(text, want);
+    }
+    assert.ok(e.problems.length >= 9);
+  }
+});
+
+test("a missing or broken config file is a problem, not a crash", () => {
+  assert.throws(
+    () => loadConfig({ env: { ROOMHOOK_CONFIG: "nope.json" }, argv: [], cwd: "/", readFile: () => "{oops" }),
+    (e: unknown) => e instanceof ConfigError && /config file nope.json/.test(e.problems[0] ?? ""),
+  );
+});

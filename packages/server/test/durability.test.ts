@@ -1,0 +1,106 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Agent, request } from "node:http";
+import { genUserSig } from "@roomhook/protocol";
+import { openSqliteStore } from "../src/store/sqlite-store.ts";
+import { TEST_ADMIN, TEST_APP, TEST_KEY } from "./support/harness.ts";
+import { spawnServer } from "./support/server-process.ts";
+
+const ROOMS = 16;
+
+function post(agent: Agent, url: string, body: unknown): Promise<{ ErrorCode: number }> {
+  const userSig = genUserSig({ sdkAppId: TEST_APP, key: TEST_KEY, identifier: TEST_ADMIN, expire: 3600 });
+  const u = new URL(url);
+  u.search = `sdkappid=${TEST_APP}&identifier=${TEST_ADMIN}&usersig=${userSig}&random=1&contenttype=json`;
+  return new Promise((resolve, reject) => {
+    const req = request(u, { method: "POST", agent }, (res) => {
+      let text = "";
+      res.on("data", (c: Buffer) => (text += c.toString()));
+      res.on("end", () => {
+        try {
+          resolve(JSON.parse(text) as { ErrorCode: number });
+        } catch {
+          reject(new Error(`not JSON: ${text}`));
+        }
+      });
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    req.end(JSON.stringify(body));
+  });
+}
+
+test("every acknowledged owner change survives SIGKILL of the server", async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), "roomhook-kill-"));
+  const env = { ROOMHOOK_DATA: dataDir, ROOMHOOK_SECRET_KEY: TEST_KEY };
+  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  try {
+    const first = await spawnServer(env);
+    const api = (cmd: string) => `${first.url}/v4/live_engine_http_srv/${cmd}`;
+    for (let r = 0; r < ROOMS; r++) {
+      const env = await post(agent, api("create_room"), {
+        RoomInfo: { RoomId: `k${r}`, RoomType: "Live", Owner_Account: "u0" },
+      });
+      assert.equal(env.ErrorCode, 0);
+    }
+    // Each room gets a chain of changes, one in flight at a time; all rooms at once.
+    const acked = Array.from({ length: ROOMS }, () => 0);
+    let total = 0;
+    let killed = false;
+    const killAt = 400;
+    const chains = Array.from({ length: ROOMS }, async (_, r) => {
+      for (let n = 1; !killed; n++) {
+        try {
+          const res = await post(agent, api("change_room_owner"), {
+            RoomId: `k${r}`,
+            NewOwner_Account: `u${n}`,
+          });
+          assert.equal(res.ErrorCode, 0);
+          acked[r] = n;
+          if (++total === killAt) {
+            killed = true;
+            first.child.kill("SIGKILL");
+          }
+        } catch {
+          return; // the connection died with the server: this change was never acknowledged
+        }
+      }
+    });
+    await Promise.all(chains);
+    await first.exited;
+    agent.destroy();
+    assert.ok(total >= killAt, `only ${total} changes acknowledged`);
+
+    const second = await spawnServer(env);
+    const agent2 = new Agent({ keepAlive: false });
+    const store = openSqliteStore({ dataDir });
+    try {
+      for (let r = 0; r < ROOMS; r++) {
+        const history = (await store.read((tx) => tx.listEvents(TEST_APP, `k${r}`, 0, 10_000)))
+          .filter((e) => e.packet.CallbackCommand === "Live.CallbackAfterChangeOwner")
+          .map((e) => (e.packet as { CurrentOwner_Account: string }).CurrentOwner_Account);
+        const want = Array.from({ length: acked[r]! }, (_, i) => `u${i + 1}`);
+        // Every acknowledged change is there, in order; at most the one in flight beyond it.
+        assert.deepEqual(history.slice(0, want.length), want, `room k${r}`);
+        assert.ok(history.length <= want.length + 1, `room k${r}: ${history.length} > ${want.length} + 1`);
+        const info = (await post(agent2, `${second.url}/v4/live_engine_http_srv/get_room_info`, {
+          RoomId: `k${r}`,
+        })) as {
+          ErrorCode: number;
+          Response?: { RoomInfo: { Owner_Account: string } };
+        };
+        assert.equal(info.Response?.RoomInfo.Owner_Account, history.at(-1), `room k${r} owner`);
+      }
+    } finally {
+      await store.close();
+      agent2.destroy();
+      await second.kill("SIGTERM");
+    }
+  } finally {
+    agent.destroy();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
