@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   }
   const logger = createLogger({ level: config.logLevel, destination: process.stderr });
   const apps = resolveAppKeys(config);
-  const server = createServer({ config, apps, logger });
+  const server = await createServer({ config, apps, logger });
   const url = await server.listen();
   process.stdout.write(
     `${startBanner({ url, apps, dataDir: config.dataDir, nowSec: Math.floor(Date.now() / 1000) })}\n`,

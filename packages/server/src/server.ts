@@ -29,12 +29,12 @@ export interface RoomhookServer {
   close(): Promise<void>;
 }
 
-export function createServer(opts: ServerOptions): RoomhookServer {
+export async function createServer(opts: ServerOptions): Promise<RoomhookServer> {
   const { config, logger } = opts;
   const clock = opts.clock ?? systemClock;
   const store =
     opts.store ??
-    openSqliteStore({ dataDir: config.dataDir, groupCommitWindowMs: config.groupCommitWindowMs });
+    (await openSqliteStore({ dataDir: config.dataDir, groupCommitWindowMs: config.groupCommitWindowMs }));
   const nextRequestId = createRequestIds();
   // Typed as Fastify's logger so the instance keeps Fastify's default type parameters.
   const fastifyLogger: FastifyBaseLogger = logger;

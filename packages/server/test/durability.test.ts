@@ -76,7 +76,7 @@ test("every acknowledged owner change survives SIGKILL of the server", async () 
 
     const second = await spawnServer(env);
     const agent2 = new Agent({ keepAlive: false });
-    const store = openSqliteStore({ dataDir });
+    const store = await openSqliteStore({ dataDir });
     try {
       for (let r = 0; r < ROOMS; r++) {
         const history = (await store.read((tx) => tx.listEvents(TEST_APP, `k${r}`, 0, 10_000)))

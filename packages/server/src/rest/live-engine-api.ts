@@ -1,11 +1,8 @@
 import { LiveError } from "../live-error.ts";
-import { modifyAdmins } from "../rooms/admins.ts";
-import { banMembers, unbanMembers } from "../rooms/bans.ts";
-import { changeOwner } from "../rooms/change-owner.ts";
 import type { FieldReader } from "../rooms/field-reader.ts";
 import type { OpContext } from "../rooms/room.ts";
 import { readNewRoom, readRoomUpdate, roomInfoView, roomListEntry } from "../rooms/room-info.ts";
-import { createRoom, destroyRoom, requireRoom, updateRoom } from "../rooms/room-lifecycle.ts";
+import { requireRoom } from "../rooms/room-lifecycle.ts";
 import type { RoomListCursor, Store } from "../store/store.ts";
 
 /** A REST command: reads its body, does its work, returns the `Response` payload (or nothing). */
@@ -42,13 +39,13 @@ export function liveEngineApi(store: Store): Record<string, RestCommand> {
         defaultOwner: ctx.operator,
         nowSec: Math.floor(ctx.nowMs / 1000),
       });
-      await store.write((tx) => createRoom(tx, ctx, room));
+      await store.write({ op: "createRoom", ctx, room });
       return undefined;
     },
 
     async destroy_room(ctx, body) {
       const roomId = body.roomId();
-      const event = await store.write((tx) => destroyRoom(tx, ctx, roomId));
+      const event = await store.write({ op: "destroyRoom", ctx, roomId });
       return event.packet.CallbackCommand === "Live.CallbackAfterDestroyRoom"
         ? { Statistic: event.packet.Statistic }
         : undefined;
@@ -56,7 +53,7 @@ export function liveEngineApi(store: Store): Record<string, RestCommand> {
 
     async update_room_info(ctx, body) {
       const update = readRoomUpdate(body.object("RoomInfo"));
-      await store.write((tx) => updateRoom(tx, ctx, update));
+      await store.write({ op: "updateRoom", ctx, roomId: update.roomId, changes: update.changes });
       return undefined;
     },
 
@@ -82,15 +79,15 @@ export function liveEngineApi(store: Store): Record<string, RestCommand> {
     async change_room_owner(ctx, body) {
       const roomId = body.roomId();
       const newOwner = body.userId("NewOwner_Account", { required: true });
-      await store.write((tx) => changeOwner(tx, ctx, { roomId, newOwner }));
+      await store.write({ op: "changeOwner", ctx, input: { roomId, newOwner } });
       return undefined;
     },
 
     async modify_admin(ctx, body) {
       const roomId = body.roomId();
       const userIds = body.userIdList("Admin_Account", { maxItems: 20 });
-      const op = body.oneOf("OpType", ["add", "delete"] as const, { required: true });
-      await store.write((tx) => modifyAdmins(tx, ctx, { roomId, userIds, op }));
+      const opType = body.oneOf("OpType", ["add", "delete"] as const, { required: true });
+      await store.write({ op: "modifyAdmins", ctx, roomId, userIds, opType });
       return undefined;
     },
 
@@ -108,14 +105,14 @@ export function liveEngineApi(store: Store): Record<string, RestCommand> {
       const userIds = body.userIdList("MemberList_Account", { maxItems: BAN_LIST_MAX });
       const durationSec = body.int("Duration", { required: true, min: 1, max: MAX_BAN_SECONDS });
       const reason = body.string("Reason", { maxBytes: 256 }) ?? "";
-      await store.write((tx) => banMembers(tx, ctx, { roomId, userIds, durationSec, reason }));
+      await store.write({ op: "banMembers", ctx, roomId, userIds, durationSec, reason });
       return undefined;
     },
 
     async unban_member(ctx, body) {
       const roomId = body.roomId();
       const userIds = body.userIdList("MemberList_Account", { maxItems: BAN_LIST_MAX });
-      await store.write((tx) => unbanMembers(tx, ctx, { roomId, userIds }));
+      await store.write({ op: "unbanMembers", ctx, roomId, userIds });
       return undefined;
     },
 

@@ -3,14 +3,13 @@ import type { RoomTx, StoredRoomEvent } from "../store/store.ts";
 import type { OpContext } from "./room.ts";
 import { eventBase, requireRoom } from "./room-lifecycle.ts";
 
+/**
+ * Tencent's Live REST page states no membership rule for the admin's REST call, and roomhook imposes
+ * none there: an admin may hand a room to any valid user id.
+ */
 export interface ChangeOwnerInput {
   roomId: string;
   newOwner: string;
-  /**
-   * Client path (a user's own call) requires the new owner to be in the room; Tencent's Live REST page
-   * states no such rule for the admin's REST call, and roomhook does not impose one there.
-   */
-  memberCheck?: (userId: string) => Promise<boolean>;
 }
 
 export type ChangeOwnerResult =
@@ -36,9 +35,6 @@ export async function changeOwner(
   if (originalOwner === input.newOwner) return { changed: false, originalOwner };
   if (await tx.isBanned(ctx.appId, input.roomId, input.newOwner, Math.floor(ctx.nowMs / 1000))) {
     throw new LiveError(100016, `${input.newOwner} is banned from room ${input.roomId}; unban first`);
-  }
-  if (input.memberCheck !== undefined && !(await input.memberCheck(input.newOwner))) {
-    throw new LiveError(100005, `${input.newOwner} is not a member of room ${input.roomId}`);
   }
   await tx.setOwner(ctx.appId, input.roomId, input.newOwner);
   await tx.removeAdmins(ctx.appId, input.roomId, [input.newOwner]);

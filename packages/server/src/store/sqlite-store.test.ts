@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LiveError } from "../live-error.ts";
 import { openSqliteStore } from "./sqlite-store.ts";
-import type { RoomRecord } from "../rooms/room.ts";
+import type { OpContext, RoomRecord } from "../rooms/room.ts";
 
 function room(id: string, owner: string): RoomRecord {
   return {
@@ -31,63 +31,88 @@ function room(id: string, owner: string): RoomRecord {
   };
 }
 
-test("concurrent writes share commits, and a job that throws is rolled back alone", async () => {
+const ctx: OpContext = {
+  appId: 1,
+  operator: "admin",
+  platform: "RESTAPI",
+  clientIp: "127.0.0.1",
+  nowMs: 1_700_000_000_000,
+};
+
+async function withStore(fn: (dir: string) => Promise<void>): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "roomhook-store-"));
-  const store = openSqliteStore({ dataDir: dir });
   try {
-    const jobs = Array.from({ length: 200 }, (_, i) =>
-      store.write(async (tx) => {
-        await tx.insertRoom(1, room(`r${i}`, "a"));
-        // Every tenth job writes, then fails: its write must vanish, its neighbours' must stay.
-        if (i % 10 === 0) throw new LiveError(100002, `job ${i} fails`);
-        return i;
-      }),
-    );
-    const settled = await Promise.allSettled(jobs);
-    const failures = settled.filter((s) => s.status === "rejected");
-    assert.equal(failures.length, 20);
-    for (const f of failures) assert.ok(f.reason instanceof LiveError);
-    const { commits, jobs: ran } = store.stats();
-    assert.equal(ran, 200);
-    assert.ok(commits < 20, `200 concurrent writes took ${commits} commits`);
-    for (let i = 0; i < 200; i++) {
-      const r = await store.read((tx) => tx.getRoom(1, `r${i}`));
-      assert.equal(r === undefined, i % 10 === 0, `room r${i}`);
+    await fn(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test("concurrent writes share commits, and a command that fails is rolled back alone", () =>
+  withStore(async (dir) => {
+    const store = await openSqliteStore({ dataDir: dir });
+    try {
+      for (let i = 0; i < 200; i++) await store.write({ op: "createRoom", ctx, room: room(`r${i}`, "a") });
+      // Every tenth command bans the owner after writing nothing else: rule failure (100006). Every
+      // seventh changes the owner of a room that does not exist (100004). The rest change owners.
+      const jobs = Array.from({ length: 200 }, (_, i) =>
+        i % 10 === 0
+          ? store.write({
+              op: "banMembers",
+              ctx,
+              roomId: `r${i}`,
+              userIds: ["x", "a"],
+              durationSec: 60,
+              reason: "",
+            })
+          : store.write({
+              op: "changeOwner",
+              ctx,
+              input: { roomId: i % 7 === 0 ? `none${i}` : `r${i}`, newOwner: "b" },
+            }),
+      );
+      const settled = await Promise.allSettled(jobs);
+      settled.forEach((s, i) => {
+        if (i % 10 === 0 || i % 7 === 0) {
+          assert.equal(s.status, "rejected", `job ${i}`);
+          const reason = (s as PromiseRejectedResult).reason as unknown;
+          assert.ok(reason instanceof LiveError);
+          assert.equal(reason.code, i % 10 === 0 ? 100006 : 100004);
+        } else assert.equal(s.status, "fulfilled", `job ${i}`);
+      });
+      const { commits, jobs: ran } = store.stats();
+      assert.equal(ran, 400);
+      assert.ok(commits < 200 + 50, `200 concurrent writes took ${commits - 200} commits`);
+      for (let i = 0; i < 200; i++) {
+        const r = await store.read((tx) => tx.getRoom(1, `r${i}`));
+        assert.equal(r?.Owner_Account, i % 10 === 0 || i % 7 === 0 ? "a" : "b", `room r${i}`);
+        // The failed ban wrote "x" before refusing the owner: rolled back with it.
+        if (i % 10 === 0) assert.equal(await store.read((tx) => tx.isBanned(1, `r${i}`, "x", 0)), false);
+      }
+    } finally {
+      await store.close();
     }
-  } finally {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));
 
-test("reads never see a write before it is committed", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "roomhook-store-"));
-  const store = openSqliteStore({ dataDir: dir });
-  try {
-    let seenInside: unknown = "unset";
-    const w = store.write(async (tx) => {
-      await tx.insertRoom(1, room("x", "a"));
-      seenInside = await store.read((r) => r.getRoom(1, "x"));
-    });
-    await w;
-    assert.equal(seenInside, undefined);
-    assert.equal((await store.read((r) => r.getRoom(1, "x")))?.Owner_Account, "a");
-  } finally {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
-
-test("migrations run once: reopening keeps data", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "roomhook-store-"));
-  try {
-    const a = openSqliteStore({ dataDir: dir });
-    await a.write((tx) => tx.insertRoom(7, room("keep", "k")));
+test("migrations run once: reopening keeps data", () =>
+  withStore(async (dir) => {
+    const a = await openSqliteStore({ dataDir: dir });
+    await a.write({ op: "createRoom", ctx: { ...ctx, appId: 7 }, room: room("keep", "k") });
     await a.close();
-    const b = openSqliteStore({ dataDir: dir });
+    const b = await openSqliteStore({ dataDir: dir });
     assert.equal((await b.read((tx) => tx.getRoom(7, "keep")))?.Owner_Account, "k");
     await b.close();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));
+
+test("close waits for writes already accepted", () =>
+  withStore(async (dir) => {
+    const a = await openSqliteStore({ dataDir: dir });
+    const writes = Array.from({ length: 50 }, (_, i) =>
+      a.write({ op: "createRoom", ctx, room: room(`c${i}`, "o") }),
+    );
+    await a.close();
+    await Promise.all(writes);
+    const b = await openSqliteStore({ dataDir: dir });
+    for (let i = 0; i < 50; i++) assert.ok(await b.read((tx) => tx.getRoom(1, `c${i}`)));
+    await b.close();
+  }));

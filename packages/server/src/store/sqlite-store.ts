@@ -1,6 +1,10 @@
 import Database from "better-sqlite3";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { Worker } from "node:worker_threads";
+import type { ErrorCode } from "@roomhook/protocol";
+import { LiveError } from "../live-error.ts";
+import type { WriteCommand, WriteResult } from "../rooms/write-commands.ts";
 import type { RoomRecord } from "../rooms/room.ts";
 import { newEventId } from "./event-id.ts";
 import { sqliteMigrations } from "./sqlite-migrations.ts";
@@ -64,7 +68,7 @@ function toEvent(row: EventRow): StoredRoomEvent {
  * RoomTx over one connection, with every statement prepared once. better-sqlite3 is synchronous: the
  * promises are already resolved, so a rule never yields to I/O inside a transaction.
  */
-class SqliteRoomTx implements RoomTx {
+export class SqliteRoomTx implements RoomTx {
   private readonly s;
 
   constructor(db: Db, writable: boolean) {
@@ -248,147 +252,7 @@ class SqliteRoomTx implements RoomTx {
   }
 }
 
-interface Job {
-  fn: (tx: RoomTx) => Promise<unknown>;
-  resolve: (v: unknown) => void;
-  reject: (e: unknown) => void;
-}
-
-/**
- * Group commit: writes that arrive together share one transaction and one fsync. Each job runs in its
- * own savepoint, so a job that throws is rolled back alone; every caller is answered only after the
- * COMMIT returned (synchronous=FULL: the WAL is fsync'd by then).
- */
-class GroupCommitter {
-  private queue: Job[] = [];
-  private scheduled = false;
-  /** Transactions committed and jobs run in them; commits < jobs is the group commit at work. */
-  readonly stats = { commits: 0, jobs: 0 };
-  private running: Promise<void> | undefined;
-  private readonly stmt;
-  private readonly db: Db;
-  private readonly tx: RoomTx;
-  private readonly windowMs: number;
-
-  constructor(db: Db, tx: RoomTx, windowMs: number) {
-    this.db = db;
-    this.tx = tx;
-    this.windowMs = windowMs;
-    this.stmt = {
-      begin: db.prepare("BEGIN IMMEDIATE"),
-      commit: db.prepare("COMMIT"),
-      rollback: db.prepare("ROLLBACK"),
-      savepoint: db.prepare("SAVEPOINT job"),
-      release: db.prepare("RELEASE job"),
-      rollbackTo: db.prepare("ROLLBACK TO job"),
-    };
-  }
-
-  submit<T>(fn: (tx: RoomTx) => Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      this.queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
-      this.schedule();
-    });
-  }
-
-  private schedule(): void {
-    if (this.scheduled || this.running !== undefined) return;
-    this.scheduled = true;
-    const go = () => {
-      this.scheduled = false;
-      this.running = this.flush().finally(() => {
-        this.running = undefined;
-        if (this.queue.length > 0) this.schedule();
-      });
-    };
-    if (this.windowMs > 0) setTimeout(go, this.windowMs);
-    else setImmediate(go);
-  }
-
-  private async flush(): Promise<void> {
-    const batch = this.queue;
-    this.queue = [];
-    const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
-    try {
-      this.stmt.begin.run();
-      for (const job of batch) {
-        this.stmt.savepoint.run();
-        try {
-          const value = await job.fn(this.tx);
-          this.stmt.release.run();
-          outcomes.push({ ok: true, value });
-        } catch (error) {
-          this.stmt.rollbackTo.run();
-          this.stmt.release.run();
-          outcomes.push({ ok: false, error });
-        }
-      }
-      this.stmt.commit.run();
-      this.stats.commits++;
-      this.stats.jobs += batch.length;
-    } catch (error) {
-      // BEGIN or COMMIT failed (I/O error, disk full): nothing of this batch is durable.
-      if (this.db.inTransaction) this.stmt.rollback.run();
-      for (const job of batch) job.reject(error);
-      return;
-    }
-    batch.forEach((job, i) => {
-      const o = outcomes[i];
-      if (o?.ok === true) job.resolve(o.value);
-      else job.reject(o?.error);
-    });
-  }
-
-  async drain(): Promise<void> {
-    while (this.running !== undefined || this.scheduled || this.queue.length > 0) {
-      if (this.running !== undefined) await this.running;
-      else await new Promise((r) => setImmediate(r));
-    }
-  }
-}
-
-export interface SqliteStoreOptions {
-  dataDir: string;
-  /** Extra wait for concurrent writes to share a commit, in ms. */
-  groupCommitWindowMs?: number;
-  fileName?: string;
-}
-
-export interface SqliteStore extends Store {
-  readonly path: string;
-  stats(): { commits: number; jobs: number };
-}
-
-export function openSqliteStore(opts: SqliteStoreOptions): SqliteStore {
-  mkdirSync(opts.dataDir, { recursive: true });
-  const path = join(opts.dataDir, opts.fileName ?? "roomhook.db");
-  const db = new Database(path);
-  db.pragma("journal_mode = WAL");
-  // Durable before acknowledged: FULL fsyncs the WAL at every commit (group commit keeps it cheap).
-  db.pragma("synchronous = FULL");
-  db.pragma("busy_timeout = 5000");
-  migrate(db);
-  const reader = new Database(path, { readonly: true });
-  reader.pragma("busy_timeout = 5000");
-  const readTx = new SqliteRoomTx(reader, false);
-  const committer = new GroupCommitter(db, new SqliteRoomTx(db, true), opts.groupCommitWindowMs ?? 0);
-  let closed = false;
-  return {
-    path,
-    stats: () => ({ ...committer.stats }),
-    read: (fn) => fn(readTx),
-    write: (fn) => (closed ? Promise.reject(new Error("store is closed")) : committer.submit(fn)),
-    async close() {
-      if (closed) return;
-      closed = true;
-      await committer.drain();
-      reader.close();
-      db.close();
-    },
-  };
-}
-
-function migrate(db: Db): void {
+export function migrate(db: Db): void {
   db.exec(
     `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`,
   );
@@ -408,4 +272,163 @@ function migrate(db: Db): void {
       );
     }).immediate();
   }
+}
+
+/**
+ * Opens the write connection as the writer thread uses it: WAL, synchronous=NORMAL, because the
+ * writer fsyncs the WAL itself before it answers (commit-sync.ts): durable before acknowledged, and
+ * the fsync of one batch overlaps the next batch's work.
+ */
+export function openWriteConnection(path: string): Db {
+  const db = new Database(path);
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = NORMAL");
+  db.pragma("busy_timeout = 5000");
+  return db;
+}
+
+/**
+ * Starts a sibling module as a worker thread. Built, it is a .js file. Run from source under tsx
+ * (tests, `npm run dev`), it is .ts, and Node 20 does not carry tsx's loader into workers: the worker
+ * then registers tsx itself before importing the module.
+ */
+function startWorker(base: URL, workerData: unknown): Worker {
+  if (!import.meta.url.endsWith(".ts")) return new Worker(new URL(`${base.href}.js`), { workerData });
+  const tsx = import.meta.resolve("tsx/esm/api");
+  const target = `${base.href}.ts`;
+  const code = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(target)}); });`;
+  return new Worker(code, { eval: true, workerData });
+}
+
+export interface SqliteStoreOptions {
+  dataDir: string;
+  /** Extra wait for concurrent writes to share a commit, in ms. */
+  groupCommitWindowMs?: number;
+  fileName?: string;
+}
+
+export interface SqliteStore extends Store {
+  readonly path: string;
+  /** Transactions committed and commands run in them: commits < jobs is the group commit at work. */
+  stats(): { commits: number; jobs: number };
+}
+
+/** What crosses from the writer thread: a command's value, or why it failed. */
+export type WriterResult =
+  | { id: number; ok: true; value: unknown }
+  | { id: number; ok: false; live: true; code: ErrorCode; message: string }
+  | { id: number; ok: false; live: false; message: string; stack?: string };
+
+export type WriterMessage =
+  | { type: "ready" }
+  | { type: "results"; results: WriterResult[]; stats: { commits: number; jobs: number } }
+  | { type: "closed" }
+  | { type: "fatal"; message: string };
+
+export type ToWriter = { type: "batch"; jobs: { id: number; cmd: WriteCommand }[] } | { type: "close" };
+
+/**
+ * SQLite, one process. Writes go to a writer thread that owns the write connection and group-commits
+ * them, so the fsync of one batch never stops this thread from taking the next requests; reads use a
+ * read-only connection here and see committed state only (WAL).
+ */
+export async function openSqliteStore(opts: SqliteStoreOptions): Promise<SqliteStore> {
+  mkdirSync(opts.dataDir, { recursive: true });
+  const path = join(opts.dataDir, opts.fileName ?? "roomhook.db");
+  const worker = startWorker(new URL("./sqlite-writer", import.meta.url), {
+    path,
+    windowMs: opts.groupCommitWindowMs ?? 0,
+  });
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
+  let nextId = 1;
+  let outgoing: { id: number; cmd: WriteCommand }[] = [];
+  let stats = { commits: 0, jobs: 0 };
+  let failure: Error | undefined;
+  let closing: Promise<void> | undefined;
+
+  const failAll = (err: Error) => {
+    failure ??= err;
+    for (const p of pending.values()) p.reject(err);
+    pending.clear();
+  };
+
+  let onReady: { resolve: () => void; reject: (e: Error) => void } | undefined;
+  let onClosed: (() => void) | undefined;
+  worker.on("message", (msg: WriterMessage) => {
+    switch (msg.type) {
+      case "ready":
+        onReady?.resolve();
+        break;
+      case "results":
+        stats = msg.stats;
+        for (const r of msg.results) {
+          const p = pending.get(r.id);
+          if (p === undefined) continue;
+          pending.delete(r.id);
+          if (r.ok) p.resolve(r.value);
+          else if (r.live) p.reject(new LiveError(r.code, r.message));
+          else p.reject(Object.assign(new Error(r.message), { stack: r.stack }));
+        }
+        break;
+      case "closed":
+        onClosed?.();
+        break;
+      case "fatal":
+        failAll(new Error(`SQLite writer failed: ${msg.message}`));
+        onReady?.reject(new Error(msg.message));
+        break;
+    }
+  });
+  worker.on("error", (err) => {
+    failAll(err);
+    onReady?.reject(err);
+  });
+  worker.on("exit", (code) => {
+    if (closing === undefined) failAll(new Error(`SQLite writer exited with code ${code}`));
+    onClosed?.();
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    onReady = { resolve, reject };
+  });
+  // Opened after the writer ran the migrations.
+  const reader = new Database(path, { readonly: true });
+  reader.pragma("busy_timeout = 5000");
+  const readTx = new SqliteRoomTx(reader, false);
+
+  const post = () => {
+    const jobs = outgoing;
+    outgoing = [];
+    worker.postMessage({ type: "batch", jobs } satisfies ToWriter);
+  };
+
+  return {
+    path,
+    stats: () => ({ ...stats }),
+    read: (fn) => fn(readTx),
+    write<C extends WriteCommand>(cmd: C): Promise<WriteResult<C>> {
+      if (failure !== undefined) return Promise.reject(failure);
+      if (closing !== undefined) return Promise.reject(new Error("store is closed"));
+      const id = nextId++;
+      // Commands of one event-loop turn travel together: one message, one clone, one wake-up.
+      if (outgoing.length === 0) setImmediate(post);
+      outgoing.push({ id, cmd });
+      return new Promise<WriteResult<C>>((resolve, reject) => {
+        pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      });
+    },
+    close() {
+      closing ??= (async () => {
+        if (outgoing.length > 0) post();
+        const closed = new Promise<void>((resolve) => {
+          onClosed = resolve;
+        });
+        worker.postMessage({ type: "close" } satisfies ToWriter);
+        await closed;
+        await worker.terminate();
+        reader.close();
+      })();
+      return closing;
+    },
+  };
 }

@@ -1,5 +1,6 @@
 import type { RoomEventPacket, OptPlatform } from "@roomhook/protocol";
 import type { RoomRecord } from "../rooms/room.ts";
+import type { WriteCommand, WriteResult } from "../rooms/write-commands.ts";
 
 /** A room event as it is appended: the packet is exactly the callback Tencent documents for it. */
 export interface RoomEventInput {
@@ -62,7 +63,7 @@ export interface RoomTx {
 export interface Store {
   /** Reads from committed state only. */
   read<T>(fn: (tx: RoomTx) => Promise<T>): Promise<T>;
-  /** Runs fn in a durable transaction (group-committed with others); resolves after the commit. */
-  write<T>(fn: (tx: RoomTx) => Promise<T>): Promise<T>;
+  /** Runs a command in a durable transaction (group-committed with others); resolves after the commit. */
+  write<C extends WriteCommand>(cmd: C): Promise<WriteResult<C>>;
   close(): Promise<void>;
 }

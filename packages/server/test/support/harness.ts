@@ -63,7 +63,7 @@ export async function startTestServer(
     ...opts.config,
   };
   const apps = config.apps.map((a) => ({ ...a, secretKey: a.secretKey ?? TEST_KEY }));
-  const server = createServer({ config, apps, logger: createLogger({ level: "silent" }), clock });
+  const server = await createServer({ config, apps, logger: createLogger({ level: "silent" }), clock });
   const url = await server.listen();
 
   const query: TestServer["query"] = (q = {}) => {

@@ -1,0 +1,157 @@
+import { close as closeFd, fsync, open } from "node:fs";
+import { promisify } from "node:util";
+import { parentPort, workerData } from "node:worker_threads";
+import { CommitSync } from "./commit-sync.ts";
+import { LiveError } from "../live-error.ts";
+import { runWriteCommand, type WriteCommand } from "../rooms/write-commands.ts";
+import {
+  migrate,
+  openWriteConnection,
+  SqliteRoomTx,
+  type ToWriter,
+  type WriterMessage,
+  type WriterResult,
+} from "./sqlite-store.ts";
+
+/**
+ * The SQLite writer thread: owns the write connection and group-commits. Commands that arrive
+ * together share one transaction and one fsync; each runs in its own savepoint, so one that fails is
+ * rolled back alone. Results go back only after the COMMIT returned (synchronous=FULL).
+ */
+
+const port = (() => {
+  if (parentPort === null) throw new Error("sqlite-writer must run as a worker thread");
+  return parentPort;
+})();
+const { path, windowMs } = workerData as { path: string; windowMs: number };
+
+const send = (msg: WriterMessage) => {
+  port.postMessage(msg);
+};
+
+let db: ReturnType<typeof openWriteConnection>;
+try {
+  db = openWriteConnection(path);
+  migrate(db);
+} catch (e) {
+  send({ type: "fatal", message: (e as Error).message });
+  throw e;
+}
+const tx = new SqliteRoomTx(db, true);
+const openAsync = promisify(open);
+const fsyncAsync = promisify(fsync);
+const closeAsync = promisify(closeFd);
+/** fsync of the WAL file, opened afresh each time so that it is always the file SQLite writes. */
+async function syncWal(): Promise<void> {
+  const fd = await openAsync(`${path}-wal`, "r");
+  try {
+    await fsyncAsync(fd);
+  } finally {
+    await closeAsync(fd);
+  }
+}
+const sync = new CommitSync<WriterResult[]>({
+  fsync: syncWal,
+  release: (batches) => {
+    send({ type: "results", results: batches.flat(), stats });
+  },
+  fail: (batches, error) => {
+    send({ type: "results", results: batches.flat().map((r) => failure(r.id, error)), stats });
+  },
+});
+const stmt = {
+  begin: db.prepare("BEGIN IMMEDIATE"),
+  commit: db.prepare("COMMIT"),
+  rollback: db.prepare("ROLLBACK"),
+  savepoint: db.prepare("SAVEPOINT job"),
+  release: db.prepare("RELEASE job"),
+  rollbackTo: db.prepare("ROLLBACK TO job"),
+};
+const stats = { commits: 0, jobs: 0 };
+let queue: { id: number; cmd: WriteCommand }[] = [];
+let scheduled = false;
+let running = false;
+let closeRequested = false;
+
+function failure(id: number, error: unknown): WriterResult {
+  if (error instanceof LiveError)
+    return { id, ok: false, live: true, code: error.code, message: error.message };
+  const e = error instanceof Error ? error : new Error(String(error));
+  return {
+    id,
+    ok: false,
+    live: false,
+    message: e.message,
+    ...(e.stack === undefined ? {} : { stack: e.stack }),
+  };
+}
+
+async function flush(): Promise<void> {
+  const batch = queue;
+  queue = [];
+  const results: WriterResult[] = [];
+  try {
+    stmt.begin.run();
+    for (const job of batch) {
+      stmt.savepoint.run();
+      try {
+        // SQLite calls are synchronous: this await only unwraps already-resolved promises.
+        const value = await runWriteCommand(tx, job.cmd);
+        stmt.release.run();
+        results.push({ id: job.id, ok: true, value });
+      } catch (error) {
+        stmt.rollbackTo.run();
+        stmt.release.run();
+        results.push(failure(job.id, error));
+      }
+    }
+    stmt.commit.run();
+    stats.commits++;
+    stats.jobs += batch.length;
+  } catch (error) {
+    // BEGIN or COMMIT failed (I/O error, disk full): nothing of this batch is durable.
+    if (db.inTransaction) stmt.rollback.run();
+    send({ type: "results", results: batch.map((job) => failure(job.id, error)), stats });
+    return;
+  }
+  sync.committed([results]);
+}
+
+function schedule(): void {
+  if (scheduled || running) return;
+  scheduled = true;
+  const go = () => {
+    scheduled = false;
+    running = true;
+    void flush().finally(() => {
+      running = false;
+      if (queue.length > 0) schedule();
+      else if (closeRequested) closeWhenSynced();
+    });
+  };
+  if (windowMs > 0) setTimeout(go, windowMs);
+  else setImmediate(go);
+}
+
+function closeWhenSynced(): void {
+  if (sync.idle) close();
+  else setTimeout(closeWhenSynced, 1);
+}
+
+function close(): void {
+  db.close();
+  send({ type: "closed" });
+  port.close();
+}
+
+port.on("message", (msg: ToWriter) => {
+  if (msg.type === "batch") {
+    for (const job of msg.jobs) queue.push(job);
+    schedule();
+  } else {
+    closeRequested = true;
+    if (!scheduled && !running && queue.length === 0) closeWhenSynced();
+  }
+});
+
+send({ type: "ready" });
