@@ -1,7 +1,7 @@
 import { LiveError } from "../live-error.ts";
 import type { RoomTx, StoredRoomEvent } from "../store/store.ts";
 import type { OpContext } from "./room.ts";
-import { eventBase, requireRoom } from "./room-lifecycle.ts";
+import { eventBase } from "./room-lifecycle.ts";
 
 /**
  * Tencent's Live REST page states no membership rule for the admin's REST call, and roomhook imposes
@@ -30,8 +30,8 @@ export async function changeOwner(
   ctx: OpContext,
   input: ChangeOwnerInput,
 ): Promise<ChangeOwnerResult> {
-  const room = await requireRoom(tx, ctx.appId, input.roomId);
-  const originalOwner = room.Owner_Account;
+  const originalOwner = await tx.getOwner(ctx.appId, input.roomId);
+  if (originalOwner === undefined) throw new LiveError(100004, `room ${input.roomId} does not exist`);
   if (originalOwner === input.newOwner) return { changed: false, originalOwner };
   if (await tx.isBanned(ctx.appId, input.roomId, input.newOwner, Math.floor(ctx.nowMs / 1000))) {
     throw new LiveError(100016, `${input.newOwner} is banned from room ${input.roomId}; unban first`);

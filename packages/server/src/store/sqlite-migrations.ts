@@ -39,18 +39,20 @@ export const sqliteMigrations: { version: number; name: string; sql: string }[] 
         PRIMARY KEY (app_id, room_id)
       ) WITHOUT ROWID;
 
+      -- Append-only: rows go to the end of the table; the (room, seq) index serves history and catch-up.
       CREATE TABLE room_events (
+        id INTEGER PRIMARY KEY,
         app_id INTEGER NOT NULL,
         room_id TEXT NOT NULL,
         seq INTEGER NOT NULL,
-        event_id TEXT NOT NULL UNIQUE,
+        event_id TEXT NOT NULL,
         command TEXT NOT NULL,
         time_ms INTEGER NOT NULL,
         operator TEXT NOT NULL,
         platform TEXT NOT NULL,
         client_ip TEXT NOT NULL,
         packet TEXT NOT NULL,
-        PRIMARY KEY (app_id, room_id, seq)
+        UNIQUE (app_id, room_id, seq)
       );
     `,
   },

@@ -75,7 +75,7 @@ test("concurrent writes share commits, and a command that fails is rolled back a
       settled.forEach((s, i) => {
         if (i % 10 === 0 || i % 7 === 0) {
           assert.equal(s.status, "rejected", `job ${i}`);
-          const reason = (s as PromiseRejectedResult).reason as unknown;
+          const reason = s.reason as unknown;
           assert.ok(reason instanceof LiveError);
           assert.equal(reason.code, i % 10 === 0 ? 100006 : 100004);
         } else assert.equal(s.status, "fulfilled", `job ${i}`);

@@ -77,6 +77,7 @@ export class SqliteRoomTx implements RoomTx {
       getRoom: p(
         `SELECT room_id, owner, view_count, is_public, info FROM rooms WHERE app_id = ? AND room_id = ?`,
       ),
+      getOwner: p(`SELECT owner FROM rooms WHERE app_id = ? AND room_id = ?`).pluck(),
       listAdmins: p(`SELECT user_id FROM room_admins WHERE app_id = ? AND room_id = ? ORDER BY user_id`),
       listBans: p(
         `SELECT user_id, banned_until, reason FROM room_bans
@@ -139,6 +140,10 @@ export class SqliteRoomTx implements RoomTx {
   getRoom(appId: number, roomId: string) {
     const row = this.s.getRoom.get(appId, roomId) as RoomRow | undefined;
     return Promise.resolve(row === undefined ? undefined : toRoom(row));
+  }
+
+  getOwner(appId: number, roomId: string) {
+    return Promise.resolve(this.s.getOwner.get(appId, roomId) as string | undefined);
   }
 
   insertRoom(appId: number, room: RoomRecord) {

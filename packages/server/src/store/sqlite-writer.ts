@@ -1,4 +1,4 @@
-import { close as closeFd, fsync, open } from "node:fs";
+import { close as closeFd, fdatasync, open } from "node:fs";
 import { promisify } from "node:util";
 import { parentPort, workerData } from "node:worker_threads";
 import { CommitSync } from "./commit-sync.ts";
@@ -39,13 +39,16 @@ try {
 }
 const tx = new SqliteRoomTx(db, true);
 const openAsync = promisify(open);
-const fsyncAsync = promisify(fsync);
+const fdatasyncAsync = promisify(fdatasync);
 const closeAsync = promisify(closeFd);
-/** fsync of the WAL file, opened afresh each time so that it is always the file SQLite writes. */
+/**
+ * fdatasync of the WAL file (what SQLite's synchronous=FULL does on Linux: data and size, not mtime),
+ * opened afresh each time so that it is always the file SQLite writes.
+ */
 async function syncWal(): Promise<void> {
   const fd = await openAsync(`${path}-wal`, "r");
   try {
-    await fsyncAsync(fd);
+    await fdatasyncAsync(fd);
   } finally {
     await closeAsync(fd);
   }
@@ -55,6 +58,8 @@ const sync = new CommitSync<WriterResult[]>({
   release: (batches) => {
     send({ type: "results", results: batches.flat(), stats });
   },
+  // The batch is committed but not known to be on disk: its callers are told it failed (100001),
+  // as an I/O error at COMMIT would tell them. Retrying is safe: a repeated owner change is a no-op.
   fail: (batches, error) => {
     send({ type: "results", results: batches.flat().map((r) => failure(r.id, error)), stats });
   },

@@ -38,6 +38,8 @@ export interface RoomListCursor {
  */
 export interface RoomTx {
   getRoom(appId: number, roomId: string): Promise<RoomRecord | undefined>;
+  /** The owner alone: the owner change's hot path needs no other field. */
+  getOwner(appId: number, roomId: string): Promise<string | undefined>;
   insertRoom(appId: number, room: RoomRecord): Promise<void>;
   /** Writes every field of the record. */
   updateRoom(appId: number, room: RoomRecord): Promise<void>;

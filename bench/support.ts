@@ -1,0 +1,88 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import autocannon from "autocannon";
+
+export interface Child {
+  url: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Starts a TypeScript entry in its own process and waits for "listening on <url>". */
+export async function startChild(entry: string, env: Record<string, string> = {}): Promise<Child> {
+  const child = spawn(process.execPath, ["--conditions=roomhook-source", "--import", "tsx", entry], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    child.stdout?.on("data", (c: Buffer) => {
+      out += c.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m?.[1] !== undefined) resolve(m[1]);
+    });
+    child.once("exit", (code) => {
+      reject(new Error(`${entry} exited with ${code}`));
+    });
+  });
+  return {
+    url,
+    child,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) {
+          resolve();
+          return;
+        }
+        child.once("exit", () => {
+          resolve();
+        });
+        child.kill("SIGTERM");
+      }),
+  };
+}
+
+export interface LoadResult {
+  rps: number;
+  p50: number;
+  p99: number;
+  requests: number;
+  errors: number;
+  non2xx: number;
+}
+
+/** autocannon with 50 connections; `body(i)` gives the i-th request's body. */
+export async function load(opts: {
+  url: string;
+  path: string;
+  body: (i: number) => string;
+  connections?: number;
+  seconds: number;
+}): Promise<LoadResult> {
+  let i = 0;
+  const result = await autocannon({
+    url: opts.url,
+    connections: opts.connections ?? 50,
+    duration: opts.seconds,
+    requests: [
+      {
+        method: "POST",
+        path: opts.path,
+        setupRequest: (req) => ({ ...req, body: opts.body(i++) }),
+      },
+    ],
+  });
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    requests: result.requests.total,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+  };
+}
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
