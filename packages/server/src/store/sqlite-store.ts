@@ -424,6 +424,9 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<SqliteS
     },
     close() {
       closing ??= (async () => {
+        // The reader goes first: the last connection to close checkpoints and removes the WAL, and a
+        // read-only connection cannot.
+        reader.close();
         if (outgoing.length > 0) post();
         const closed = new Promise<void>((resolve) => {
           onClosed = resolve;
@@ -431,7 +434,6 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<SqliteS
         worker.postMessage({ type: "close" } satisfies ToWriter);
         await closed;
         await worker.terminate();
-        reader.close();
       })();
       return closing;
     },
