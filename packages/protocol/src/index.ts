@@ -8,3 +8,11 @@ export { callbackSign, checkCallbackSign, SIGN_TOLERANCE_SECONDS } from "./sign.
 export type { SignCheck } from "./sign.ts";
 export { liveCallbackCommands, isLiveCallbackCommand, optPlatforms, callbackSchemas } from "./callbacks.ts";
 export type * from "./callbacks.ts";
+export {
+  generateSigningSecret,
+  webhookSignature,
+  checkWebhookSignature,
+  SIGNING_SECRET_PREFIX,
+  WEBHOOK_TOLERANCE_SECONDS,
+} from "./webhook-signature.ts";
+export type { WebhookSignatureCheck } from "./webhook-signature.ts";

@@ -29,6 +29,11 @@ export interface Config {
   userSigCacheSize: number;
   /** How long concurrent writes may wait for each other to share one commit, in ms (0 = next tick). */
   groupCommitWindowMs: number;
+  callbackTimeoutMs: number;
+  deliveryConcurrency: number;
+  connectionsPerReceiver: number;
+  /** How long an old signing secret keeps signing after a rotation, in seconds. */
+  signingSecretOverlapSec: number;
 }
 
 /** Tencent's published limits ("maximum calling frequency"): 200/s per API, get_room_list 10/s. */
@@ -121,6 +126,34 @@ export const configKeys = [
     flag: "",
     default: "0",
     doc: "extra time concurrent writes wait to share one fsync'd commit",
+  },
+  {
+    key: "callbackTimeoutMs",
+    env: "ROOMHOOK_CALLBACK_TIMEOUT_MS",
+    flag: "",
+    default: "2000",
+    doc: "time a receiver has to answer a callback (connect, send, reply) before the attempt counts as failed",
+  },
+  {
+    key: "deliveryConcurrency",
+    env: "ROOMHOOK_DELIVERY_CONCURRENCY",
+    flag: "",
+    default: "256",
+    doc: "callbacks in flight at once, over all rooms (each room sends one at a time)",
+  },
+  {
+    key: "connectionsPerReceiver",
+    env: "ROOMHOOK_RECEIVER_CONNECTIONS",
+    flag: "",
+    default: "32",
+    doc: "keep-alive connections per receiver origin",
+  },
+  {
+    key: "signingSecretOverlapSec",
+    env: "ROOMHOOK_SECRET_OVERLAP_SEC",
+    flag: "",
+    default: "86400",
+    doc: "after a signing-secret rotation, how long the old secret still signs beside the new one",
   },
 ] as const;
 
@@ -245,6 +278,10 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
   const trustProxy = bool("trustProxy", false);
   const userSigCacheSize = int("userSigCacheSize", 10000, 0, 10_000_000);
   const groupCommitWindowMs = int("groupCommitWindowMs", 0, 0, 1000);
+  const callbackTimeoutMs = int("callbackTimeoutMs", 2000, 100, 60_000);
+  const deliveryConcurrency = int("deliveryConcurrency", 256, 1, 10_000);
+  const connectionsPerReceiver = int("connectionsPerReceiver", 32, 1, 1024);
+  const signingSecretOverlapSec = int("signingSecretOverlapSec", 86400, 0, 30 * 86400);
 
   // Apps: either a list in the config file, or one app from the environment and defaults.
   const apps: AppConfig[] = [];
@@ -336,5 +373,9 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
     rateLimit,
     userSigCacheSize,
     groupCommitWindowMs,
+    callbackTimeoutMs,
+    deliveryConcurrency,
+    connectionsPerReceiver,
+    signingSecretOverlapSec,
   };
 }

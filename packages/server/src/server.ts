@@ -6,6 +6,10 @@ import { systemClock } from "./clock.ts";
 import type { Logger } from "./logger.ts";
 import { createAuthenticator } from "./rest/auth.ts";
 import { liveEngineApi } from "./rest/live-engine-api.ts";
+import { liveConfigApi } from "./rest/live-config-api.ts";
+import { deliveryApi } from "./rest/delivery-api.ts";
+import { createDispatcher, type Dispatcher } from "./delivery/dispatcher.ts";
+import { createSender } from "./delivery/sender.ts";
 import { createRateLimiter } from "./rest/rate-limit.ts";
 import { createRequestIds, registerRestRoutes } from "./rest/rest-server.ts";
 import { failEnvelope } from "@roomhook/protocol";
@@ -19,12 +23,15 @@ export interface ServerOptions {
   logger: Logger;
   clock?: Clock;
   store?: Store;
+  /** "auto" (default) sends callbacks continuously; "manual" only on dispatcher.runOnce() (tests). */
+  dispatch?: "auto" | "manual";
 }
 
 export interface RoomhookServer {
   /** Base URL, known after listen(). */
   readonly url: string;
   readonly store: Store;
+  readonly dispatcher: Dispatcher;
   listen(): Promise<string>;
   close(): Promise<void>;
 }
@@ -56,7 +63,11 @@ export async function createServer(opts: ServerOptions): Promise<RoomhookServer>
     },
   });
   registerRestRoutes(app, {
-    services: { live_engine_http_srv: liveEngineApi(store) },
+    services: {
+      live_engine_http_srv: liveEngineApi(store),
+      live_config: liveConfigApi(store),
+      roomhook_delivery: deliveryApi(store, { signingSecretOverlapSec: config.signingSecretOverlapSec }),
+    },
     auth: createAuthenticator({ apps: opts.apps, cacheSize: config.userSigCacheSize, clock }),
     rateLimiter: createRateLimiter({ config: config.rateLimit, clock }),
     clock,
@@ -64,6 +75,16 @@ export async function createServer(opts: ServerOptions): Promise<RoomhookServer>
     nextRequestId,
   });
   app.get("/healthz", () => ({ status: "ok" }));
+  const dispatcher = createDispatcher({
+    store,
+    sender: createSender({
+      timeoutMs: config.callbackTimeoutMs,
+      connectionsPerOrigin: config.connectionsPerReceiver,
+    }),
+    clock,
+    logger,
+    config: { concurrency: config.deliveryConcurrency },
+  });
 
   let url = "";
   return {
@@ -71,8 +92,10 @@ export async function createServer(opts: ServerOptions): Promise<RoomhookServer>
       return url;
     },
     store,
+    dispatcher,
     async listen() {
       await app.listen({ host: config.host, port: config.port });
+      if (opts.dispatch !== "manual") await dispatcher.start();
       const addr = app.server.address() as AddressInfo;
       const host = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
       url = `http://${host}:${addr.port}`;
@@ -80,6 +103,7 @@ export async function createServer(opts: ServerOptions): Promise<RoomhookServer>
     },
     async close() {
       await app.close();
+      await dispatcher.stop();
       await store.close();
     },
   };

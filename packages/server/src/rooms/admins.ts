@@ -1,5 +1,5 @@
 import { LiveError } from "../live-error.ts";
-import type { RoomTx, StoredRoomEvent } from "../store/store.ts";
+import type { StoreTx, StoredRoomEvent } from "../store/store.ts";
 import type { OpContext } from "./room.ts";
 import { eventBase, requireRoom } from "./room-lifecycle.ts";
 
@@ -11,7 +11,7 @@ export const MAX_ADMINS = 5;
  * the accounts whose role changed, and none is sent when nothing changed. The owner cannot be an admin.
  */
 export async function modifyAdmins(
-  tx: RoomTx,
+  tx: StoreTx,
   ctx: OpContext,
   input: { roomId: string; userIds: string[]; op: "add" | "delete" },
 ): Promise<StoredRoomEvent | undefined> {

@@ -1,11 +1,11 @@
 import { LiveError } from "../live-error.ts";
-import type { RoomTx } from "../store/store.ts";
+import type { StoreTx } from "../store/store.ts";
 import type { OpContext } from "./room.ts";
 import { requireRoom } from "./room-lifecycle.ts";
 
 /** ban_member: a banned user cannot enter the room (nor become its owner) until the ban ends. */
 export async function banMembers(
-  tx: RoomTx,
+  tx: StoreTx,
   ctx: OpContext,
   input: { roomId: string; userIds: string[]; durationSec: number; reason: string },
 ): Promise<void> {
@@ -21,7 +21,11 @@ export async function banMembers(
   );
 }
 
-export async function unbanMembers(tx: RoomTx, ctx: OpContext, input: { roomId: string; userIds: string[] }) {
+export async function unbanMembers(
+  tx: StoreTx,
+  ctx: OpContext,
+  input: { roomId: string; userIds: string[] },
+) {
   await requireRoom(tx, ctx.appId, input.roomId);
   await tx.removeBans(ctx.appId, input.roomId, input.userIds);
 }

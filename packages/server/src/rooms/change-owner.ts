@@ -1,5 +1,5 @@
 import { LiveError } from "../live-error.ts";
-import type { RoomTx, StoredRoomEvent } from "../store/store.ts";
+import type { StoreTx, StoredRoomEvent } from "../store/store.ts";
 import type { OpContext } from "./room.ts";
 import { eventBase } from "./room-lifecycle.ts";
 
@@ -26,7 +26,7 @@ export type ChangeOwnerResult =
  * - the previous owner becomes an ordinary member.
  */
 export async function changeOwner(
-  tx: RoomTx,
+  tx: StoreTx,
   ctx: OpContext,
   input: ChangeOwnerInput,
 ): Promise<ChangeOwnerResult> {

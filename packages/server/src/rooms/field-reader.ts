@@ -159,6 +159,17 @@ export class FieldReader {
     return [...new Set(ids)];
   }
 
+  /** An array of strings, possibly empty. */
+  stringList(field: string, opts: { maxItems: number }): string[] {
+    const v = this.take(field, true);
+    if (!Array.isArray(v)) this.fail(field, `must be an array of strings, got ${describe(v)}`);
+    if (v.length > opts.maxItems) this.fail(field, `must hold at most ${opts.maxItems} items`);
+    v.forEach((x, i) => {
+      if (typeof x !== "string") this.fail(`${field}[${i}]`, "must be a string");
+    });
+    return v as string[];
+  }
+
   intList(field: string, opts: { maxItems: number; tooMany: () => never }): number[] | undefined {
     const v = this.take(field, false);
     if (v === undefined) return undefined;

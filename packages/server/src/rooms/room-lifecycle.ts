@@ -1,5 +1,5 @@
 import { LiveError } from "../live-error.ts";
-import type { RoomTx, StoredRoomEvent } from "../store/store.ts";
+import type { StoreTx, StoredRoomEvent } from "../store/store.ts";
 import type { OpContext, RoomRecord } from "./room.ts";
 import { createRoomInfo, destroyRoomInfo, updateRoomInfo } from "./room-info.ts";
 
@@ -11,7 +11,7 @@ const eventBase = (ctx: OpContext) => ({
   timeMs: ctx.nowMs,
 });
 
-export async function createRoom(tx: RoomTx, ctx: OpContext, room: RoomRecord): Promise<StoredRoomEvent> {
+export async function createRoom(tx: StoreTx, ctx: OpContext, room: RoomRecord): Promise<StoredRoomEvent> {
   const existing = await tx.getRoom(ctx.appId, room.RoomId);
   if (existing !== undefined) {
     // Tencent: 100010 when the id is taken and the caller (here: the requested owner) already owns it.
@@ -33,13 +33,13 @@ export async function createRoom(tx: RoomTx, ctx: OpContext, room: RoomRecord): 
   });
 }
 
-export async function requireRoom(tx: RoomTx, appId: number, roomId: string): Promise<RoomRecord> {
+export async function requireRoom(tx: StoreTx, appId: number, roomId: string): Promise<RoomRecord> {
   const room = await tx.getRoom(appId, roomId);
   if (room === undefined) throw new LiveError(100004, `room ${roomId} does not exist`);
   return room;
 }
 
-export async function destroyRoom(tx: RoomTx, ctx: OpContext, roomId: string): Promise<StoredRoomEvent> {
+export async function destroyRoom(tx: StoreTx, ctx: OpContext, roomId: string): Promise<StoredRoomEvent> {
   const room = await requireRoom(tx, ctx.appId, roomId);
   await tx.deleteRoom(ctx.appId, roomId);
   return tx.appendEvent({
@@ -64,7 +64,7 @@ export async function destroyRoom(tx: RoomTx, ctx: OpContext, roomId: string): P
 }
 
 export async function updateRoom(
-  tx: RoomTx,
+  tx: StoreTx,
   ctx: OpContext,
   update: { roomId: string; changes: Partial<RoomRecord> },
 ): Promise<StoredRoomEvent> {

@@ -1,10 +1,17 @@
-import type { RoomTx } from "../store/store.ts";
+import type { StoreTx } from "../store/store.ts";
 import { modifyAdmins } from "./admins.ts";
 import { banMembers, unbanMembers } from "./bans.ts";
 import { changeOwner, type ChangeOwnerInput, type ChangeOwnerResult } from "./change-owner.ts";
 import type { OpContext, RoomRecord } from "./room.ts";
 import { createRoom, destroyRoom, updateRoom } from "./room-lifecycle.ts";
-import type { StoredRoomEvent } from "../store/store.ts";
+import type { AttemptNext, AttemptRecord, ReadyDelivery, StoredRoomEvent } from "../store/store.ts";
+import {
+  deleteCallback,
+  disableCallback,
+  setCallback,
+  setCallbackToken,
+  updateCallback,
+} from "../callbacks/callback-config.ts";
 
 /**
  * Every write, as data: the store may run it on another thread (SQLite's writer thread) or in a
@@ -24,7 +31,17 @@ export type WriteCommand =
       durationSec: number;
       reason: string;
     }
-  | { op: "unbanMembers"; ctx: OpContext; roomId: string; userIds: string[] };
+  | { op: "unbanMembers"; ctx: OpContext; roomId: string; userIds: string[] }
+  | { op: "setCallback"; appId: number; config: { url: string; commands: string[] }; nowMs: number }
+  | { op: "updateCallback"; appId: number; config: { url: string; commands: string[] }; nowMs: number }
+  | { op: "deleteCallback"; appId: number }
+  | { op: "setCallbackToken"; appId: number; token?: string; enabled?: boolean }
+  | { op: "disableCallback"; appId: number; reason: string; nowMs: number }
+  | { op: "rotateSigningSecret"; appId: number; secret: string; nowMs: number; oldExpireMs: number }
+  | { op: "deleteSigningSecrets"; appId: number }
+  | { op: "recordAttempt"; id: number; attempt: AttemptRecord; next: AttemptNext }
+  | { op: "redeliver"; appId: number; id: number; nowMs: number }
+  | { op: "redeliverDead"; appId: number; fromMs: number; toMs: number; nowMs: number };
 
 export interface WriteResults {
   createRoom: StoredRoomEvent;
@@ -34,12 +51,22 @@ export interface WriteResults {
   modifyAdmins: StoredRoomEvent | undefined;
   banMembers: undefined;
   unbanMembers: undefined;
+  setCallback: undefined;
+  updateCallback: undefined;
+  deleteCallback: undefined;
+  setCallbackToken: undefined;
+  disableCallback: undefined;
+  rotateSigningSecret: undefined;
+  deleteSigningSecrets: undefined;
+  recordAttempt: undefined;
+  redeliver: ReadyDelivery | undefined;
+  redeliverDead: ReadyDelivery[];
 }
 
 export type WriteResult<C extends WriteCommand> = WriteResults[C["op"]];
 
 export async function runWriteCommand(
-  tx: RoomTx,
+  tx: StoreTx,
   cmd: WriteCommand,
 ): Promise<WriteResults[WriteCommand["op"]]> {
   switch (cmd.op) {
@@ -59,5 +86,33 @@ export async function runWriteCommand(
     case "unbanMembers":
       await unbanMembers(tx, cmd.ctx, cmd);
       return undefined;
+    case "setCallback":
+      await setCallback(tx, cmd.appId, cmd.config, cmd.nowMs);
+      return undefined;
+    case "updateCallback":
+      await updateCallback(tx, cmd.appId, cmd.config, cmd.nowMs);
+      return undefined;
+    case "deleteCallback":
+      await deleteCallback(tx, cmd.appId);
+      return undefined;
+    case "setCallbackToken":
+      await setCallbackToken(tx, cmd.appId, cmd);
+      return undefined;
+    case "disableCallback":
+      await disableCallback(tx, cmd.appId, cmd.reason, cmd.nowMs);
+      return undefined;
+    case "rotateSigningSecret":
+      await tx.rotateSigningSecret(cmd.appId, cmd.secret, cmd.nowMs, cmd.oldExpireMs);
+      return undefined;
+    case "deleteSigningSecrets":
+      await tx.deleteSigningSecrets(cmd.appId);
+      return undefined;
+    case "recordAttempt":
+      await tx.recordAttempt(cmd.id, cmd.attempt, cmd.next);
+      return undefined;
+    case "redeliver":
+      return tx.redeliver(cmd.appId, cmd.id, cmd.nowMs);
+    case "redeliverDead":
+      return tx.redeliverDead(cmd.appId, cmd.fromMs, cmd.toMs, cmd.nowMs);
   }
 }

@@ -56,4 +56,64 @@ export const sqliteMigrations: { version: number; name: string; sql: string }[] 
       );
     `,
   },
+  {
+    version: 2,
+    name: "callback configuration, signing secrets, outbox deliveries and attempts",
+    sql: `
+      CREATE TABLE callback_configs (
+        app_id INTEGER PRIMARY KEY,
+        url TEXT NOT NULL,
+        commands TEXT NOT NULL,
+        disabled_reason TEXT,
+        disabled_ms INTEGER,
+        updated_ms INTEGER NOT NULL
+      );
+
+      CREATE TABLE callback_tokens (
+        app_id INTEGER PRIMARY KEY,
+        token TEXT NOT NULL,
+        enabled INTEGER NOT NULL
+      );
+
+      CREATE TABLE signing_secrets (
+        id INTEGER PRIMARY KEY,
+        app_id INTEGER NOT NULL,
+        secret TEXT NOT NULL,
+        created_ms INTEGER NOT NULL,
+        expires_ms INTEGER
+      );
+      CREATE INDEX signing_secrets_app ON signing_secrets (app_id);
+
+      -- The outbox: one row per callback to send, written in the transaction of its event.
+      CREATE TABLE deliveries (
+        id INTEGER PRIMARY KEY,
+        app_id INTEGER NOT NULL,
+        room_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        prev_seq INTEGER NOT NULL,
+        event_row INTEGER NOT NULL REFERENCES room_events (id),
+        command TEXT NOT NULL,
+        state TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_ms INTEGER NOT NULL,
+        created_ms INTEGER NOT NULL,
+        done_ms INTEGER,
+        last_error TEXT
+      );
+      CREATE INDEX deliveries_lane ON deliveries (app_id, room_id, seq);
+      CREATE INDEX deliveries_pending ON deliveries (id) WHERE state = 'pending';
+      CREATE INDEX deliveries_app_time ON deliveries (app_id, created_ms);
+
+      CREATE TABLE delivery_attempts (
+        delivery_id INTEGER NOT NULL,
+        n INTEGER NOT NULL,
+        started_ms INTEGER NOT NULL,
+        duration_ms INTEGER NOT NULL,
+        status INTEGER,
+        error TEXT,
+        reply TEXT,
+        PRIMARY KEY (delivery_id, n)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

@@ -8,7 +8,24 @@ import type { WriteCommand, WriteResult } from "../rooms/write-commands.ts";
 import type { RoomRecord } from "../rooms/room.ts";
 import { newEventId } from "./event-id.ts";
 import { sqliteMigrations } from "./sqlite-migrations.ts";
-import type { BanEntry, RoomEventInput, RoomListCursor, RoomTx, Store, StoredRoomEvent } from "./store.ts";
+import type {
+  AttemptNext,
+  AttemptRecord,
+  BanEntry,
+  CallbackConfig,
+  CallbackToken,
+  DeliveryFilter,
+  DeliveryRecord,
+  DeliveryState,
+  DeliveryToSend,
+  ReadyDelivery,
+  RoomEventInput,
+  RoomListCursor,
+  SigningSecret,
+  Store,
+  StoreTx,
+  StoredRoomEvent,
+} from "./store.ts";
 
 type Db = Database.Database;
 
@@ -65,13 +82,21 @@ function toEvent(row: EventRow): StoredRoomEvent {
 }
 
 /**
- * RoomTx over one connection, with every statement prepared once. better-sqlite3 is synchronous: the
+ * StoreTx over one connection, with every statement prepared once. better-sqlite3 is synchronous: the
  * promises are already resolved, so a rule never yields to I/O inside a transaction.
  */
-export class SqliteRoomTx implements RoomTx {
+export class SqliteStoreTx implements StoreTx {
   private readonly s;
+  /**
+   * Deliveries made due by this transaction's commands so far; the writer takes them after the
+   * commit (and cuts them back when a command's savepoint is rolled back).
+   */
+  ready: ReadyDelivery[] = [];
+
+  private readonly db: Db;
 
   constructor(db: Db, writable: boolean) {
+    this.db = db;
     const p = (sql: string) => db.prepare(sql);
     const reads = {
       getRoom: p(
@@ -98,6 +123,30 @@ export class SqliteRoomTx implements RoomTx {
       listEvents: p(
         `SELECT app_id, room_id, seq, event_id, time_ms, operator, platform, client_ip, packet FROM room_events
          WHERE app_id = ? AND room_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
+      ),
+      getConfig: p(
+        `SELECT url, commands, disabled_reason, disabled_ms FROM callback_configs WHERE app_id = ?`,
+      ),
+      getToken: p(`SELECT token, enabled FROM callback_tokens WHERE app_id = ?`),
+      listSecrets: p(
+        `SELECT secret, created_ms, expires_ms FROM signing_secrets
+         WHERE app_id = ? AND (expires_ms IS NULL OR expires_ms > ?) ORDER BY id DESC`,
+      ),
+      getDelivery: p(
+        `SELECT ${DELIVERY_COLUMNS} FROM deliveries d JOIN room_events e ON e.id = d.event_row WHERE d.app_id = ? AND d.id = ?`,
+      ),
+      getDeliveryToSend: p(
+        `SELECT ${DELIVERY_COLUMNS}, e.packet, e.client_ip, e.platform FROM deliveries d JOIN room_events e ON e.id = d.event_row WHERE d.id = ?`,
+      ),
+      listAttempts: p(
+        `SELECT n, started_ms, duration_ms, status, error, reply FROM delivery_attempts WHERE delivery_id = ? ORDER BY n`,
+      ),
+      listPending: p(
+        `SELECT id, app_id, room_id, seq, next_attempt_ms FROM deliveries WHERE state = 'pending' ORDER BY id`,
+      ),
+      listRoomCallbacks: p(
+        `SELECT ${DELIVERY_COLUMNS}, e.packet FROM deliveries d JOIN room_events e ON e.id = d.event_row
+         WHERE d.app_id = ? AND d.room_id = ? AND d.seq > ? ORDER BY d.seq LIMIT ?`,
       ),
     };
     const writes = writable
@@ -126,6 +175,57 @@ export class SqliteRoomTx implements RoomTx {
           insertEvent: p(
             `INSERT INTO room_events (app_id, room_id, seq, event_id, command, time_ms, operator, platform, client_ip, packet)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          ),
+          // The switch: the command is in the enabled configuration's list (a JSON array of strings,
+          // so the quoted name matches whole names only).
+          switchedOn: p(
+            `SELECT 1 FROM callback_configs WHERE app_id = ? AND disabled_reason IS NULL AND instr(commands, ?) > 0`,
+          ),
+          lastDeliverySeq: p(
+            `SELECT seq FROM deliveries WHERE app_id = ? AND room_id = ? ORDER BY seq DESC LIMIT 1`,
+          ).pluck(),
+          insertDelivery: p(
+            `INSERT INTO deliveries (app_id, room_id, seq, prev_seq, event_row, command, state, next_attempt_ms, created_ms)
+             VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?)`,
+          ),
+          putConfig: p(
+            `INSERT INTO callback_configs (app_id, url, commands, updated_ms) VALUES (?, ?, ?, ?)
+             ON CONFLICT (app_id) DO UPDATE SET url = excluded.url, commands = excluded.commands,
+             updated_ms = excluded.updated_ms, disabled_reason = NULL, disabled_ms = NULL`,
+          ),
+          deleteConfig: p(`DELETE FROM callback_configs WHERE app_id = ?`),
+          disableConfig: p(
+            `UPDATE callback_configs SET disabled_reason = ?, disabled_ms = ? WHERE app_id = ?`,
+          ),
+          putToken: p(
+            `INSERT INTO callback_tokens (app_id, token, enabled) VALUES (?, ?, ?)
+             ON CONFLICT (app_id) DO UPDATE SET token = excluded.token, enabled = excluded.enabled`,
+          ),
+          expireSecrets: p(
+            `UPDATE signing_secrets SET expires_ms = ? WHERE app_id = ? AND (expires_ms IS NULL OR expires_ms > ?)`,
+          ),
+          addSecret: p(`INSERT INTO signing_secrets (app_id, secret, created_ms) VALUES (?, ?, ?)`),
+          deleteSecrets: p(`DELETE FROM signing_secrets WHERE app_id = ?`),
+          insertAttempt: p(
+            `INSERT INTO delivery_attempts (delivery_id, n, started_ms, duration_ms, status, error, reply) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+          ),
+          setPending: p(
+            `UPDATE deliveries SET attempts = ?, next_attempt_ms = ?, last_error = ? WHERE id = ?`,
+          ),
+          setDone: p(
+            `UPDATE deliveries SET attempts = ?, state = ?, done_ms = ?, last_error = ? WHERE id = ?`,
+          ),
+          redeliver: p(
+            `UPDATE deliveries SET state = 'pending', next_attempt_ms = ?, done_ms = NULL
+             WHERE app_id = ? AND id = ? AND state != 'pending' RETURNING id, app_id, room_id, seq, next_attempt_ms`,
+          ),
+          redeliverDead: p(
+            `UPDATE deliveries SET state = 'pending', next_attempt_ms = ?, done_ms = NULL
+             WHERE app_id = ? AND state = 'dead' AND created_ms >= ? AND created_ms < ?
+             RETURNING id, app_id, room_id, seq, next_attempt_ms`,
+          ),
+          killPending: p(
+            `UPDATE deliveries SET state = 'dead', done_ms = ?, last_error = ? WHERE app_id = ? AND state = 'pending'`,
           ),
         }
       : undefined;
@@ -235,7 +335,7 @@ export class SqliteRoomTx implements RoomTx {
   appendEvent(event: RoomEventInput): Promise<StoredRoomEvent> {
     const { last_seq: seq } = this.w.nextSeq.get(event.appId, event.roomId) as { last_seq: number };
     const eventId = newEventId(event.timeMs);
-    this.w.insertEvent.run(
+    const eventRow = this.w.insertEvent.run(
       event.appId,
       event.roomId,
       seq,
@@ -246,7 +346,28 @@ export class SqliteRoomTx implements RoomTx {
       event.platform,
       event.clientIp,
       JSON.stringify(event.packet),
-    );
+    ).lastInsertRowid;
+    const command = event.packet.CallbackCommand;
+    if (this.w.switchedOn.get(event.appId, `"${command}"`) !== undefined) {
+      const prevSeq = (this.w.lastDeliverySeq.get(event.appId, event.roomId) as number | undefined) ?? 0;
+      const r = this.w.insertDelivery.run(
+        event.appId,
+        event.roomId,
+        seq,
+        prevSeq,
+        eventRow,
+        command,
+        event.timeMs,
+        event.timeMs,
+      );
+      this.ready.push({
+        id: Number(r.lastInsertRowid),
+        appId: event.appId,
+        roomId: event.roomId,
+        seq,
+        nextAttemptMs: event.timeMs,
+      });
+    }
     return Promise.resolve({ ...event, seq, eventId });
   }
 
@@ -255,6 +376,229 @@ export class SqliteRoomTx implements RoomTx {
       (this.s.listEvents.all(appId, roomId, afterSeq, limit) as EventRow[]).map(toEvent),
     );
   }
+
+  getCallbackConfig(appId: number): Promise<CallbackConfig | undefined> {
+    const row = this.s.getConfig.get(appId) as
+      | { url: string; commands: string; disabled_reason: string | null; disabled_ms: number | null }
+      | undefined;
+    if (row === undefined) return Promise.resolve(undefined);
+    const config: CallbackConfig = { url: row.url, commands: JSON.parse(row.commands) as string[] };
+    if (row.disabled_reason !== null) config.disabledReason = row.disabled_reason;
+    if (row.disabled_ms !== null) config.disabledMs = row.disabled_ms;
+    return Promise.resolve(config);
+  }
+
+  putCallbackConfig(appId: number, config: { url: string; commands: string[] }, nowMs: number) {
+    this.w.putConfig.run(appId, config.url, JSON.stringify(config.commands), nowMs);
+    return Promise.resolve();
+  }
+
+  deleteCallbackConfig(appId: number) {
+    return Promise.resolve(this.w.deleteConfig.run(appId).changes > 0);
+  }
+
+  disableCallbackConfig(appId: number, reason: string, nowMs: number) {
+    this.w.disableConfig.run(reason, nowMs, appId);
+    return Promise.resolve();
+  }
+
+  getCallbackToken(appId: number): Promise<CallbackToken | undefined> {
+    const row = this.s.getToken.get(appId) as { token: string; enabled: number } | undefined;
+    return Promise.resolve(row === undefined ? undefined : { token: row.token, enabled: row.enabled === 1 });
+  }
+
+  putCallbackToken(appId: number, token: CallbackToken) {
+    this.w.putToken.run(appId, token.token, token.enabled ? 1 : 0);
+    return Promise.resolve();
+  }
+
+  listSigningSecrets(appId: number, nowMs: number): Promise<SigningSecret[]> {
+    const rows = this.s.listSecrets.all(appId, nowMs) as {
+      secret: string;
+      created_ms: number;
+      expires_ms: number | null;
+    }[];
+    return Promise.resolve(
+      rows.map((r) =>
+        r.expires_ms === null
+          ? { secret: r.secret, createdMs: r.created_ms }
+          : { secret: r.secret, createdMs: r.created_ms, expiresMs: r.expires_ms },
+      ),
+    );
+  }
+
+  rotateSigningSecret(appId: number, secret: string, nowMs: number, oldExpireMs: number) {
+    this.w.expireSecrets.run(oldExpireMs, appId, nowMs);
+    this.w.addSecret.run(appId, secret, nowMs);
+    return Promise.resolve();
+  }
+
+  deleteSigningSecrets(appId: number) {
+    this.w.deleteSecrets.run(appId);
+    return Promise.resolve();
+  }
+
+  getDelivery(appId: number, id: number) {
+    const row = this.s.getDelivery.get(appId, id) as DeliveryRow | undefined;
+    return Promise.resolve(row === undefined ? undefined : toDelivery(row));
+  }
+
+  getDeliveryToSend(id: number): Promise<DeliveryToSend | undefined> {
+    const row = this.s.getDeliveryToSend.get(id) as
+      (DeliveryRow & { packet: string; client_ip: string; platform: string }) | undefined;
+    if (row === undefined) return Promise.resolve(undefined);
+    return Promise.resolve({
+      ...toDelivery(row),
+      body: row.packet,
+      clientIp: row.client_ip,
+      platform: row.platform,
+    });
+  }
+
+  listDeliveries(appId: number, f: DeliveryFilter) {
+    const where = ["d.app_id = ?"];
+    const args: (string | number)[] = [appId];
+    const add = (clause: string, value: string | number | undefined) => {
+      if (value === undefined) return;
+      where.push(clause);
+      args.push(value);
+    };
+    add("d.state = ?", f.state);
+    add("d.room_id = ?", f.roomId);
+    add("d.command = ?", f.command);
+    add("d.created_ms >= ?", f.fromMs);
+    add("d.created_ms < ?", f.toMs);
+    add("d.id < ?", f.beforeId);
+    // Built from fixed fragments only; every value is a bound parameter.
+    const sql = `SELECT ${DELIVERY_COLUMNS} FROM deliveries d JOIN room_events e ON e.id = d.event_row
+      WHERE ${where.join(" AND ")} ORDER BY d.id DESC LIMIT ?`;
+    const rows = this.db.prepare(sql).all(...args, f.limit) as DeliveryRow[];
+    return Promise.resolve(rows.map(toDelivery));
+  }
+
+  listAttempts(deliveryId: number): Promise<AttemptRecord[]> {
+    const rows = this.s.listAttempts.all(deliveryId) as {
+      n: number;
+      started_ms: number;
+      duration_ms: number;
+      status: number | null;
+      error: string | null;
+      reply: string | null;
+    }[];
+    return Promise.resolve(
+      rows.map((r) => {
+        const a: AttemptRecord = { n: r.n, startedMs: r.started_ms, durationMs: r.duration_ms };
+        if (r.status !== null) a.status = r.status;
+        if (r.error !== null) a.error = r.error;
+        if (r.reply !== null) a.reply = r.reply;
+        return a;
+      }),
+    );
+  }
+
+  listPendingDeliveries() {
+    return Promise.resolve((this.s.listPending.all() as ReadyRow[]).map(toReady));
+  }
+
+  recordAttempt(id: number, a: AttemptRecord, next: AttemptNext) {
+    this.w.insertAttempt.run(
+      id,
+      a.n,
+      a.startedMs,
+      a.durationMs,
+      a.status ?? null,
+      a.error ?? null,
+      a.reply ?? null,
+    );
+    const error = a.error ?? (a.status !== undefined && a.status !== 200 ? `HTTP ${a.status}` : null);
+    switch (next.state) {
+      case "pending":
+        this.w.setPending.run(a.n, next.nextAttemptMs, error, id);
+        break;
+      case "delivered":
+        this.w.setDone.run(a.n, "delivered", a.startedMs + a.durationMs, null, id);
+        break;
+      case "dead":
+        this.w.setDone.run(a.n, "dead", a.startedMs + a.durationMs, next.reason, id);
+        break;
+    }
+    return Promise.resolve();
+  }
+
+  redeliver(appId: number, id: number, nowMs: number) {
+    const row = this.w.redeliver.get(nowMs, appId, id) as ReadyRow | undefined;
+    if (row === undefined) return Promise.resolve(undefined);
+    const ready = toReady(row);
+    this.ready.push(ready);
+    return Promise.resolve(ready);
+  }
+
+  redeliverDead(appId: number, fromMs: number, toMs: number, nowMs: number) {
+    const rows = (this.w.redeliverDead.all(nowMs, appId, fromMs, toMs) as ReadyRow[]).map(toReady);
+    this.ready.push(...rows);
+    return Promise.resolve(rows);
+  }
+
+  killPendingDeliveries(appId: number, reason: string, nowMs: number) {
+    return Promise.resolve(this.w.killPending.run(nowMs, reason, appId).changes);
+  }
+
+  listRoomCallbacks(appId: number, roomId: string, afterSeq: number, limit: number) {
+    const rows = this.s.listRoomCallbacks.all(appId, roomId, afterSeq, limit) as (DeliveryRow & {
+      packet: string;
+    })[];
+    return Promise.resolve(rows.map((r) => ({ ...toDelivery(r), body: r.packet })));
+  }
+}
+
+const DELIVERY_COLUMNS = `d.id, d.app_id, d.room_id, d.seq, d.prev_seq, e.event_id, d.command, d.state, d.attempts,
+  d.next_attempt_ms, d.created_ms, d.done_ms, d.last_error`;
+
+interface DeliveryRow {
+  id: number;
+  app_id: number;
+  room_id: string;
+  seq: number;
+  prev_seq: number;
+  event_id: string;
+  command: string;
+  state: DeliveryState;
+  attempts: number;
+  next_attempt_ms: number;
+  created_ms: number;
+  done_ms: number | null;
+  last_error: string | null;
+}
+
+function toDelivery(r: DeliveryRow): DeliveryRecord {
+  const d: DeliveryRecord = {
+    id: r.id,
+    appId: r.app_id,
+    roomId: r.room_id,
+    seq: r.seq,
+    prevSeq: r.prev_seq,
+    eventId: r.event_id,
+    command: r.command,
+    state: r.state,
+    attempts: r.attempts,
+    nextAttemptMs: r.next_attempt_ms,
+    createdMs: r.created_ms,
+  };
+  if (r.done_ms !== null) d.doneMs = r.done_ms;
+  if (r.last_error !== null) d.lastError = r.last_error;
+  return d;
+}
+
+interface ReadyRow {
+  id: number;
+  app_id: number;
+  room_id: string;
+  seq: number;
+  next_attempt_ms: number;
+}
+
+function toReady(r: ReadyRow): ReadyDelivery {
+  return { id: r.id, appId: r.app_id, roomId: r.room_id, seq: r.seq, nextAttemptMs: r.next_attempt_ms };
 }
 
 export function migrate(db: Db): void {
@@ -326,7 +670,12 @@ export type WriterResult =
 
 export type WriterMessage =
   | { type: "ready" }
-  | { type: "results"; results: WriterResult[]; stats: { commits: number; jobs: number } }
+  | {
+      type: "results";
+      results: WriterResult[];
+      ready: ReadyDelivery[];
+      stats: { commits: number; jobs: number };
+    }
   | { type: "closed" }
   | { type: "fatal"; message: string };
 
@@ -346,6 +695,7 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<SqliteS
   });
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
   let nextId = 1;
+  const readyListeners: ((ready: ReadyDelivery[]) => void)[] = [];
   let outgoing: { id: number; cmd: WriteCommand }[] = [];
   let stats = { commits: 0, jobs: 0 };
   let failure: Error | undefined;
@@ -374,6 +724,7 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<SqliteS
           else if (r.live) p.reject(new LiveError(r.code, r.message));
           else p.reject(Object.assign(new Error(r.message), { stack: r.stack }));
         }
+        if (msg.ready.length > 0) for (const l of readyListeners) l(msg.ready);
         break;
       case "closed":
         onClosed?.();
@@ -399,7 +750,7 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<SqliteS
   // Opened after the writer ran the migrations.
   const reader = new Database(path, { readonly: true });
   reader.pragma("busy_timeout = 5000");
-  const readTx = new SqliteRoomTx(reader, false);
+  const readTx = new SqliteStoreTx(reader, false);
 
   const post = () => {
     const jobs = outgoing;
@@ -410,6 +761,9 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<SqliteS
   return {
     path,
     stats: () => ({ ...stats }),
+    onReadyDeliveries(listener) {
+      readyListeners.push(listener);
+    },
     read: (fn) => fn(readTx),
     write<C extends WriteCommand>(cmd: C): Promise<WriteResult<C>> {
       if (failure !== undefined) return Promise.reject(failure);

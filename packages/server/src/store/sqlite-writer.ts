@@ -2,12 +2,13 @@ import { close as closeFd, fdatasync, open } from "node:fs";
 import { promisify } from "node:util";
 import { parentPort, workerData } from "node:worker_threads";
 import { CommitSync } from "./commit-sync.ts";
+import type { ReadyDelivery } from "./store.ts";
 import { LiveError } from "../live-error.ts";
 import { runWriteCommand, type WriteCommand } from "../rooms/write-commands.ts";
 import {
   migrate,
   openWriteConnection,
-  SqliteRoomTx,
+  SqliteStoreTx,
   type ToWriter,
   type WriterMessage,
   type WriterResult,
@@ -37,7 +38,7 @@ try {
   send({ type: "fatal", message: (e as Error).message });
   throw e;
 }
-const tx = new SqliteRoomTx(db, true);
+const tx = new SqliteStoreTx(db, true);
 const openAsync = promisify(open);
 const fdatasyncAsync = promisify(fdatasync);
 const closeAsync = promisify(closeFd);
@@ -53,15 +54,29 @@ async function syncWal(): Promise<void> {
     await closeAsync(fd);
   }
 }
-const sync = new CommitSync<WriterResult[]>({
+interface Committed {
+  results: WriterResult[];
+  ready: ReadyDelivery[];
+}
+const sync = new CommitSync<Committed>({
   fsync: syncWal,
   release: (batches) => {
-    send({ type: "results", results: batches.flat(), stats });
+    send({
+      type: "results",
+      results: batches.flatMap((b) => b.results),
+      ready: batches.flatMap((b) => b.ready),
+      stats,
+    });
   },
   // The batch is committed but not known to be on disk: its callers are told it failed (100001),
   // as an I/O error at COMMIT would tell them. Retrying is safe: a repeated owner change is a no-op.
   fail: (batches, error) => {
-    send({ type: "results", results: batches.flat().map((r) => failure(r.id, error)), stats });
+    send({
+      type: "results",
+      results: batches.flatMap((b) => b.results).map((r) => failure(r.id, error)),
+      ready: [],
+      stats,
+    });
   },
 });
 const stmt = {
@@ -98,6 +113,7 @@ async function flush(): Promise<void> {
   try {
     stmt.begin.run();
     for (const job of batch) {
+      const readyMark = tx.ready.length;
       stmt.savepoint.run();
       try {
         // SQLite calls are synchronous: this await only unwraps already-resolved promises.
@@ -107,6 +123,7 @@ async function flush(): Promise<void> {
       } catch (error) {
         stmt.rollbackTo.run();
         stmt.release.run();
+        tx.ready.length = readyMark;
         results.push(failure(job.id, error));
       }
     }
@@ -116,10 +133,13 @@ async function flush(): Promise<void> {
   } catch (error) {
     // BEGIN or COMMIT failed (I/O error, disk full): nothing of this batch is durable.
     if (db.inTransaction) stmt.rollback.run();
-    send({ type: "results", results: batch.map((job) => failure(job.id, error)), stats });
+    tx.ready = [];
+    send({ type: "results", results: batch.map((job) => failure(job.id, error)), ready: [], stats });
     return;
   }
-  sync.committed([results]);
+  const ready = tx.ready;
+  tx.ready = [];
+  sync.committed([{ results, ready }]);
 }
 
 function schedule(): void {

@@ -13,6 +13,85 @@ export interface RoomEventInput {
   timeMs: number;
 }
 
+export interface CallbackConfig {
+  url: string;
+  commands: string[];
+  /** Set when a receiver answered 410 Gone: no callback is sent until the config is set again. */
+  disabledReason?: string;
+  disabledMs?: number;
+}
+
+export interface CallbackToken {
+  token: string;
+  enabled: boolean;
+}
+
+export interface SigningSecret {
+  secret: string;
+  createdMs: number;
+  /** After a rotation the old secret signs alongside the new one until then. */
+  expiresMs?: number;
+}
+
+export type DeliveryState = "pending" | "delivered" | "dead";
+
+export interface DeliveryRecord {
+  id: number;
+  appId: number;
+  roomId: string;
+  seq: number;
+  /** Sequence number of the previous callback of this room to this app (0 for the first). */
+  prevSeq: number;
+  eventId: string;
+  command: string;
+  state: DeliveryState;
+  attempts: number;
+  nextAttemptMs: number;
+  createdMs: number;
+  doneMs?: number;
+  lastError?: string;
+}
+
+/** A delivery with what the sender needs: the exact body bytes and the event's origin. */
+export interface DeliveryToSend extends DeliveryRecord {
+  body: string;
+  clientIp: string;
+  platform: string;
+}
+
+export interface AttemptRecord {
+  n: number;
+  startedMs: number;
+  durationMs: number;
+  status?: number;
+  error?: string;
+  /** The reply body, truncated. */
+  reply?: string;
+}
+
+export type AttemptNext =
+  { state: "pending"; nextAttemptMs: number } | { state: "delivered" } | { state: "dead"; reason: string };
+
+/** A delivery that became due to send (created, or put back by a redeliver). */
+export interface ReadyDelivery {
+  id: number;
+  appId: number;
+  roomId: string;
+  seq: number;
+  nextAttemptMs: number;
+}
+
+export interface DeliveryFilter {
+  state?: DeliveryState;
+  roomId?: string;
+  command?: string;
+  fromMs?: number;
+  toMs?: number;
+  /** Deliveries with an id below this one (paging newest first). */
+  beforeId?: number;
+  limit: number;
+}
+
 export interface StoredRoomEvent extends RoomEventInput {
   /** Per-room sequence number, from 1, never reused (it survives destroy and re-create of a room id). */
   seq: number;
@@ -36,7 +115,7 @@ export interface RoomListCursor {
  * What room rules may do inside one transaction. Implementations: SQLite (sync underneath, answered
  * with resolved promises), PostgreSQL. A rule that throws has all its writes rolled back, alone.
  */
-export interface RoomTx {
+export interface StoreTx {
   getRoom(appId: number, roomId: string): Promise<RoomRecord | undefined>;
   /** The owner alone: the owner change's hot path needs no other field. */
   getOwner(appId: number, roomId: string): Promise<string | undefined>;
@@ -56,16 +135,55 @@ export interface RoomTx {
   removeBans(appId: number, roomId: string, userIds: string[]): Promise<void>;
   /** Public rooms by ViewCount descending then RoomId, after the cursor. */
   listPublicRooms(appId: number, after: RoomListCursor | undefined, limit: number): Promise<RoomRecord[]>;
-  /** Appends a room event with the room's next sequence number (the outbox row joins it here). */
+  /**
+   * Appends a room event with the room's next sequence number and, when the app's callback
+   * configuration has its command switched on at this moment, its delivery: the transactional outbox.
+   */
   appendEvent(event: RoomEventInput): Promise<StoredRoomEvent>;
   /** Events of a room after a sequence number, oldest first. */
   listEvents(appId: number, roomId: string, afterSeq: number, limit: number): Promise<StoredRoomEvent[]>;
+
+  getCallbackConfig(appId: number): Promise<CallbackConfig | undefined>;
+  /** Creates or replaces the configuration, enabled. */
+  putCallbackConfig(appId: number, config: { url: string; commands: string[] }, nowMs: number): Promise<void>;
+  deleteCallbackConfig(appId: number): Promise<boolean>;
+  disableCallbackConfig(appId: number, reason: string, nowMs: number): Promise<void>;
+  getCallbackToken(appId: number): Promise<CallbackToken | undefined>;
+  putCallbackToken(appId: number, token: CallbackToken): Promise<void>;
+  /** Secrets that sign at nowMs, newest first. */
+  listSigningSecrets(appId: number, nowMs: number): Promise<SigningSecret[]>;
+  /** Adds a secret; those already active stop signing at oldExpireMs. */
+  rotateSigningSecret(appId: number, secret: string, nowMs: number, oldExpireMs: number): Promise<void>;
+  deleteSigningSecrets(appId: number): Promise<void>;
+
+  getDelivery(appId: number, id: number): Promise<DeliveryRecord | undefined>;
+  getDeliveryToSend(id: number): Promise<DeliveryToSend | undefined>;
+  listDeliveries(appId: number, filter: DeliveryFilter): Promise<DeliveryRecord[]>;
+  listAttempts(deliveryId: number): Promise<AttemptRecord[]>;
+  /** Every pending delivery, oldest first: what a dispatcher loads at start. */
+  listPendingDeliveries(): Promise<ReadyDelivery[]>;
+  recordAttempt(id: number, attempt: AttemptRecord, next: AttemptNext): Promise<void>;
+  /** Puts a delivered or dead delivery back in its lane, due at nowMs; undefined when none. */
+  redeliver(appId: number, id: number, nowMs: number): Promise<ReadyDelivery | undefined>;
+  /** Puts back every dead delivery of the app created in [fromMs, toMs). */
+  redeliverDead(appId: number, fromMs: number, toMs: number, nowMs: number): Promise<ReadyDelivery[]>;
+  /** Ends every pending delivery of the app as dead (its callback configuration was disabled). */
+  killPendingDeliveries(appId: number, reason: string, nowMs: number): Promise<number>;
+  /** Callbacks of a room for this app after a sequence number, oldest first (the catch-up query). */
+  listRoomCallbacks(
+    appId: number,
+    roomId: string,
+    afterSeq: number,
+    limit: number,
+  ): Promise<(DeliveryRecord & { body: string })[]>;
 }
 
 export interface Store {
   /** Reads from committed state only. */
-  read<T>(fn: (tx: RoomTx) => Promise<T>): Promise<T>;
+  read<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   /** Runs a command in a durable transaction (group-committed with others); resolves after the commit. */
   write<C extends WriteCommand>(cmd: C): Promise<WriteResult<C>>;
+  /** Called with deliveries that became due to send, once their transaction is durable. */
+  onReadyDeliveries(listener: (ready: ReadyDelivery[]) => void): void;
   close(): Promise<void>;
 }

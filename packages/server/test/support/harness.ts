@@ -51,10 +51,15 @@ export interface TestServer {
 }
 
 export async function startTestServer(
-  opts: { env?: Record<string, string>; config?: Partial<Config> } = {},
+  opts: {
+    env?: Record<string, string>;
+    config?: Partial<Config>;
+    dispatch?: "auto" | "manual";
+    clock?: ManualClock;
+  } = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), "roomhook-test-"));
-  const clock = new ManualClock();
+  const clock = opts.clock ?? new ManualClock();
   const config: Config = {
     ...loadConfig({
       env: { ROOMHOOK_PORT: "0", ROOMHOOK_DATA: dataDir, ROOMHOOK_SECRET_KEY: TEST_KEY, ...opts.env },
@@ -63,7 +68,13 @@ export async function startTestServer(
     ...opts.config,
   };
   const apps = config.apps.map((a) => ({ ...a, secretKey: a.secretKey ?? TEST_KEY }));
-  const server = await createServer({ config, apps, logger: createLogger({ level: "silent" }), clock });
+  const server = await createServer({
+    config,
+    apps,
+    logger: createLogger({ level: "silent" }),
+    clock,
+    dispatch: opts.dispatch ?? "manual",
+  });
   const url = await server.listen();
 
   const query: TestServer["query"] = (q = {}) => {

@@ -1,0 +1,75 @@
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+
+/**
+ * Standard Webhooks signatures (standardwebhooks.com), roomhook's extension beside Tencent's Sign:
+ * `webhook-id`, `webhook-timestamp` (Unix seconds) and `webhook-signature`, a space-separated list of
+ * `v1,<base64 HMAC-SHA256(key, "<id>.<timestamp>.<body>")>`, one per active secret (several during a
+ * rotation). A secret is `whsec_` + base64 of the key bytes.
+ */
+
+export const SIGNING_SECRET_PREFIX = "whsec_";
+export const WEBHOOK_TOLERANCE_SECONDS = 300;
+
+export function generateSigningSecret(): string {
+  return SIGNING_SECRET_PREFIX + randomBytes(32).toString("base64");
+}
+
+function keyOf(secret: string): Buffer {
+  return Buffer.from(
+    secret.startsWith(SIGNING_SECRET_PREFIX) ? secret.slice(SIGNING_SECRET_PREFIX.length) : secret,
+    "base64",
+  );
+}
+
+export function webhookSignature(opts: {
+  secrets: readonly string[];
+  id: string;
+  timestamp: number;
+  body: string | Buffer;
+}): string {
+  return opts.secrets
+    .map((s) => {
+      const mac = createHmac("sha256", keyOf(s));
+      mac.update(`${opts.id}.${opts.timestamp}.`);
+      mac.update(opts.body);
+      return `v1,${mac.digest("base64")}`;
+    })
+    .join(" ");
+}
+
+export type WebhookSignatureCheck =
+  | { ok: true }
+  | {
+      ok: false;
+      reason: "signature-missing" | "timestamp-invalid" | "timestamp-stale" | "signature-mismatch";
+    };
+
+export function checkWebhookSignature(opts: {
+  secrets: readonly string[];
+  id: string | undefined;
+  timestamp: string | undefined;
+  signature: string | undefined;
+  body: string | Buffer;
+  nowSeconds: number;
+  toleranceSeconds?: number;
+}): WebhookSignatureCheck {
+  if (opts.id === undefined || opts.timestamp === undefined || opts.signature === undefined) {
+    return { ok: false, reason: "signature-missing" };
+  }
+  if (!/^\d{1,12}$/.test(opts.timestamp)) return { ok: false, reason: "timestamp-invalid" };
+  const ts = Number(opts.timestamp);
+  if (Math.abs(opts.nowSeconds - ts) > (opts.toleranceSeconds ?? WEBHOOK_TOLERANCE_SECONDS)) {
+    return { ok: false, reason: "timestamp-stale" };
+  }
+  const passed = opts.signature
+    .split(" ")
+    .filter((s) => s.startsWith("v1,"))
+    .map((s) => Buffer.from(s.slice(3)));
+  for (const secret of opts.secrets) {
+    const want = Buffer.from(
+      webhookSignature({ secrets: [secret], id: opts.id, timestamp: ts, body: opts.body }).slice(3),
+    );
+    if (passed.some((p) => p.length === want.length && timingSafeEqual(p, want))) return { ok: true };
+  }
+  return { ok: false, reason: "signature-mismatch" };
+}

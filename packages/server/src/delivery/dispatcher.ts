@@ -1,0 +1,244 @@
+import { callbackSign, webhookSignature } from "@roomhook/protocol";
+import type { Clock } from "../clock.ts";
+import type { Logger } from "../logger.ts";
+import type { AttemptNext, AttemptRecord, DeliveryToSend, ReadyDelivery, Store } from "../store/store.ts";
+import { Lanes } from "./lanes.ts";
+import { MAX_ATTEMPTS, parseRetryAfter, retryDelay } from "./retry-schedule.ts";
+import type { SendOutcome, Sender } from "./sender.ts";
+
+export interface DispatcherConfig {
+  /** Deliveries in flight at once, over all lanes. */
+  concurrency: number;
+}
+
+export interface Dispatcher {
+  /** Loads what is pending and sends continuously, on the clock, until stop(). */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Sends everything due now, and what becomes due by it, then resolves (for tests). */
+  runOnce(): Promise<void>;
+  /** Deliveries the dispatcher knows to be pending. */
+  pending(): number;
+}
+
+/** Extension headers, ignorable by a Tencent-only receiver (docs/delivery.md). */
+export const HEADER = {
+  eventId: "roomhook-event-id",
+  seq: "roomhook-sequence",
+  prevSeq: "roomhook-previous-sequence",
+  attempt: "roomhook-attempt",
+} as const;
+
+const REPLY_LOG_BYTES = 1024;
+
+/** The callback request as Tencent sends it (Tencent: Live webhook overview): URL with query, headers, body. */
+export function buildCallbackRequest(opts: {
+  delivery: DeliveryToSend;
+  url: string;
+  token: { token: string; enabled: boolean } | undefined;
+  secrets: readonly string[];
+  nowMs: number;
+  attempt: number;
+}): { url: URL; headers: Record<string, string>; body: string } {
+  const { delivery: d } = opts;
+  const url = new URL(opts.url);
+  // The configured URL's own query stays; Tencent's parameters follow it.
+  const q = url.searchParams;
+  q.append("SdkAppid", String(d.appId));
+  q.append("CallbackCommand", d.command);
+  q.append("contenttype", "json");
+  q.append("ClientIP", d.clientIp);
+  q.append("OptPlatform", d.platform);
+  const nowSec = Math.floor(opts.nowMs / 1000);
+  if (opts.token?.enabled === true) {
+    q.append("Sign", callbackSign(opts.token.token, nowSec));
+    q.append("RequestTime", String(nowSec));
+  }
+  const headers: Record<string, string> = {
+    "content-type": "application/json",
+    "user-agent": "roomhook",
+    [HEADER.eventId]: d.eventId,
+    [HEADER.seq]: String(d.seq),
+    [HEADER.prevSeq]: String(d.prevSeq),
+    [HEADER.attempt]: String(opts.attempt),
+  };
+  if (opts.secrets.length > 0) {
+    headers["webhook-id"] = d.eventId;
+    headers["webhook-timestamp"] = String(nowSec);
+    headers["webhook-signature"] = webhookSignature({
+      secrets: opts.secrets,
+      id: d.eventId,
+      timestamp: nowSec,
+      body: d.body,
+    });
+  }
+  return { url, headers, body: d.body };
+}
+
+/**
+ * The dispatcher: the only part that talks to App backends. Takes due lane heads, posts each exactly as
+ * Tencent does, records every attempt in the store, and schedules retries. A delivery's answer is
+ * recorded before its lane moves on, so a crash repeats at most the deliveries in flight.
+ */
+export function createDispatcher(deps: {
+  store: Store;
+  sender: Sender;
+  clock: Clock;
+  logger: Logger;
+  config: DispatcherConfig;
+  random?: () => number;
+}): Dispatcher {
+  const { store, sender, clock, logger, config } = deps;
+  const random = deps.random ?? Math.random;
+  const lanes = new Lanes();
+  const inFlight = new Set<Promise<void>>();
+  let running = false;
+  let timer: NodeJS.Timeout | undefined;
+  let subscribed = false;
+
+  async function deliver(r: ReadyDelivery): Promise<void> {
+    const d = await store.read((tx) => tx.getDeliveryToSend(r.id));
+    if (d?.state !== "pending") {
+      lanes.done(r);
+      return;
+    }
+    const nowMs = clock.now();
+    const [cfg, token, secrets] = await store.read((tx) =>
+      Promise.all([
+        tx.getCallbackConfig(d.appId),
+        tx.getCallbackToken(d.appId),
+        tx.listSigningSecrets(d.appId, nowMs),
+      ]),
+    );
+    const attempt = d.attempts + 1;
+    if (cfg === undefined || cfg.disabledReason !== undefined) {
+      const reason =
+        cfg === undefined
+          ? "no callback configuration"
+          : `callback configuration disabled: ${cfg.disabledReason}`;
+      await record(
+        d,
+        { n: attempt, startedMs: nowMs, durationMs: 0, error: reason },
+        { state: "dead", reason },
+      );
+      lanes.done(r);
+      return;
+    }
+    const req = buildCallbackRequest({
+      delivery: d,
+      url: cfg.url,
+      token,
+      secrets: secrets.map((s) => s.secret),
+      nowMs,
+      attempt,
+    });
+    const outcome = await sender.send(req);
+    const a: AttemptRecord = { n: attempt, startedMs: nowMs, durationMs: outcome.ms };
+    if (outcome.status !== undefined) a.status = outcome.status;
+    if (!outcome.ok) a.error = outcome.error;
+    if (outcome.reply !== undefined) a.reply = outcome.reply.slice(0, REPLY_LOG_BYTES);
+    const next = decide(outcome, attempt, clock.now());
+    await record(d, a, next);
+    if (!outcome.ok && outcome.status === 410) {
+      // Standard Webhooks etiquette: 410 Gone means the endpoint is gone for good.
+      await store.write({
+        op: "disableCallback",
+        appId: d.appId,
+        reason: `410 Gone from ${cfg.url}`,
+        nowMs: clock.now(),
+      });
+      logger.warn(
+        { appId: d.appId, url: cfg.url },
+        "callback configuration disabled: receiver answered 410 Gone",
+      );
+    }
+    if (next.state === "pending") lanes.retryAt(r, next.nextAttemptMs);
+    else lanes.done(r);
+  }
+
+  function decide(outcome: SendOutcome, attempt: number, nowMs: number): AttemptNext {
+    // Tencent: for after-callbacks the reply's ActionStatus/ErrorCode are ignored; 200 + JSON is delivered.
+    if (outcome.ok) return { state: "delivered" };
+    if (!outcome.retryable) return { state: "dead", reason: outcome.error };
+    let delay = retryDelay(attempt, random);
+    if (delay === undefined)
+      return { state: "dead", reason: `${outcome.error} (after ${MAX_ATTEMPTS} attempts)` };
+    if (outcome.status === 429 || outcome.status === 503)
+      delay = parseRetryAfter(outcome.retryAfter, nowMs) ?? delay;
+    return { state: "pending", nextAttemptMs: nowMs + delay };
+  }
+
+  async function record(d: DeliveryToSend, attempt: AttemptRecord, next: AttemptNext): Promise<void> {
+    await store.write({ op: "recordAttempt", id: d.id, attempt, next });
+    logger.debug(
+      { deliveryId: d.id, eventId: d.eventId, attempt: attempt.n, status: attempt.status, next: next.state },
+      "delivery attempt",
+    );
+  }
+
+  function launch(r: ReadyDelivery): Promise<void> {
+    const p = deliver(r)
+      .catch((err: unknown) => {
+        // The attempt could not be recorded (store failure): try again later, in order.
+        logger.error({ err, deliveryId: r.id }, "delivery failed unexpectedly");
+        lanes.retryAt(r, clock.now() + 1000);
+      })
+      .finally(() => {
+        inFlight.delete(p);
+        pump();
+      });
+    inFlight.add(p);
+    return p;
+  }
+
+  function pump(): void {
+    if (!running) return;
+    const free = config.concurrency - inFlight.size;
+    if (free > 0) for (const r of lanes.claim(clock.now(), free)) void launch(r);
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+    const next = lanes.nextDueMs();
+    if (next !== undefined && inFlight.size < config.concurrency) {
+      timer = setTimeout(pump, Math.max(0, Math.min(next - clock.now(), 60_000)));
+    }
+  }
+
+  async function load(): Promise<void> {
+    if (!subscribed) {
+      subscribed = true;
+      store.onReadyDeliveries((ready) => {
+        lanes.add(ready);
+        pump();
+      });
+    }
+    lanes.add(await store.read((tx) => tx.listPendingDeliveries()));
+  }
+
+  return {
+    async start() {
+      await load();
+      running = true;
+      pump();
+    },
+    async stop() {
+      running = false;
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+      await Promise.all(inFlight);
+      await sender.close();
+    },
+    async runOnce() {
+      if (!subscribed) await load();
+      for (;;) {
+        const batch = lanes.claim(clock.now(), config.concurrency);
+        if (batch.length === 0) {
+          if (inFlight.size === 0) return;
+          await Promise.race(inFlight);
+          continue;
+        }
+        for (const r of batch) void launch(r);
+      }
+    },
+    pending: () => lanes.size,
+  };
+}

@@ -1,0 +1,50 @@
+import { readCallbackConfig, readCallbackToken } from "../callbacks/callback-config.ts";
+import { LiveError } from "../live-error.ts";
+import type { Store } from "../store/store.ts";
+import type { RestCommand } from "./live-engine-api.ts";
+
+/**
+ * `live_config` (Tencent: callback configuration APIs). A change applies to every event committed after
+ * it: the switch is read in the event's own transaction.
+ */
+export function liveConfigApi(store: Store): Record<string, RestCommand> {
+  return {
+    async set_callback(ctx, body) {
+      const config = readCallbackConfig(body);
+      await store.write({ op: "setCallback", appId: ctx.appId, config, nowMs: ctx.nowMs });
+      return undefined;
+    },
+
+    async update_callback(ctx, body) {
+      const config = readCallbackConfig(body);
+      await store.write({ op: "updateCallback", appId: ctx.appId, config, nowMs: ctx.nowMs });
+      return undefined;
+    },
+
+    async get_callback(ctx) {
+      const config = await store.read((tx) => tx.getCallbackConfig(ctx.appId));
+      if (config === undefined) throw new LiveError(100301);
+      const response: Record<string, unknown> = { Url: config.url, CallbackCommandList: config.commands };
+      // roomhook's extension: why the configuration stopped sending (a 410 Gone from the receiver).
+      if (config.disabledReason !== undefined) response.DisabledReason = config.disabledReason;
+      return response;
+    },
+
+    async delete_callback(ctx) {
+      await store.write({ op: "deleteCallback", appId: ctx.appId });
+      return undefined;
+    },
+
+    async set_callback_token(ctx, body) {
+      const input = readCallbackToken(body);
+      await store.write({ op: "setCallbackToken", appId: ctx.appId, ...input });
+      return undefined;
+    },
+
+    async get_callback_token(ctx) {
+      const token = await store.read((tx) => tx.getCallbackToken(ctx.appId));
+      if (token === undefined) throw new LiveError(100302);
+      return { Token: token.token, IsTokenEnable: token.enabled };
+    },
+  };
+}
