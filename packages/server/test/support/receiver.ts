@@ -11,7 +11,8 @@ export interface Received {
   at: number;
 }
 
-export type Reply = { status?: number; body?: string; headers?: Record<string, string> } | "hang" | "reset";
+export type Reply =
+  { status?: number; body?: string; headers?: Record<string, string>; delayMs?: number } | "hang" | "reset";
 
 /**
  * A real App backend stand-in on 127.0.0.1: records every request exactly, answers as the test says
@@ -49,8 +50,13 @@ export async function startReceiver(respond?: (r: Received, n: number) => Reply)
         req.socket.destroy();
         return;
       }
-      res.writeHead(reply.status ?? 200, { "content-type": "application/json", ...reply.headers });
-      res.end(reply.body ?? '{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":""}');
+      const answer = () => {
+        if (res.destroyed) return;
+        res.writeHead(reply.status ?? 200, { "content-type": "application/json", ...reply.headers });
+        res.end(reply.body ?? '{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":""}');
+      };
+      if (reply.delayMs === undefined) answer();
+      else setTimeout(answer, reply.delayMs);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

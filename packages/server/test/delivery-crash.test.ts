@@ -1,0 +1,118 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { genUserSig } from "@roomhook/protocol";
+import { TEST_ADMIN, TEST_APP, TEST_KEY } from "./support/harness.ts";
+import { startReceiver } from "./support/receiver.ts";
+import { spawnServer } from "./support/server-process.ts";
+
+const ROOMS = 8;
+const CHANGES = 30;
+
+async function call(
+  base: string,
+  service: string,
+  command: string,
+  body: unknown,
+): Promise<{ ErrorCode: number }> {
+  const sig = genUserSig({ sdkAppId: TEST_APP, key: TEST_KEY, identifier: TEST_ADMIN, expire: 3600 });
+  const res = await fetch(
+    `${base}/v4/${service}/${command}?sdkappid=${TEST_APP}&identifier=${TEST_ADMIN}&usersig=${sig}&random=1&contenttype=json`,
+    {
+      method: "POST",
+      body: JSON.stringify(body),
+    },
+  );
+  return (await res.json()) as { ErrorCode: number };
+}
+
+test("SIGKILL with deliveries pending and in flight: after restart all arrive, in order per room, duplicates only for those in flight", async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), "roomhook-crash-"));
+  // A slow receiver keeps a backlog: each room's lane sends one at a time, 15 ms each.
+  const rx = await startReceiver(() => ({ delayMs: 15 }));
+  const env = { ROOMHOOK_DATA: dataDir, ROOMHOOK_SECRET_KEY: TEST_KEY };
+  try {
+    const first = await spawnServer(env);
+    assert.equal(
+      (
+        await call(first.url, "live_config", "set_callback", {
+          Url: rx.url,
+          CallbackCommandList: ["Live.CallbackAfterChangeOwner"],
+        })
+      ).ErrorCode,
+      0,
+    );
+    for (let r = 0; r < ROOMS; r++) {
+      assert.equal(
+        (
+          await call(first.url, "live_engine_http_srv", "create_room", {
+            RoomInfo: { RoomId: `c${r}`, RoomType: "Live", Owner_Account: "u0" },
+          })
+        ).ErrorCode,
+        0,
+      );
+    }
+    await Promise.all(
+      Array.from({ length: ROOMS }, async (_, r) => {
+        for (let n = 1; n <= CHANGES; n++) {
+          const env = await call(first.url, "live_engine_http_srv", "change_room_owner", {
+            RoomId: `c${r}`,
+            NewOwner_Account: `u${n}`,
+          });
+          assert.equal(env.ErrorCode, 0);
+        }
+      }),
+    );
+    // Every change is acknowledged; the receiver has only part of them, some requests are open.
+    const beforeKill = rx.received.length;
+    assert.ok(beforeKill < ROOMS * CHANGES, `backlog expected, receiver already has ${beforeKill}`);
+    await first.kill("SIGKILL");
+    const atKill = rx.received.length;
+
+    const second = await spawnServer(env);
+    try {
+      await rx.waitFor(ROOMS * CHANGES, 30_000).catch(() => undefined);
+      // Let any straggler arrive before judging duplicates.
+      await new Promise((r) => setTimeout(r, 200));
+      const got = rx.received.map((r) => ({
+        room: (JSON.parse(r.body) as { RoomId: string }).RoomId,
+        owner: (JSON.parse(r.body) as { CurrentOwner_Account: string }).CurrentOwner_Account,
+        id: String(r.headers["roomhook-event-id"]),
+      }));
+      for (let r = 0; r < ROOMS; r++) {
+        const mine = got.filter((g) => g.room === `c${r}`);
+        const unique: string[] = [];
+        const seen = new Set<string>();
+        const dups: string[] = [];
+        for (const g of mine) {
+          if (seen.has(g.id)) dups.push(g.owner);
+          else {
+            seen.add(g.id);
+            unique.push(g.owner);
+          }
+        }
+        assert.deepEqual(
+          unique,
+          Array.from({ length: CHANGES }, (_, i) => `u${i + 1}`),
+          `room c${r}: all, in order`,
+        );
+        // At most one request per room was open when the server died: at most that one came twice,
+        // and it is the last this room had received before the kill.
+        assert.ok(dups.length <= 1, `room c${r}: duplicates ${dups.join(",")}`);
+        const lastBeforeKill = got
+          .slice(0, atKill)
+          .filter((g) => g.room === `c${r}`)
+          .at(-1);
+        if (dups.length === 1)
+          assert.equal(dups[0], lastBeforeKill?.owner, `room c${r}: the duplicate was in flight`);
+      }
+    } finally {
+      await second.kill("SIGTERM");
+    }
+  } finally {
+    await rx.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
