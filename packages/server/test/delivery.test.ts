@@ -146,7 +146,11 @@ test("a refused connection is retried; the receiver coming back gets it", async 
   const probe = createServer();
   await new Promise<void>((r) => probe.listen(0, "127.0.0.1", r));
   const port = (probe.address() as { port: number }).port;
-  await new Promise<void>((r) => probe.close(() => { r(); }));
+  await new Promise<void>((r) =>
+    probe.close(() => {
+      r();
+    }),
+  );
   const { t, deliveries, change, room } = await setup({ url: `http://127.0.0.1:${port}/down` });
   try {
     await room("rdown");
