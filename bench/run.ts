@@ -1,22 +1,69 @@
+import { benchBacklog, benchBareSender, benchLatency, benchSustained } from "./delivery.ts";
 import { benchChangeOwner } from "./rest-change-owner.ts";
 
 /**
- * `npm run bench`: every figure is a ratio against a baseline measured in the same run (these
- * machines are shared and noisy). BENCH_SECONDS and BENCH_ROUNDS shorten or lengthen it.
+ * `npm run bench`: every figure beside a baseline measured in the same run (these machines are shared
+ * and noisy). BENCH_SECONDS, BENCH_ROUNDS and BENCH_BACKLOG shorten or lengthen it; BENCH_ONLY=a,b
+ * runs some sections (rest, latency, sustained, backlog).
  */
 const seconds = Number(process.env.BENCH_SECONDS ?? "10");
 const rounds = Number(process.env.BENCH_ROUNDS ?? "3");
+const backlogSize = Number(process.env.BENCH_BACKLOG ?? "100000");
+const only = new Set((process.env.BENCH_ONLY ?? "rest,latency,sustained,backlog").split(","));
 
 const fmt = (n: number) => n.toLocaleString("en-US", { maximumFractionDigits: 0 });
+const out = (lines: string[]) => process.stdout.write(`${lines.join("\n")}\n\n`);
 
-process.stdout.write(`roomhook benchmarks (${rounds} rounds of ${seconds} s, medians)\n\n`);
-const owner = await benchChangeOwner({ seconds, rounds });
 process.stdout.write(
-  [
+  `roomhook benchmarks (${rounds} rounds of ${seconds} s where rounds apply, medians)\n\n`,
+);
+
+let restRps: number | undefined;
+if (only.has("rest")) {
+  const owner = await benchChangeOwner({ seconds, rounds });
+  restRps = owner.roomhook.rps;
+  out([
     "1. REST change_room_owner, valid UserSig, durable commit, 50 connections",
     `   bare node:http, same request shape: ${fmt(owner.bare.rps)} req/s  p50 ${owner.bare.p50} ms  p99 ${owner.bare.p99} ms`,
     `   roomhook:                           ${fmt(owner.roomhook.rps)} req/s  p50 ${owner.roomhook.p50} ms  p99 ${owner.roomhook.p99} ms  (errors ${owner.roomhook.errors}, non-2xx ${owner.roomhook.non2xx})`,
     `   ratio: ${(owner.ratio * 100).toFixed(0)}% of bare (target: at least 50%)`,
-    "",
-  ].join("\n"),
-);
+  ]);
+}
+
+let bare: number | undefined;
+if (only.has("latency") || only.has("sustained") || only.has("backlog")) {
+  bare = await benchBareSender(Math.min(seconds, 5));
+  out([`   baseline for delivery: undici Pool, 100 in flight, same receiver: ${fmt(bare)} posts/s`]);
+}
+
+if (only.has("latency")) {
+  const l = await benchLatency(seconds);
+  out([
+    "3. Commit to receiver at 1,000 owner changes/s (open loop), callbacks switched on",
+    `   received ${fmt(l.received)} of ${fmt(l.sent)}; latency p50 ${l.p50} ms, p99 ${l.p99} ms (targets: p50 < 5 ms, p99 < 25 ms)`,
+  ]);
+}
+
+if (only.has("sustained")) {
+  const s = await benchSustained(seconds);
+  out([
+    "2a. Delivery keeping up with owner changes at full speed (50 connections), callbacks switched on",
+    `   owner changes: ${fmt(s.changesPerSec)}/s; callbacks delivered during the run: ${fmt(s.deliveredPerSecDuringRun)}/s` +
+      (restRps === undefined
+        ? ""
+        : ` (${((s.deliveredPerSecDuringRun / restRps) * 100).toFixed(0)}% of section 1's rate)`),
+    `   backlog when the load stopped: ${fmt(s.backlogAtEnd)}, drained in ${fmt(s.drainMs)} ms; received ${fmt(s.received)} of ${fmt(s.acked)}`,
+    bare === undefined
+      ? ""
+      : `   delivered/s as a share of the bare sender: ${((s.deliveredPerSecDuringRun / bare) * 100).toFixed(0)}%`,
+  ]);
+}
+
+if (only.has("backlog")) {
+  const b = await benchBacklog(backlogSize);
+  out([
+    `2b. Draining a backlog of ${fmt(b.backlog)} deliveries (1,000 rooms), from process start`,
+    `   ${b.done ? "drained" : "NOT drained"} in ${fmt(b.ms)} ms: ${fmt(b.perSec)} callbacks/s (target: 10,000/s or more)` +
+      (bare === undefined ? "" : `; ${((b.perSec / bare) * 100).toFixed(0)}% of the bare sender`),
+  ]);
+}

@@ -9,10 +9,20 @@ export interface Child {
 
 /** Starts a TypeScript entry in its own process and waits for "listening on <url>". */
 export async function startChild(entry: string, env: Record<string, string> = {}): Promise<Child> {
-  const child = spawn(process.execPath, ["--conditions=roomhook-source", "--import", "tsx", entry], {
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      ...(process.env.BENCH_CHILD_ARGS ?? "").split(" ").filter(Boolean),
+      "--conditions=roomhook-source",
+      "--import",
+      "tsx",
+      entry,
+    ],
+    {
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     let out = "";
     child.stdout?.on("data", (c: Buffer) => {

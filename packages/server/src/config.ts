@@ -34,6 +34,8 @@ export interface Config {
   connectionsPerReceiver: number;
   /** How long an old signing secret keeps signing after a rotation, in seconds. */
   signingSecretOverlapSec: number;
+  /** Whether this process sends callbacks (off: it only answers the API and fills the outbox). */
+  dispatch: boolean;
 }
 
 /** Tencent's published limits ("maximum calling frequency"): 200/s per API, get_room_list 10/s. */
@@ -154,6 +156,13 @@ export const configKeys = [
     flag: "",
     default: "86400",
     doc: "after a signing-secret rotation, how long the old secret still signs beside the new one",
+  },
+  {
+    key: "dispatch",
+    env: "ROOMHOOK_DISPATCH",
+    flag: "",
+    default: "true",
+    doc: "whether this process sends callbacks; false makes an API-only process (the outbox keeps filling)",
   },
 ] as const;
 
@@ -282,6 +291,7 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
   const deliveryConcurrency = int("deliveryConcurrency", 256, 1, 10_000);
   const connectionsPerReceiver = int("connectionsPerReceiver", 32, 1, 1024);
   const signingSecretOverlapSec = int("signingSecretOverlapSec", 86400, 0, 30 * 86400);
+  const dispatch = bool("dispatch", true);
 
   // Apps: either a list in the config file, or one app from the environment and defaults.
   const apps: AppConfig[] = [];
@@ -377,5 +387,6 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
     deliveryConcurrency,
     connectionsPerReceiver,
     signingSecretOverlapSec,
+    dispatch,
   };
 }

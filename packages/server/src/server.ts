@@ -95,7 +95,7 @@ export async function createServer(opts: ServerOptions): Promise<RoomhookServer>
     dispatcher,
     async listen() {
       await app.listen({ host: config.host, port: config.port });
-      if (opts.dispatch !== "manual") await dispatcher.start();
+      if (opts.dispatch !== "manual" && config.dispatch) await dispatcher.start();
       const addr = app.server.address() as AddressInfo;
       const host = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
       url = `http://${host}:${addr.port}`;

@@ -1,7 +1,15 @@
 import { callbackSign, webhookSignature } from "@roomhook/protocol";
 import type { Clock } from "../clock.ts";
 import type { Logger } from "../logger.ts";
-import type { AttemptNext, AttemptRecord, DeliveryToSend, ReadyDelivery, Store } from "../store/store.ts";
+import type {
+  AttemptNext,
+  AttemptRecord,
+  CallbackConfig,
+  CallbackToken,
+  DeliveryToSend,
+  ReadyDelivery,
+  Store,
+} from "../store/store.ts";
 import { Lanes } from "./lanes.ts";
 import { MAX_ATTEMPTS, parseRetryAfter, retryDelay } from "./retry-schedule.ts";
 import type { SendOutcome, Sender } from "./sender.ts";
@@ -30,6 +38,13 @@ export const HEADER = {
 } as const;
 
 const REPLY_LOG_BYTES = 1024;
+const SETTINGS_TTL_MS = 1000;
+
+interface AppSettings {
+  cfg: CallbackConfig | undefined;
+  token: CallbackToken | undefined;
+  secrets: string[];
+}
 
 /** The callback request as Tencent sends it (Tencent: Live webhook overview): URL with query, headers, body. */
 export function buildCallbackRequest(opts: {
@@ -96,6 +111,25 @@ export function createDispatcher(deps: {
   let timer: NodeJS.Timeout | undefined;
   let subscribed = false;
 
+  /**
+   * An app's callback settings, read at send time (a fixed URL or a new token applies to pending
+   * deliveries too). Kept for at most SETTINGS_TTL_MS and dropped at once when this process changes
+   * them, so a local change is seen by the next delivery.
+   */
+  const settings = new Map<number, { at: number; value: Promise<AppSettings> }>();
+  store.onSettingsChanged((appId) => settings.delete(appId));
+  function settingsOf(appId: number, nowMs: number): Promise<AppSettings> {
+    const hit = settings.get(appId);
+    if (hit !== undefined && nowMs - hit.at < SETTINGS_TTL_MS && nowMs >= hit.at) return hit.value;
+    const value = store.read(async (tx) => ({
+      cfg: await tx.getCallbackConfig(appId),
+      token: await tx.getCallbackToken(appId),
+      secrets: (await tx.listSigningSecrets(appId, nowMs)).map((x) => x.secret),
+    }));
+    settings.set(appId, { at: nowMs, value });
+    return value;
+  }
+
   async function deliver(r: ReadyDelivery): Promise<void> {
     const d = await store.read((tx) => tx.getDeliveryToSend(r.id));
     if (d?.state !== "pending") {
@@ -103,13 +137,7 @@ export function createDispatcher(deps: {
       return;
     }
     const nowMs = clock.now();
-    const [cfg, token, secrets] = await store.read((tx) =>
-      Promise.all([
-        tx.getCallbackConfig(d.appId),
-        tx.getCallbackToken(d.appId),
-        tx.listSigningSecrets(d.appId, nowMs),
-      ]),
-    );
+    const { cfg, token, secrets } = await settingsOf(d.appId, nowMs);
     const attempt = d.attempts + 1;
     if (cfg === undefined || cfg.disabledReason !== undefined) {
       const reason =
@@ -128,7 +156,7 @@ export function createDispatcher(deps: {
       delivery: d,
       url: cfg.url,
       token,
-      secrets: secrets.map((s) => s.secret),
+      secrets,
       nowMs,
       attempt,
     });

@@ -636,6 +636,22 @@ export function openWriteConnection(path: string): Db {
   return db;
 }
 
+/** The app whose callback settings a command changes, if it changes them. */
+export function settingsAppOf(cmd: WriteCommand): number | undefined {
+  switch (cmd.op) {
+    case "setCallback":
+    case "updateCallback":
+    case "deleteCallback":
+    case "setCallbackToken":
+    case "disableCallback":
+    case "rotateSigningSecret":
+    case "deleteSigningSecrets":
+      return cmd.appId;
+    default:
+      return undefined;
+  }
+}
+
 /**
  * Starts a sibling module as a worker thread. Built, it is a .js file. Run from source under tsx
  * (tests, `npm run dev`), it is .ts, and Node 20 does not carry tsx's loader into workers: the worker
@@ -696,6 +712,7 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<SqliteS
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
   let nextId = 1;
   const readyListeners: ((ready: ReadyDelivery[]) => void)[] = [];
+  const settingsListeners: ((appId: number) => void)[] = [];
   let outgoing: { id: number; cmd: WriteCommand }[] = [];
   let stats = { commits: 0, jobs: 0 };
   let failure: Error | undefined;
@@ -764,6 +781,9 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<SqliteS
     onReadyDeliveries(listener) {
       readyListeners.push(listener);
     },
+    onSettingsChanged(listener) {
+      settingsListeners.push(listener);
+    },
     read: (fn) => fn(readTx),
     write<C extends WriteCommand>(cmd: C): Promise<WriteResult<C>> {
       if (failure !== undefined) return Promise.reject(failure);
@@ -772,9 +792,16 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<SqliteS
       // Commands of one event-loop turn travel together: one message, one clone, one wake-up.
       if (outgoing.length === 0) setImmediate(post);
       outgoing.push({ id, cmd });
-      return new Promise<WriteResult<C>>((resolve, reject) => {
+      const result = new Promise<WriteResult<C>>((resolve, reject) => {
         pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
       });
+      const appId = settingsAppOf(cmd);
+      if (appId === undefined) return result;
+      // Whatever the outcome, the settings may have changed once the write is over.
+      const changed = () => {
+        for (const l of settingsListeners) l(appId);
+      };
+      return result.finally(changed);
     },
     close() {
       closing ??= (async () => {

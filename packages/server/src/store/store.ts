@@ -183,6 +183,8 @@ export interface Store {
   read<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   /** Runs a command in a durable transaction (group-committed with others); resolves after the commit. */
   write<C extends WriteCommand>(cmd: C): Promise<WriteResult<C>>;
+  /** Called with the app whose callback settings (config, token, secrets) this process changed. */
+  onSettingsChanged(listener: (appId: number) => void): void;
   /** Called with deliveries that became due to send, once their transaction is durable. */
   onReadyDeliveries(listener: (ready: ReadyDelivery[]) => void): void;
   close(): Promise<void>;

@@ -1,0 +1,250 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Pool } from "undici";
+import autocannon from "autocannon";
+import { genUserSig } from "@roomhook/protocol";
+import { startChild, type Child } from "./support.ts";
+
+const KEY = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e";
+const APP = 1400000000;
+const ROOMS = 1000;
+const MAIN = fileURLToPath(new URL("../packages/server/src/main.ts", import.meta.url));
+
+/** A bare App backend: counts callbacks, notes commit-to-arrival latency (EventTime is in ms), answers OK. */
+async function startReceiver() {
+  const latencies: number[] = [];
+  let count = 0;
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      count++;
+      const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { EventTime?: number };
+      if (typeof body.EventTime === "number") latencies.push(Date.now() - body.EventTime);
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end('{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":""}');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    count: () => count,
+    latencies,
+    reset() {
+      count = 0;
+      latencies.length = 0;
+    },
+    close: () => new Promise<void>((r) => server.close(() => { r(); })),
+  };
+}
+
+const query = () =>
+  `sdkappid=${APP}&identifier=administrator&usersig=${genUserSig({ sdkAppId: APP, key: KEY, identifier: "administrator", expire: 86400 })}&random=7&contenttype=json`;
+
+async function api(pool: Pool, q: string, service: string, command: string, body: unknown): Promise<void> {
+  const res = await pool.request({
+    path: `/v4/${service}/${command}?${q}`,
+    method: "POST",
+    body: JSON.stringify(body),
+  });
+  const text = await res.body.text();
+  if (!text.includes('"ErrorCode":0')) throw new Error(`${command}: ${text}`);
+}
+
+async function startRoomhook(dataDir: string, env: Record<string, string> = {}): Promise<Child> {
+  return startChild(MAIN, {
+    ROOMHOOK_PORT: "0",
+    ROOMHOOK_DATA: dataDir,
+    ROOMHOOK_SECRET_KEY: KEY,
+    ROOMHOOK_LOG_LEVEL: "warn",
+    ...env,
+  });
+}
+
+async function prepare(server: Child, receiverUrl: string): Promise<{ pool: Pool; q: string }> {
+  const pool = new Pool(server.url, { connections: 8 });
+  const q = query();
+  await api(pool, q, "live_config", "set_callback", {
+    Url: receiverUrl,
+    CallbackCommandList: ["Live.CallbackAfterChangeOwner"],
+  });
+  for (let r = 0; r < ROOMS; r++) {
+    await api(pool, q, "live_engine_http_srv", "create_room", {
+      RoomInfo: { RoomId: `b${r}`, RoomType: "Live", Owner_Account: "o" },
+    });
+  }
+  return { pool, q };
+}
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(s.length * p))] ?? NaN;
+};
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function waitFor(cond: () => boolean, timeoutMs: number): Promise<boolean> {
+  const end = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > end) return false;
+    await sleep(5);
+  }
+  return true;
+}
+
+/** Baseline: undici Pool posting the same packet to the same receiver, 100 in flight. */
+export async function benchBareSender(seconds: number): Promise<number> {
+  const rx = await startReceiver();
+  const pool = new Pool(rx.url, { connections: 100 });
+  const body = JSON.stringify({
+    CallbackCommand: "Live.CallbackAfterChangeOwner",
+    RoomId: "b1",
+    EventTime: Date.now(),
+    Operator_Account: "administrator",
+    CurrentOwner_Account: "u1",
+    OriginalOwner_Account: "u0",
+  });
+  const end = Date.now() + seconds * 1000;
+  let sent = 0;
+  await Promise.all(
+    Array.from({ length: 100 }, async () => {
+      while (Date.now() < end) {
+        const res = await pool.request({
+          path: "/?SdkAppid=1&CallbackCommand=Live.CallbackAfterChangeOwner&contenttype=json",
+          method: "POST",
+          body,
+          headers: { "content-type": "application/json" },
+        });
+        await res.body.text();
+        sent++;
+      }
+    }),
+  );
+  await pool.close();
+  await rx.close();
+  return sent / seconds;
+}
+
+/** DESIGN target 3: commit to receiver, p50 and p99, at 1,000 owner changes/s (open loop). */
+export async function benchLatency(seconds: number, rate = 1000) {
+  const dataDir = mkdtempSync(join(tmpdir(), "roomhook-bench-"));
+  const rx = await startReceiver();
+  const server = await startRoomhook(dataDir);
+  try {
+    const { pool, q } = await prepare(server, rx.url);
+    await waitFor(() => false, 200);
+    rx.reset();
+    const total = rate * seconds;
+    const start = Date.now();
+    const pending: Promise<void>[] = [];
+    for (let i = 0; i < total; i++) {
+      const due = start + (i * 1000) / rate;
+      const wait = due - Date.now();
+      if (wait > 1) await sleep(wait);
+      pending.push(
+        api(pool, q, "live_engine_http_srv", "change_room_owner", {
+          RoomId: `b${i % ROOMS}`,
+          NewOwner_Account: `u${i}`,
+        }),
+      );
+    }
+    await Promise.all(pending);
+    await waitFor(() => rx.count() >= total, 30_000);
+    await pool.close();
+    return { sent: total, received: rx.count(), p50: pct(rx.latencies, 0.5), p99: pct(rx.latencies, 0.99) };
+  } finally {
+    await server.stop();
+    await rx.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** DESIGN target 2: callbacks delivered per second while owner changes come as fast as 50 connections send them. */
+export async function benchSustained(seconds: number) {
+  const dataDir = mkdtempSync(join(tmpdir(), "roomhook-bench-"));
+  const rx = await startReceiver();
+  const server = await startRoomhook(dataDir);
+  try {
+    const { pool, q } = await prepare(server, rx.url);
+    await pool.close();
+    rx.reset();
+    let i = 0;
+    const result = await autocannon({
+      url: server.url,
+      connections: 50,
+      duration: seconds,
+      requests: [
+        {
+          method: "POST",
+          path: `/v4/live_engine_http_srv/change_room_owner?${q}`,
+          setupRequest: (req) => ({
+            ...req,
+            body: JSON.stringify({ RoomId: `b${i % ROOMS}`, NewOwner_Account: `u${i++}` }),
+          }),
+        },
+      ],
+    });
+    const duringRun = rx.count();
+    const acked = result["2xx"];
+    const drainStart = Date.now();
+    await waitFor(() => rx.count() >= acked, 60_000);
+    return {
+      changesPerSec: result.requests.average,
+      deliveredPerSecDuringRun: duringRun / seconds,
+      backlogAtEnd: acked - duringRun,
+      drainMs: Date.now() - drainStart,
+      received: rx.count(),
+      acked,
+    };
+  } finally {
+    await server.stop();
+    await rx.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** DESIGN target 2: a backlog of `size` deliveries, made by an API-only process, drained once a dispatcher starts. */
+export async function benchBacklog(size: number) {
+  const dataDir = mkdtempSync(join(tmpdir(), "roomhook-bench-"));
+  const rx = await startReceiver();
+  try {
+    const apiOnly = await startRoomhook(dataDir, { ROOMHOOK_DISPATCH: "false" });
+    const { pool, q } = await prepare(apiOnly, rx.url);
+    await pool.close();
+    let i = 0;
+    const fill = await autocannon({
+      url: apiOnly.url,
+      connections: 50,
+      amount: size,
+      requests: [
+        {
+          method: "POST",
+          path: `/v4/live_engine_http_srv/change_room_owner?${q}`,
+          setupRequest: (req) => ({
+            ...req,
+            body: JSON.stringify({ RoomId: `b${i % ROOMS}`, NewOwner_Account: `u${i++}` }),
+          }),
+        },
+      ],
+    });
+    await apiOnly.stop();
+    const backlog = fill["2xx"];
+    rx.reset();
+    const t0 = Date.now();
+    const server = await startRoomhook(dataDir);
+    try {
+      const done = await waitFor(() => rx.count() >= backlog, 300_000);
+      const ms = Date.now() - t0;
+      return { backlog, received: rx.count(), done, ms, perSec: rx.count() / (ms / 1000) };
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    await rx.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
