@@ -636,20 +636,19 @@ export function openWriteConnection(path: string): Db {
   return db;
 }
 
+const SETTINGS_OPS = new Set<WriteCommand["op"]>([
+  "setCallback",
+  "updateCallback",
+  "deleteCallback",
+  "setCallbackToken",
+  "disableCallback",
+  "rotateSigningSecret",
+  "deleteSigningSecrets",
+]);
+
 /** The app whose callback settings a command changes, if it changes them. */
 export function settingsAppOf(cmd: WriteCommand): number | undefined {
-  switch (cmd.op) {
-    case "setCallback":
-    case "updateCallback":
-    case "deleteCallback":
-    case "setCallbackToken":
-    case "disableCallback":
-    case "rotateSigningSecret":
-    case "deleteSigningSecrets":
-      return cmd.appId;
-    default:
-      return undefined;
-  }
+  return SETTINGS_OPS.has(cmd.op) && "appId" in cmd ? cmd.appId : undefined;
 }
 
 /**
