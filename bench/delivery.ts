@@ -38,7 +38,12 @@ async function startReceiver() {
       count = 0;
       latencies.length = 0;
     },
-    close: () => new Promise<void>((r) => server.close(() => { r(); })),
+    close: () =>
+      new Promise<void>((r) =>
+        server.close(() => {
+          r();
+        }),
+      ),
   };
 }
 
