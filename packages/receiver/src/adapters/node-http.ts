@@ -1,0 +1,58 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { ReceiverError } from "../receiver-error.ts";
+import { failReply, okReply } from "../reply.ts";
+import type { Receiver, VerifiedCallback } from "../verify.ts";
+
+/** Largest callback body read; Tencent's packets are a few KiB. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export function readRawBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        reject(new ReceiverError("body-invalid", `callback body over ${limit} bytes`));
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on("end", () => {
+      resolve(Buffer.concat(chunks));
+    });
+    req.on("error", reject);
+  });
+}
+
+/**
+ * A node:http request handler: reads the raw body, verifies, hands the callback to `onCallback`, and
+ * answers Tencent's OK packet (200). A refused callback gets 401 with a FAIL packet naming the reason;
+ * an error thrown by `onCallback` gets 500, so that roomhook retries it.
+ */
+export function nodeHandler(receiver: Receiver, onCallback: (cb: VerifiedCallback) => void | Promise<void>) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const send = (status: number, body: unknown) => {
+      res.writeHead(status, { "content-type": "application/json" });
+      res.end(JSON.stringify(body));
+    };
+    let cb: VerifiedCallback;
+    try {
+      cb = receiver.verify({ url: req.url ?? "", headers: req.headers, body: await readRawBody(req) });
+    } catch (e) {
+      if (e instanceof ReceiverError) {
+        send(401, failReply(1, e.reason));
+        return;
+      }
+      throw e;
+    }
+    try {
+      await onCallback(cb);
+    } catch {
+      send(500, failReply(1, "handler failed"));
+      return;
+    }
+    send(200, okReply());
+  };
+}

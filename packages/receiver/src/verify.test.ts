@@ -1,0 +1,157 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { callbackSign, generateSigningSecret, webhookSignature } from "@roomhook/protocol";
+import { createReceiver } from "./verify.ts";
+import { ReceiverError } from "./receiver-error.ts";
+
+const NOW = 1_767_225_600;
+const body = JSON.stringify({
+  CallbackCommand: "Live.CallbackAfterChangeOwner",
+  RoomId: "demo-42",
+  EventTime: 1_767_225_600_123,
+  Operator_Account: "ops_admin",
+  CurrentOwner_Account: "bob",
+  OriginalOwner_Account: "alice",
+});
+const url = (extra = "") =>
+  `/cb?SdkAppid=1400000000&CallbackCommand=Live.CallbackAfterChangeOwner&contenttype=json&ClientIP=10.0.0.1&OptPlatform=RESTAPI${extra}`;
+const reason = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (e) {
+    assert.ok(e instanceof ReceiverError);
+    return e.reason;
+  }
+  return "accepted";
+};
+
+test("a Tencent callback verifies and parses into a typed event", () => {
+  const r = createReceiver({ sdkAppId: 1400000000, now: () => NOW });
+  const cb = r.verify({ url: url(), body });
+  assert.equal(cb.command, "Live.CallbackAfterChangeOwner");
+  if (cb.command === "Live.CallbackAfterChangeOwner") {
+    assert.equal(cb.packet.CurrentOwner_Account, "bob");
+    assert.equal(cb.packet.OriginalOwner_Account, "alice");
+  }
+  assert.equal(cb.clientIp, "10.0.0.1");
+  assert.equal(cb.optPlatform, "RESTAPI");
+  assert.equal(cb.eventId, undefined);
+});
+
+test("SdkAppid: missing, foreign, and spelled SdkAppId", () => {
+  const r = createReceiver({ sdkAppId: 1400000000, now: () => NOW });
+  assert.equal(
+    reason(() => r.verify({ url: "/cb?CallbackCommand=x", body })),
+    "sdkappid-missing",
+  );
+  assert.equal(
+    reason(() => r.verify({ url: url().replace("1400000000", "1400000001"), body })),
+    "sdkappid-mismatch",
+  );
+  assert.equal(
+    reason(() => r.verify({ url: url().replace("SdkAppid", "SdkAppId"), body })),
+    "accepted",
+  );
+  assert.equal(
+    reason(() =>
+      r.verify({ query: { SdkAppid: "1400000000", CallbackCommand: "Live.CallbackAfterChangeOwner" }, body }),
+    ),
+    "accepted",
+  );
+});
+
+test("Sign: required with a token, checked against Tencent's rule, stale after 60 s", () => {
+  const r = createReceiver({ sdkAppId: 1400000000, token: "xxxxyyyy", now: () => NOW });
+  const signed = (t: number, token = "xxxxyyyy") => url(`&Sign=${callbackSign(token, t)}&RequestTime=${t}`);
+  assert.equal(
+    reason(() => r.verify({ url: signed(NOW), body })),
+    "accepted",
+  );
+  assert.equal(
+    reason(() => r.verify({ url: signed(NOW - 60), body })),
+    "accepted",
+  );
+  assert.equal(
+    reason(() => r.verify({ url: signed(NOW - 61), body })),
+    "sign-stale",
+  );
+  assert.equal(
+    reason(() => r.verify({ url: signed(NOW, "other"), body })),
+    "sign-mismatch",
+  );
+  assert.equal(
+    reason(() => r.verify({ url: url(), body })),
+    "sign-missing",
+  );
+});
+
+test("Standard Webhooks: any of several secrets, over the exact bytes", () => {
+  const [a, b] = [generateSigningSecret(), generateSigningSecret()];
+  const r = createReceiver({ sdkAppId: 1400000000, secrets: [a, b], now: () => NOW });
+  const headers = (secret: string, bytes = body) => ({
+    "webhook-id": "evt_1",
+    "webhook-timestamp": String(NOW),
+    "webhook-signature": webhookSignature({ secrets: [secret], id: "evt_1", timestamp: NOW, body: bytes }),
+  });
+  assert.equal(
+    reason(() => r.verify({ url: url(), headers: headers(b), body })),
+    "accepted",
+  );
+  assert.equal(
+    reason(() => r.verify({ url: url(), headers: headers(generateSigningSecret()), body })),
+    "signature-mismatch",
+  );
+  assert.equal(
+    reason(() => r.verify({ url: url(), headers: headers(a), body: body.replace("bob", "eve") })),
+    "signature-mismatch",
+  );
+  assert.equal(
+    reason(() => r.verify({ url: url(), body })),
+    "signature-missing",
+  );
+  assert.equal(
+    reason(() =>
+      r.verify({ url: url(), headers: { ...headers(a), "webhook-timestamp": String(NOW - 301) }, body }),
+    ),
+    "timestamp-stale",
+  );
+});
+
+test("bodies: not JSON, wrong shape, command mismatch, numbers as accounts, unknown fields and commands", () => {
+  const r = createReceiver({ sdkAppId: 1400000000, now: () => NOW });
+  assert.equal(
+    reason(() => r.verify({ url: url(), body: "{oops" })),
+    "body-not-json",
+  );
+  assert.equal(
+    reason(() => r.verify({ url: url(), body: "[]" })),
+    "body-invalid",
+  );
+  assert.equal(
+    reason(() => r.verify({ url: url(), body: body.replace('"bob"', "true") })),
+    "body-invalid",
+  );
+  assert.equal(
+    reason(() => r.verify({ url: url(), body: body.replace(',"RoomId":"demo-42"', "") })),
+    "body-invalid",
+  );
+  assert.equal(
+    reason(() => r.verify({ url: url().replace("ChangeOwner", "ModifyAdmin"), body })),
+    "command-mismatch",
+  );
+  const numeric = r.verify({
+    url: url(),
+    body: body.replace('"bob"', "144115212345").replace("}", ',"Future":{"x":1}}'),
+  });
+  assert.equal(numeric.command, "Live.CallbackAfterChangeOwner");
+  if (numeric.command === "Live.CallbackAfterChangeOwner") {
+    assert.equal(numeric.packet.CurrentOwner_Account, "144115212345");
+    assert.deepEqual((numeric.packet as unknown as { Future: unknown }).Future, { x: 1 });
+  }
+  const unknown = r.verify({
+    url: url().replace("Live.CallbackAfterChangeOwner", "Live.CallbackAfterSomethingNew"),
+    body: JSON.stringify({ CallbackCommand: "Live.CallbackAfterSomethingNew", RoomId: "r", X: 1 }),
+  });
+  assert.equal(unknown.command, "unknown");
+  if (unknown.command === "unknown") assert.equal(unknown.name, "Live.CallbackAfterSomethingNew");
+});

@@ -1,0 +1,144 @@
+import {
+  checkCallbackSign,
+  checkWebhookSignature,
+  SIGN_TOLERANCE_SECONDS,
+  WEBHOOK_TOLERANCE_SECONDS,
+} from "@roomhook/protocol";
+import { parseCallback, type ParsedCallback } from "./parse.ts";
+import { ReceiverError } from "./receiver-error.ts";
+
+export interface ReceiverOptions {
+  /** Your SDKAppID: a callback for another app is refused (Tencent: "check that SdkAppid is your own"). */
+  sdkAppId: number;
+  /** The callback token (live_config/set_callback_token): when set, Sign and RequestTime are required. */
+  token?: string;
+  /** Standard Webhooks secrets (`whsec_…`): when set, a valid `webhook-signature` is required. */
+  secrets?: readonly string[];
+  /** Accepted clock difference for RequestTime (60 s, Tencent's) and webhook-timestamp (300 s). */
+  signToleranceSeconds?: number;
+  webhookToleranceSeconds?: number;
+  /** Unix seconds; for tests. */
+  now?: () => number;
+}
+
+export type Headers = Record<string, string | string[] | undefined>;
+
+export interface CallbackInput {
+  /** The request URL (path and query, or absolute), or just its query. */
+  url?: string;
+  query?: URLSearchParams | Record<string, string | string[] | undefined>;
+  headers?: Headers;
+  /** The raw body, exactly as received: signatures cover these bytes. */
+  body: string | Uint8Array;
+}
+
+/** A verified, parsed callback with what the request said about it. */
+export type VerifiedCallback = ParsedCallback & {
+  sdkAppId: number;
+  clientIp?: string;
+  optPlatform?: string;
+  /** roomhook's extension headers, when the sender is roomhook. */
+  eventId?: string;
+  sequence?: number;
+  previousSequence?: number;
+};
+
+function toParams(input: CallbackInput): URLSearchParams {
+  if (input.query instanceof URLSearchParams) return input.query;
+  if (input.query !== undefined) {
+    const p = new URLSearchParams();
+    for (const [k, v] of Object.entries(input.query)) {
+      if (Array.isArray(v)) for (const x of v) p.append(k, x);
+      else if (v !== undefined) p.append(k, v);
+    }
+    return p;
+  }
+  const url = input.url ?? "";
+  const q = url.indexOf("?");
+  return new URLSearchParams(q >= 0 ? url.slice(q + 1) : url.includes("=") ? url : "");
+}
+
+/** Query names are matched case-insensitively: Tencent's pages write both SdkAppid and SdkAppId. */
+function param(p: URLSearchParams, name: string): string | undefined {
+  const exact = p.get(name);
+  if (exact !== null) return exact;
+  const lower = name.toLowerCase();
+  for (const [k, v] of p) if (k.toLowerCase() === lower) return v;
+  return undefined;
+}
+
+function header(h: Headers | undefined, name: string): string | undefined {
+  if (h === undefined) return undefined;
+  const v = h[name] ?? Object.entries(h).find(([k]) => k.toLowerCase() === name)?.[1];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function intHeader(h: Headers | undefined, name: string): number | undefined {
+  const v = header(h, name);
+  return v !== undefined && /^\d{1,15}$/.test(v) ? Number(v) : undefined;
+}
+
+export interface Receiver {
+  /** Verifies and parses one callback; throws ReceiverError with a `reason` when it must be refused. */
+  verify(input: CallbackInput): VerifiedCallback;
+}
+
+export function createReceiver(opts: ReceiverOptions): Receiver {
+  const now = opts.now ?? (() => Math.floor(Date.now() / 1000));
+  const secrets = opts.secrets ?? [];
+  return {
+    verify(input) {
+      const q = toParams(input);
+      const app = param(q, "SdkAppid");
+      if (app === undefined || app === "")
+        throw new ReceiverError("sdkappid-missing", "SdkAppid is missing from the URL");
+      if (app !== String(opts.sdkAppId))
+        throw new ReceiverError("sdkappid-mismatch", `callback is for SdkAppid ${app}`);
+      if (opts.token !== undefined) {
+        const c = checkCallbackSign({
+          token: opts.token,
+          sign: param(q, "Sign"),
+          requestTime: param(q, "RequestTime"),
+          nowSeconds: now(),
+          toleranceSeconds: opts.signToleranceSeconds ?? SIGN_TOLERANCE_SECONDS,
+        });
+        if (!c.ok) {
+          const why = {
+            "sign-missing": "Sign or RequestTime is missing",
+            "sign-stale": "RequestTime is too far from now",
+            "sign-mismatch": "Sign does not match the token",
+          };
+          throw new ReceiverError(c.reason, why[c.reason]);
+        }
+      }
+      if (secrets.length > 0) {
+        const c = checkWebhookSignature({
+          secrets,
+          id: header(input.headers, "webhook-id"),
+          timestamp: header(input.headers, "webhook-timestamp"),
+          signature: header(input.headers, "webhook-signature"),
+          body: typeof input.body === "string" ? input.body : Buffer.from(input.body),
+          nowSeconds: now(),
+          toleranceSeconds: opts.webhookToleranceSeconds ?? WEBHOOK_TOLERANCE_SECONDS,
+        });
+        if (!c.ok) {
+          const reason = c.reason === "signature-missing" ? "signature-missing" : c.reason;
+          throw new ReceiverError(reason, `webhook signature: ${c.reason}`);
+        }
+      }
+      const parsed = parseCallback(input.body, param(q, "CallbackCommand"));
+      const out: VerifiedCallback = { ...parsed, sdkAppId: opts.sdkAppId };
+      const clientIp = param(q, "ClientIP");
+      if (clientIp !== undefined) out.clientIp = clientIp;
+      const platform = param(q, "OptPlatform");
+      if (platform !== undefined) out.optPlatform = platform;
+      const eventId = header(input.headers, "roomhook-event-id") ?? header(input.headers, "webhook-id");
+      if (eventId !== undefined) out.eventId = eventId;
+      const seq = intHeader(input.headers, "roomhook-sequence");
+      if (seq !== undefined) out.sequence = seq;
+      const prev = intHeader(input.headers, "roomhook-previous-sequence");
+      if (prev !== undefined) out.previousSequence = prev;
+      return out;
+    },
+  };
+}
