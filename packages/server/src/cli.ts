@@ -1,86 +1,235 @@
 #!/usr/bin/env node
 import { genUserSig } from "@roomhook/protocol";
+import { listen } from "./cli-listen.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { resolveAppKeys } from "./secret-key.ts";
 
 /** The `roomhook` command. Exit codes: 0 ok, 1 failure, 2 usage. */
 
-const HELP = `usage: roomhook <command> [options]
+const HELP = {
+  main: `usage: roomhook <command> [options]
 
 commands:
-  usersig --identifier ID [--expire SECONDS] [--sdkappid N]
-      print a UserSig for ID, made with the app's key (ROOMHOOK_SECRET_KEY, the config file,
-      or the key generated in the data directory). --expire defaults to 86400.
+  usersig    print a UserSig made with the app's key
+  listen     run a local App backend that verifies and prints every callback
+  trigger    make the server do something that sends a callback (owner-change, create-room, destroy-room)
 
-Configuration is read as the server reads it (ROOMHOOK_* variables, ROOMHOOK_CONFIG).
-`;
+\`roomhook <command> --help\` tells more. Configuration is read as the server reads it (ROOMHOOK_*
+variables, ROOMHOOK_CONFIG): the app's SDKAppID, key and admin identifier.
+`,
+  usersig: `usage: roomhook usersig --identifier ID [--expire SECONDS] [--sdkappid N]
 
-function parseArgs(args: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
+Prints a UserSig for ID made with the configured key. --expire defaults to 86400.
+`,
+  listen: `usage: roomhook listen [--port 9000] [--host 127.0.0.1] [--sdkappid N] [--token TOKEN]
+                       [--secret whsec_... (repeatable)] [--forward-to URL] [--json]
+
+Answers callbacks at http://HOST:PORT/ (any path): checks that SdkAppid is the app's, checks Sign and
+RequestTime when --token is given and the Standard Webhooks signature when --secret is given, prints each
+callback, and answers Tencent's OK packet (a refused one gets 401 and its reason). With --forward-to, each
+verified callback is also POSTed there as received, and that answer goes back to the sender.
+Point the server at it: live_config/set_callback with Url http://HOST:PORT/callback.
+`,
+  trigger: `usage: roomhook trigger owner-change --room ROOM --to USER [--url SERVER] [--identifier ADMIN]
+       roomhook trigger create-room --room ROOM [--owner USER] [--url SERVER] [--identifier ADMIN]
+       roomhook trigger destroy-room --room ROOM [--url SERVER] [--identifier ADMIN]
+
+Calls the server's REST API (default http://127.0.0.1:8080, or ROOMHOOK_HOST/PORT) as the app's admin,
+with a UserSig made from the configured key, and prints the answer. Exit 1 when the answer is FAIL.
+`,
+} as const;
+
+type Args = Record<string, string[]>;
+
+class UsageError extends Error {}
+
+function parseArgs(args: string[]): { positional: string[]; flags: Args } {
+  const positional: string[] = [];
+  const flags: Args = {};
   for (let i = 0; i < args.length; i++) {
     const a = args[i] ?? "";
-    if (!a.startsWith("--")) throw new Error(`unexpected argument ${a}`);
-    const eq = a.indexOf("=");
-    if (eq > 0) out[a.slice(2, eq)] = a.slice(eq + 1);
-    else if (a === "--help") out.help = "1";
-    else {
-      const v = args[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      out[a.slice(2)] = v;
+    if (!a.startsWith("--")) {
+      positional.push(a);
+      continue;
     }
+    const eq = a.indexOf("=");
+    let name: string;
+    let value: string;
+    if (eq > 0) {
+      name = a.slice(2, eq);
+      value = a.slice(eq + 1);
+    } else if (a === "--help" || a === "--json") {
+      name = a.slice(2);
+      value = "true";
+    } else {
+      name = a.slice(2);
+      const v = args[++i];
+      if (v === undefined) throw new UsageError(`${a} needs a value`);
+      value = v;
+    }
+    (flags[name] ??= []).push(value);
   }
-  return out;
+  return { positional, flags };
 }
 
-export function runCli(argv: string[], io: { out: (s: string) => void; err: (s: string) => void }): number {
+const one = (f: Args, name: string): string | undefined => f[name]?.at(-1);
+
+function allow(f: Args, names: string[]): void {
+  for (const k of Object.keys(f))
+    if (!names.includes(k) && k !== "help") throw new UsageError(`unknown option --${k}`);
+}
+
+function configured(f: Args) {
+  const config = loadConfig();
+  const apps = resolveAppKeys(config);
+  const wanted = one(f, "sdkappid");
+  const app = wanted === undefined ? apps[0] : apps.find((a) => a.sdkAppId === Number(wanted));
+  if (app === undefined) throw new Error(`no app ${wanted ?? ""} in the configuration`);
+  return { config, app };
+}
+
+export interface Io {
+  out: (s: string) => void;
+  err: (s: string) => void;
+  /** Resolves when the process is asked to stop (SIGINT/SIGTERM). */
+  stopped: Promise<void>;
+}
+
+export async function runCli(argv: string[], io: Io): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === "--help" || command === "help") {
-    io.out(HELP);
+    io.out(HELP.main);
     return command === undefined ? 2 : 0;
   }
-  let args: Record<string, string>;
-  try {
-    args = parseArgs(rest);
-  } catch (e) {
-    io.err(`roomhook: ${(e as Error).message}\n${HELP}`);
+  if (!(command in HELP) || command === "main") {
+    io.err(`roomhook: unknown command ${command}\n\n${HELP.main}`);
     return 2;
   }
-  if (args.help !== undefined) {
-    io.out(HELP);
-    return 0;
-  }
-  switch (command) {
-    case "usersig": {
-      const identifier = args.identifier;
-      const expire = Number(args.expire ?? "86400");
-      if (identifier === undefined || identifier === "" || !Number.isSafeInteger(expire) || expire <= 0) {
-        io.err(
-          `roomhook usersig: --identifier is required and --expire must be a positive number of seconds\n`,
-        );
-        return 2;
-      }
-      try {
-        const apps = resolveAppKeys(loadConfig());
-        const app =
-          args.sdkappid === undefined ? apps[0] : apps.find((a) => a.sdkAppId === Number(args.sdkappid));
-        if (app === undefined) {
-          io.err(`roomhook usersig: no app ${args.sdkappid ?? ""} in the configuration\n`);
-          return 1;
+  const help = HELP[command as keyof typeof HELP];
+  try {
+    const { positional, flags } = parseArgs(rest);
+    if (one(flags, "help") !== undefined) {
+      io.out(help);
+      return 0;
+    }
+    switch (command) {
+      case "usersig": {
+        allow(flags, ["identifier", "expire", "sdkappid"]);
+        const identifier = one(flags, "identifier");
+        const expire = Number(one(flags, "expire") ?? "86400");
+        if (identifier === undefined || identifier === "" || !Number.isSafeInteger(expire) || expire <= 0) {
+          throw new UsageError("--identifier is required and --expire must be a positive number of seconds");
         }
+        const { app } = configured(flags);
         io.out(`${genUserSig({ sdkAppId: app.sdkAppId, key: app.secretKey, identifier, expire })}\n`);
         return 0;
-      } catch (e) {
-        io.err(`roomhook: ${e instanceof ConfigError ? e.message : String(e)}\n`);
-        return 1;
       }
+      case "listen": {
+        allow(flags, ["port", "host", "sdkappid", "token", "secret", "forward-to", "json"]);
+        const port = Number(one(flags, "port") ?? "9000");
+        if (!Number.isInteger(port) || port < 0 || port > 65535)
+          throw new UsageError("--port must be 0 to 65535");
+        const sdkAppId =
+          one(flags, "sdkappid") === undefined
+            ? configured(flags).app.sdkAppId
+            : Number(one(flags, "sdkappid"));
+        if (!Number.isSafeInteger(sdkAppId) || sdkAppId <= 0)
+          throw new UsageError("--sdkappid must be a positive number");
+        const forwardTo = one(flags, "forward-to");
+        if (forwardTo !== undefined && !/^https?:\/\//.test(forwardTo))
+          throw new UsageError("--forward-to must be an http(s) URL");
+        const token = one(flags, "token");
+        const server = await listen({
+          host: one(flags, "host") ?? "127.0.0.1",
+          port,
+          sdkAppId,
+          ...(token === undefined ? {} : { token }),
+          secrets: flags.secret ?? [],
+          ...(forwardTo === undefined ? {} : { forwardTo }),
+          json: one(flags, "json") !== undefined,
+          out: io.out,
+        });
+        io.out(
+          `roomhook listen: listening on ${server.url} for SdkAppid ${sdkAppId}` +
+            `${token === undefined ? "" : ", checking Sign"}${(flags.secret ?? []).length > 0 ? ", checking webhook signatures" : ""}` +
+            `${forwardTo === undefined ? "" : `, forwarding to ${forwardTo}`}\n` +
+            `point the server at it: live_config/set_callback {"Url":"${server.url}/callback", ...}\n`,
+        );
+        await io.stopped;
+        await server.close();
+        return 0;
+      }
+      case "trigger": {
+        allow(flags, ["room", "to", "owner", "url", "identifier", "sdkappid"]);
+        const what = positional[0];
+        const room = one(flags, "room");
+        if (room === undefined) throw new UsageError("--room is required");
+        let path: string;
+        let body: unknown;
+        if (what === "owner-change") {
+          const to = one(flags, "to");
+          if (to === undefined) throw new UsageError("--to is required");
+          path = "live_engine_http_srv/change_room_owner";
+          body = { RoomId: room, NewOwner_Account: to };
+        } else if (what === "create-room") {
+          const owner = one(flags, "owner");
+          path = "live_engine_http_srv/create_room";
+          body = {
+            RoomInfo: {
+              RoomId: room,
+              RoomType: "Live",
+              ...(owner === undefined ? {} : { Owner_Account: owner }),
+            },
+          };
+        } else if (what === "destroy-room") {
+          path = "live_engine_http_srv/destroy_room";
+          body = { RoomId: room };
+        } else
+          throw new UsageError(
+            `trigger what? owner-change, create-room or destroy-room (got ${what ?? "nothing"})`,
+          );
+        const { config, app } = configured(flags);
+        const identifier = one(flags, "identifier") ?? app.admins[0] ?? "administrator";
+        const base = one(flags, "url") ?? `http://${config.host}:${config.port}`;
+        const sig = genUserSig({ sdkAppId: app.sdkAppId, key: app.secretKey, identifier, expire: 300 });
+        const random = Math.floor(Math.random() * 0xffffffff);
+        const res = await fetch(
+          `${base}/v4/${path}?sdkappid=${app.sdkAppId}&identifier=${encodeURIComponent(identifier)}&usersig=${sig}&random=${random}&contenttype=json`,
+          {
+            method: "POST",
+            body: JSON.stringify(body),
+            signal: AbortSignal.timeout(10_000),
+          },
+        );
+        const text = await res.text();
+        io.out(`${text}\n`);
+        return (JSON.parse(text) as { ErrorCode?: number }).ErrorCode === 0 ? 0 : 1;
+      }
+      default:
+        io.out(HELP.main);
+        return 2;
     }
-    default:
-      io.err(`roomhook: unknown command ${command}\n${HELP}`);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`roomhook ${command}: ${e.message}\n\n${help}`);
       return 2;
+    }
+    io.err(`roomhook ${command}: ${e instanceof ConfigError ? e.message : (e as Error).message}\n`);
+    return 1;
   }
 }
 
-process.exitCode = runCli(process.argv.slice(2), {
+const stopped = new Promise<void>((resolve) => {
+  process.once("SIGINT", () => {
+    resolve();
+  });
+  process.once("SIGTERM", () => {
+    resolve();
+  });
+});
+process.exitCode = await runCli(process.argv.slice(2), {
   out: (s) => process.stdout.write(s),
   err: (s) => process.stderr.write(s),
+  stopped,
 });
+process.exit();

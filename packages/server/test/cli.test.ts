@@ -1,0 +1,200 @@
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { callbackSign } from "@roomhook/protocol";
+import { ok, startTestServer, TEST_KEY, type TestServer } from "./support/harness.ts";
+import { startReceiver, type Receiver } from "./support/receiver.ts";
+
+const CLI = fileURLToPath(new URL("../src/cli.ts", import.meta.url));
+const ARGS = ["--conditions=roomhook-source", "--import", "tsx", CLI];
+
+let t: TestServer;
+let env: Record<string, string>;
+before(async () => {
+  t = await startTestServer({ dispatch: "auto" });
+  env = { ...process.env, ROOMHOOK_SECRET_KEY: TEST_KEY, ROOMHOOK_DATA: t.dataDir };
+});
+after(() => t.close());
+
+function run(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const c = spawn(process.execPath, [...ARGS, ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    c.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    c.stderr.on("data", (d: Buffer) => (err += d.toString()));
+    c.on("exit", (code) => {
+      resolve({ code, out, err });
+    });
+  });
+}
+
+/** Starts `roomhook listen`; resolves with its URL, its output so far, and a stop function. */
+async function startListen(args: string[]) {
+  const c: ChildProcess = spawn(process.execPath, [...ARGS, "listen", "--port", "0", ...args], {
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  const url = await new Promise<string>((resolve, reject) => {
+    c.stdout?.on("data", (d: Buffer) => {
+      out += d.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m?.[1] !== undefined) resolve(m[1]);
+    });
+    c.on("exit", (code) => {
+      reject(new Error(`listen exited ${code}`));
+    });
+  });
+  return {
+    url,
+    output: () => out,
+    async waitFor(re: RegExp) {
+      for (let i = 0; i < 200 && !re.test(out); i++) await new Promise((r) => setTimeout(r, 25));
+      assert.match(out, re);
+    },
+    stop: () =>
+      new Promise<number | null>((resolve) => {
+        c.on("exit", (code) => {
+          resolve(code);
+        });
+        c.kill("SIGINT");
+      }),
+  };
+}
+
+test("listen prints a callback that trigger caused, and answers OK", async () => {
+  const l = await startListen([]);
+  try {
+    ok(
+      await t.call(
+        "set_callback",
+        {
+          Url: `${l.url}/callback`,
+          CallbackCommandList: ["Live.CallbackAfterChangeOwner", "Live.CallbackAfterCreateRoom"],
+        },
+        { service: "live_config" },
+      ),
+    );
+    const created = await run([
+      "trigger",
+      "create-room",
+      "--room",
+      "cli-1",
+      "--owner",
+      "alice",
+      "--url",
+      t.url,
+    ]);
+    assert.equal(created.code, 0, created.err);
+    const changed = await run(["trigger", "owner-change", "--room", "cli-1", "--to", "bob", "--url", t.url]);
+    assert.equal(changed.code, 0, changed.err);
+    assert.match(changed.out, /"ActionStatus":"OK"/);
+    await l.waitFor(
+      /Live\.CallbackAfterChangeOwner {2}room cli-1: owner alice -> bob by administrator {2}\[seq 2 \(prev 1\), RESTAPI 127\.0\.0\.1, evt_/,
+    );
+    const list = ok(await t.call("get_delivery_list", { RoomId: "cli-1" }, { service: "roomhook_delivery" }))
+      .Response as { DeliveryList: { State: string }[] };
+    assert.deepEqual(
+      list.DeliveryList.map((d) => d.State),
+      ["delivered", "delivered"],
+    );
+  } finally {
+    assert.equal(await l.stop(), 0);
+    ok(await t.call("delete_callback", {}, { service: "live_config" }));
+  }
+});
+
+test("listen refuses a foreign SdkAppid, a wrong Sign and a stale RequestTime, with the reason", async () => {
+  const l = await startListen(["--token", "xxxxyyyy"]);
+  try {
+    const body = JSON.stringify({
+      CallbackCommand: "Live.CallbackAfterChangeOwner",
+      RoomId: "r",
+      EventTime: 1,
+      Operator_Account: "a",
+      CurrentOwner_Account: "b",
+      OriginalOwner_Account: "c",
+    });
+    const now = Math.floor(Date.now() / 1000);
+    const post = async (q: string) => {
+      const res = await fetch(`${l.url}/callback?${q}`, { method: "POST", body });
+      return { status: res.status, body: (await res.json()) as { ActionStatus: string; ErrorInfo: string } };
+    };
+    const base = "CallbackCommand=Live.CallbackAfterChangeOwner&contenttype=json";
+    const good = await post(
+      `SdkAppid=1400000000&${base}&Sign=${callbackSign("xxxxyyyy", now)}&RequestTime=${now}`,
+    );
+    assert.equal(good.status, 200);
+    assert.deepEqual(good.body, { ActionStatus: "OK", ErrorCode: 0, ErrorInfo: "" });
+    const foreign = await post(
+      `SdkAppid=1400000999&${base}&Sign=${callbackSign("xxxxyyyy", now)}&RequestTime=${now}`,
+    );
+    assert.equal(foreign.status, 401);
+    assert.match(foreign.body.ErrorInfo, /^sdkappid-mismatch/);
+    const wrong = await post(
+      `SdkAppid=1400000000&${base}&Sign=${callbackSign("guess", now)}&RequestTime=${now}`,
+    );
+    assert.match(wrong.body.ErrorInfo, /^sign-mismatch/);
+    const stale = await post(
+      `SdkAppid=1400000000&${base}&Sign=${callbackSign("xxxxyyyy", now - 120)}&RequestTime=${now - 120}`,
+    );
+    assert.match(stale.body.ErrorInfo, /^sign-stale/);
+    await l.waitFor(/REFUSED {2}sign-stale/);
+    assert.match(l.output(), /REFUSED {2}sdkappid-mismatch: callback is for SdkAppid 1400000999/);
+  } finally {
+    await l.stop();
+  }
+});
+
+test("listen --forward-to passes the callback on as received and returns that answer", async () => {
+  const rx: Receiver = await startReceiver(() => ({ status: 503, body: '{"busy":true}' }));
+  const l = await startListen(["--forward-to", `${rx.url}/app`]);
+  try {
+    const q = "SdkAppid=1400000000&CallbackCommand=Live.CallbackAfterDestroyRoom&contenttype=json";
+    const body = JSON.stringify({
+      CallbackCommand: "Live.CallbackAfterDestroyRoom",
+      RoomId: "r",
+      EventType: "DestroyByUser",
+      EventTime: 1,
+      Operator_Account: "a",
+    });
+    const res = await fetch(`${l.url}/cb?${q}`, {
+      method: "POST",
+      body,
+      headers: { "roomhook-event-id": "evt_x" },
+    });
+    assert.equal(res.status, 503);
+    assert.equal(await res.text(), '{"busy":true}');
+    const got = rx.received[0];
+    assert.equal(got?.path, "/app");
+    assert.equal(got?.rawQuery, q);
+    assert.equal(got?.body, body);
+    assert.equal(got?.headers["roomhook-event-id"], "evt_x");
+    await l.waitFor(/forwarded to .*: HTTP 503/);
+  } finally {
+    await l.stop();
+    await rx.close();
+  }
+});
+
+test("exit codes and help: 0 ok, 1 failure, 2 usage", async () => {
+  assert.equal((await run([])).code, 2);
+  for (const c of ["usersig", "listen", "trigger"]) {
+    const h = await run([c, "--help"]);
+    assert.equal(h.code, 0);
+    assert.match(h.out, new RegExp(`usage: roomhook ${c}`));
+  }
+  assert.equal((await run(["frobnicate"])).code, 2);
+  assert.equal((await run(["usersig"])).code, 2);
+  assert.equal((await run(["listen", "--port", "99999"])).code, 2);
+  assert.equal((await run(["trigger", "owner-change", "--room", "x"])).code, 2);
+  assert.equal(
+    (await run(["trigger", "owner-change", "--room", "missing", "--to", "bob", "--url", t.url])).code,
+    1,
+  );
+  const sig = await run(["usersig", "--identifier", "administrator", "--expire", "60"]);
+  assert.equal(sig.code, 0);
+  assert.match(sig.out.trim(), /^[A-Za-z0-9*\-_]+$/);
+});
