@@ -113,23 +113,35 @@ export class OwnerMirror {
 
   /** Fetches what each gapped room missed from the server and applies it. Returns the rooms still gapped. */
   async fillGaps(): Promise<string[]> {
+    await this.refresh(this.gaps());
+    return this.gaps();
+  }
+
+  /**
+   * Fetches, for each room, every callback after the last one applied: what an App backend does when it
+   * starts again after being down, for the rooms it knows (roomhook retries the rest later anyway).
+   */
+  async refresh(roomIds: readonly string[]): Promise<void> {
     const catchUp = this.opts.catchUp;
-    if (catchUp === undefined) return this.gaps();
-    for (const roomId of this.gaps()) {
-      const s = this.state(roomId);
-      const missed = await catchUp(roomId, s.lastSequence);
-      for (const m of missed) {
-        const parsed = parseCallback(m.packet as object);
-        this.apply({
-          ...parsed,
-          sdkAppId: 0,
-          eventId: m.eventId,
-          sequence: m.sequence,
-          previousSequence: m.previousSequence,
-        });
+    if (catchUp === undefined) return;
+    for (const roomId of roomIds) {
+      for (;;) {
+        const missed = await catchUp(roomId, this.state(roomId).lastSequence);
+        let progressed = false;
+        for (const m of missed) {
+          const parsed = parseCallback(m.packet as object);
+          const r = this.apply({
+            ...parsed,
+            sdkAppId: 0,
+            eventId: m.eventId,
+            sequence: m.sequence,
+            previousSequence: m.previousSequence,
+          });
+          if (r === "applied") progressed = true;
+        }
+        if (!progressed) break;
       }
     }
-    return this.gaps();
   }
 
   private remember(s: RoomMirrorState, eventId: string | undefined): void {
