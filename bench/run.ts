@@ -1,5 +1,6 @@
 import { benchBacklog, benchBareSender, benchLatency, benchSustained } from "./delivery.ts";
 import { benchChangeOwner } from "./rest-change-owner.ts";
+import { benchReceiver } from "./receiver.ts";
 
 /**
  * `npm run bench`: every figure beside a baseline measured in the same run (these machines are shared
@@ -9,7 +10,7 @@ import { benchChangeOwner } from "./rest-change-owner.ts";
 const seconds = Number(process.env.BENCH_SECONDS ?? "10");
 const rounds = Number(process.env.BENCH_ROUNDS ?? "3");
 const backlogSize = Number(process.env.BENCH_BACKLOG ?? "100000");
-const only = new Set((process.env.BENCH_ONLY ?? "rest,latency,sustained,backlog").split(","));
+const only = new Set((process.env.BENCH_ONLY ?? "rest,latency,sustained,backlog,receiver").split(","));
 
 const fmt = (n: number) => n.toLocaleString("en-US", { maximumFractionDigits: 0 });
 const out = (lines: string[]) => process.stdout.write(`${lines.join("\n")}\n\n`);
@@ -65,5 +66,15 @@ if (only.has("backlog")) {
     `2b. Draining a backlog of ${fmt(b.backlog)} deliveries (1,000 rooms), from process start`,
     `   ${b.done ? "drained" : "NOT drained"} in ${fmt(b.ms)} ms: ${fmt(b.perSec)} callbacks/s (target: 10,000/s or more)` +
       (bare === undefined ? "" : `; ${((b.perSec / bare) * 100).toFixed(0)}% of the bare sender`),
+  ]);
+}
+
+if (only.has("receiver")) {
+  const r = benchReceiver(Math.min(seconds, 5));
+  out([
+    "4. Receiver SDK, one core: verify + parse a Live.CallbackAfterChangeOwner",
+    `   baseline, JSON.parse of the body alone: ${fmt(r.jsonParse)}/s`,
+    `   SdkAppid + parse + schema:                ${fmt(r.plain)}/s`,
+    `   + Sign + Standard Webhooks signature:     ${fmt(r.full)}/s (target: 100,000/s or more)`,
   ]);
 }

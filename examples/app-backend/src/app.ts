@@ -94,9 +94,7 @@ export async function startApp(opts: AppOptions): Promise<{ url: string; close: 
       return;
     }
     if (req.method === "POST") {
-      onCallback(req, res).catch(() => {
-        res.writeHead(500).end();
-      });
+      onCallback(req, res);
       return;
     }
     res.writeHead(404).end();

@@ -14,3 +14,6 @@ export type {
   OwnerMirrorOptions,
 } from "./owner-mirror.ts";
 export { nodeHandler, readRawBody } from "./adapters/node-http.ts";
+export { expressHandler } from "./adapters/express.ts";
+export { fastifyPlugin } from "./adapters/fastify.ts";
+export { honoHandler } from "./adapters/hono.ts";

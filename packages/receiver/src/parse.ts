@@ -39,19 +39,30 @@ export type ParsedCallback =
  * Tencent's samples sometimes render accounts as JSON numbers; every `*_Account` field (and arrays of
  * them, and `MemberList[].Member_Account`) becomes a string before validation.
  */
-function normalizeAccounts(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(normalizeAccounts);
-  if (typeof v !== "object" || v === null) return v;
-  const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v)) {
-    if (k.endsWith("_Account")) {
-      if (typeof x === "number") out[k] = String(x);
-      else if (Array.isArray(x))
-        out[k] = (x as unknown[]).map((y) => (typeof y === "number" ? String(y) : y));
-      else out[k] = x;
-    } else out[k] = typeof x === "object" ? normalizeAccounts(x) : x;
+function normalizeAccounts(v: unknown): void {
+  if (Array.isArray(v)) {
+    for (const x of v) if (typeof x === "object" && x !== null) normalizeAccounts(x);
+    return;
   }
-  return out;
+  if (typeof v !== "object" || v === null) return;
+  const o = v as Record<string, unknown>;
+  for (const k in o) {
+    const x = o[k];
+    if (k.endsWith("_Account")) {
+      if (typeof x === "number") o[k] = String(x);
+      else if (Array.isArray(x)) {
+        for (let i = 0; i < x.length; i++) if (typeof x[i] === "number") x[i] = String(x[i]);
+      }
+    } else if (typeof x === "object" && x !== null) normalizeAccounts(x);
+  }
+}
+
+/** Bytes as text without copying them. */
+export function bodyText(body: string | Uint8Array): string {
+  if (typeof body === "string") return body;
+  return (Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength)).toString(
+    "utf8",
+  );
 }
 
 function isKnown(c: string): c is keyof PacketByCommand {
@@ -63,18 +74,21 @@ function isKnown(c: string): c is keyof PacketByCommand {
  * schemas; unknown fields are kept. `queryCommand`, when given, must match the body's CallbackCommand.
  */
 export function parseCallback(body: string | Uint8Array | object, queryCommand?: string): ParsedCallback {
-  let value: unknown = body;
+  let value: unknown;
   if (typeof body === "string" || body instanceof Uint8Array) {
     try {
-      value = JSON.parse(typeof body === "string" ? body : Buffer.from(body).toString("utf8"));
+      value = JSON.parse(bodyText(body));
     } catch {
       throw new ReceiverError("body-not-json", "callback body is not JSON");
     }
-  }
+  } else value = structuredClone(body); // the caller's object stays as it was
+
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new ReceiverError("body-invalid", "callback body must be a JSON object");
   }
-  const packet = normalizeAccounts(value) as Record<string, unknown>;
+  // Ours (freshly parsed or cloned): normalized in place.
+  normalizeAccounts(value);
+  const packet = value as Record<string, unknown>;
   const name = packet.CallbackCommand;
   if (typeof name !== "string") throw new ReceiverError("body-invalid", "$.CallbackCommand: is required");
   if (queryCommand !== undefined && queryCommand !== name) {

@@ -4,7 +4,7 @@ import {
   SIGN_TOLERANCE_SECONDS,
   WEBHOOK_TOLERANCE_SECONDS,
 } from "@roomhook/protocol";
-import { parseCallback, type ParsedCallback } from "./parse.ts";
+import { bodyText, parseCallback, type ParsedCallback } from "./parse.ts";
 import { ReceiverError } from "./receiver-error.ts";
 
 export interface ReceiverOptions {
@@ -67,9 +67,18 @@ function param(p: URLSearchParams, name: string): string | undefined {
   return undefined;
 }
 
+/** `name` is lower case, as node:http gives header names; other spellings are found too. */
 function header(h: Headers | undefined, name: string): string | undefined {
   if (h === undefined) return undefined;
-  const v = h[name] ?? Object.entries(h).find(([k]) => k.toLowerCase() === name)?.[1];
+  let v = h[name];
+  if (v === undefined) {
+    for (const k in h) {
+      if (k.length === name.length && k.toLowerCase() === name) {
+        v = h[k];
+        break;
+      }
+    }
+  }
   return Array.isArray(v) ? v[0] : v;
 }
 
@@ -117,7 +126,7 @@ export function createReceiver(opts: ReceiverOptions): Receiver {
           id: header(input.headers, "webhook-id"),
           timestamp: header(input.headers, "webhook-timestamp"),
           signature: header(input.headers, "webhook-signature"),
-          body: typeof input.body === "string" ? input.body : Buffer.from(input.body),
+          body: typeof input.body === "string" ? input.body : bodyText(input.body),
           nowSeconds: now(),
           toleranceSeconds: opts.webhookToleranceSeconds ?? WEBHOOK_TOLERANCE_SECONDS,
         });
@@ -127,17 +136,19 @@ export function createReceiver(opts: ReceiverOptions): Receiver {
         }
       }
       const parsed = parseCallback(input.body, param(q, "CallbackCommand"));
-      const out: VerifiedCallback = { ...parsed, sdkAppId: opts.sdkAppId };
-      const clientIp = param(q, "ClientIP");
-      if (clientIp !== undefined) out.clientIp = clientIp;
-      const platform = param(q, "OptPlatform");
-      if (platform !== undefined) out.optPlatform = platform;
+      // Built in one go, one shape for every callback: adding fields one by one cost more than parsing.
       const eventId = header(input.headers, "roomhook-event-id") ?? header(input.headers, "webhook-id");
-      if (eventId !== undefined) out.eventId = eventId;
-      const seq = intHeader(input.headers, "roomhook-sequence");
-      if (seq !== undefined) out.sequence = seq;
-      const prev = intHeader(input.headers, "roomhook-previous-sequence");
-      if (prev !== undefined) out.previousSequence = prev;
+      const out = {
+        command: parsed.command,
+        packet: parsed.packet,
+        ...(parsed.command === "unknown" ? { name: parsed.name } : {}),
+        sdkAppId: opts.sdkAppId,
+        clientIp: param(q, "ClientIP"),
+        optPlatform: param(q, "OptPlatform"),
+        eventId,
+        sequence: intHeader(input.headers, "roomhook-sequence"),
+        previousSequence: intHeader(input.headers, "roomhook-previous-sequence"),
+      } as VerifiedCallback;
       return out;
     },
   };

@@ -31,15 +31,20 @@ export function readRawBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promi
  * answers Tencent's OK packet (200). A refused callback gets 401 with a FAIL packet naming the reason;
  * an error thrown by `onCallback` gets 500, so that roomhook retries it.
  */
-export function nodeHandler(receiver: Receiver, onCallback: (cb: VerifiedCallback) => void | Promise<void>) {
-  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+export function nodeHandler(
+  receiver: Receiver,
+  onCallback: (cb: VerifiedCallback) => void | Promise<void>,
+  how: { rawBody?: (req: IncomingMessage) => Promise<Buffer>; url?: (req: IncomingMessage) => string } = {},
+) {
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const send = (status: number, body: unknown) => {
       res.writeHead(status, { "content-type": "application/json" });
       res.end(JSON.stringify(body));
     };
     let cb: VerifiedCallback;
     try {
-      cb = receiver.verify({ url: req.url ?? "", headers: req.headers, body: await readRawBody(req) });
+      const body = await (how.rawBody ?? readRawBody)(req);
+      cb = receiver.verify({ url: how.url?.(req) ?? req.url ?? "", headers: req.headers, body });
     } catch (e) {
       if (e instanceof ReceiverError) {
         send(401, failReply(1, e.reason));
@@ -55,4 +60,14 @@ export function nodeHandler(receiver: Receiver, onCallback: (cb: VerifiedCallbac
     }
     send(200, okReply());
   };
+  // A request listener as node:http expects it; what fails unexpectedly is a 500, never a crash.
+  return Object.assign(
+    (req: IncomingMessage, res: ServerResponse): void => {
+      handle(req, res).catch(() => {
+        if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
+        res.end(JSON.stringify(failReply(1, "internal error")));
+      });
+    },
+    { handle },
+  );
 }

@@ -1,0 +1,17 @@
+import { createServer } from "node:http";
+import { createReceiver, nodeHandler } from "@roomhook/receiver";
+
+export function start(port: number, seen: (line: string) => void) {
+  const receiver = createReceiver({ sdkAppId: 1400000000, token: process.env.CALLBACK_TOKEN });
+  const server = createServer(
+    nodeHandler(receiver, (cb) => {
+      if (cb.command === "Live.CallbackAfterChangeOwner")
+        seen(`${cb.packet.RoomId}: ${cb.packet.OriginalOwner_Account} -> ${cb.packet.CurrentOwner_Account}`);
+    }),
+  );
+  return new Promise<typeof server>((resolve) =>
+    server.listen(port, "127.0.0.1", () => {
+      resolve(server);
+    }),
+  );
+}

@@ -1,0 +1,58 @@
+import { ReceiverError } from "../receiver-error.ts";
+import { failReply, okReply } from "../reply.ts";
+import type { Receiver, VerifiedCallback } from "../verify.ts";
+
+/** The parts of Fastify this plugin uses (no dependency on Fastify itself). */
+interface FastifyLike {
+  removeAllContentTypeParsers(): void;
+  addContentTypeParser(
+    type: string,
+    opts: { parseAs: "buffer" },
+    parser: (req: unknown, body: Buffer, done: (err: Error | null, body?: Buffer) => void) => void,
+  ): void;
+  post(
+    path: string,
+    handler: (
+      req: { url: string; headers: Record<string, string | string[] | undefined>; body: unknown },
+      reply: { code(n: number): { send(body: unknown): unknown } },
+    ) => Promise<unknown>,
+  ): void;
+}
+
+/**
+ * A Fastify plugin: `app.register(fastifyPlugin(receiver, onCallback, "/callback"))`. Inside the
+ * plugin's own scope it keeps bodies as raw bytes (signatures cover the exact bytes), so the rest of
+ * the app keeps Fastify's JSON parsing.
+ */
+export function fastifyPlugin(
+  receiver: Receiver,
+  onCallback: (cb: VerifiedCallback) => void | Promise<void>,
+  path = "/callback",
+) {
+  return (app: FastifyLike, _opts: unknown, done: (err?: Error) => void): void => {
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser("*", { parseAs: "buffer" }, (_req, body, next) => {
+      next(null, body);
+    });
+    app.post(path, async (req, reply) => {
+      let cb: VerifiedCallback;
+      try {
+        cb = receiver.verify({
+          url: req.url,
+          headers: req.headers,
+          body: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
+        });
+      } catch (e) {
+        if (e instanceof ReceiverError) return reply.code(401).send(failReply(1, e.reason));
+        throw e;
+      }
+      try {
+        await onCallback(cb);
+      } catch {
+        return reply.code(500).send(failReply(1, "handler failed"));
+      }
+      return reply.code(200).send(okReply());
+    });
+    done();
+  };
+}
