@@ -45,3 +45,41 @@ export type ErrorCode = keyof typeof errorCatalog;
 export function isErrorCode(code: number): code is ErrorCode {
   return Object.hasOwn(errorCatalog, code);
 }
+
+/**
+ * Client error codes (Tencent: TUILiveKit / RoomEngine client error codes), answered on the WebSocket
+ * path. docs/errors.md lists them beside the server codes.
+ */
+export const clientErrorCatalog = {
+  [-1]: "unclassified failure",
+  [-2]: "rate limited",
+  [-3]: "repeated operation",
+  [-1001]: "invalid parameter",
+  [-1002]: "not logged in",
+  [-2100]: "room not found",
+  [-2101]: "must be in the room",
+  [-2102]: "the owner cannot leave a Live room: transfer or destroy it first",
+  [-2103]: "not supported for this room type",
+  [-2200]: "user not found",
+  [-2201]: "user not in the room",
+  [-2300]: "owner permission required",
+  [-2301]: "owner or admin permission required",
+} as const;
+
+export type ClientErrorCode = keyof typeof clientErrorCatalog;
+
+/** The client code for a server code, where one fits; -1 otherwise. */
+export function clientCodeFor(code: ErrorCode): ClientErrorCode {
+  switch (code) {
+    case 100002:
+      return -1001;
+    case 100004:
+      return -2100;
+    case 100005:
+      return -2201;
+    case 100006:
+      return -2300;
+    default:
+      return -1;
+  }
+}

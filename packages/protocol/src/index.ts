@@ -1,5 +1,5 @@
-export { errorCatalog, isErrorCode } from "./errors.ts";
-export type { ErrorCode } from "./errors.ts";
+export { errorCatalog, isErrorCode, clientErrorCatalog, clientCodeFor } from "./errors.ts";
+export type { ErrorCode, ClientErrorCode } from "./errors.ts";
 export { okEnvelope, failEnvelope } from "./envelope.ts";
 export type { RestEnvelope, RestSuccess, CallbackReply } from "./envelope.ts";
 export { genUserSig, verifyUserSig } from "./usersig.ts";

@@ -36,6 +36,8 @@ export interface Config {
   signingSecretOverlapSec: number;
   /** Whether this process sends callbacks (off: it only answers the API and fills the outbox). */
   dispatch: boolean;
+  heartbeatTimeoutMs: number;
+  maxFrameBytes: number;
 }
 
 /** Tencent's published limits ("maximum calling frequency"): 200/s per API, get_room_list 10/s. */
@@ -163,6 +165,20 @@ export const configKeys = [
     flag: "",
     default: "true",
     doc: "whether this process sends callbacks; false makes an API-only process (the outbox keeps filling)",
+  },
+  {
+    key: "heartbeatTimeoutMs",
+    env: "ROOMHOOK_HEARTBEAT_TIMEOUT_MS",
+    flag: "",
+    default: "30000",
+    doc: "a client silent this long is offline in its rooms (HeartbeatInterrupt)",
+  },
+  {
+    key: "maxFrameBytes",
+    env: "ROOMHOOK_MAX_FRAME",
+    flag: "",
+    default: "65536",
+    doc: "largest WebSocket frame a client may send; a larger one closes its connection (1009)",
   },
 ] as const;
 
@@ -292,6 +308,8 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
   const connectionsPerReceiver = int("connectionsPerReceiver", 32, 1, 1024);
   const signingSecretOverlapSec = int("signingSecretOverlapSec", 86400, 0, 30 * 86400);
   const dispatch = bool("dispatch", true);
+  const heartbeatTimeoutMs = int("heartbeatTimeoutMs", 30000, 100, 3_600_000);
+  const maxFrameBytes = int("maxFrameBytes", 65536, 1024, 16 * 1048576);
 
   // Apps: either a list in the config file, or one app from the environment and defaults.
   const apps: AppConfig[] = [];
@@ -388,5 +406,7 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
     connectionsPerReceiver,
     signingSecretOverlapSec,
     dispatch,
+    heartbeatTimeoutMs,
+    maxFrameBytes,
   };
 }

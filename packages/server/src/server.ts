@@ -10,6 +10,7 @@ import { liveConfigApi } from "./rest/live-config-api.ts";
 import { deliveryApi } from "./rest/delivery-api.ts";
 import { createDispatcher, type Dispatcher } from "./delivery/dispatcher.ts";
 import { createSender } from "./delivery/sender.ts";
+import { createGateway, type Gateway } from "./gateway/gateway.ts";
 import { createRateLimiter } from "./rest/rate-limit.ts";
 import { createRequestIds, registerRestRoutes } from "./rest/rest-server.ts";
 import { failEnvelope } from "@roomhook/protocol";
@@ -32,6 +33,7 @@ export interface RoomhookServer {
   readonly url: string;
   readonly store: Store;
   readonly dispatcher: Dispatcher;
+  readonly gateway: Gateway;
   listen(): Promise<string>;
   close(): Promise<void>;
 }
@@ -75,6 +77,15 @@ export async function createServer(opts: ServerOptions): Promise<RoomhookServer>
     nextRequestId,
   });
   app.get("/healthz", () => ({ status: "ok" }));
+  const gateway = createGateway({
+    server: app.server,
+    store,
+    apps: opts.apps,
+    clock,
+    logger,
+    heartbeatTimeoutMs: config.heartbeatTimeoutMs,
+    maxFrameBytes: config.maxFrameBytes,
+  });
   const dispatcher = createDispatcher({
     store,
     sender: createSender({
@@ -93,6 +104,7 @@ export async function createServer(opts: ServerOptions): Promise<RoomhookServer>
     },
     store,
     dispatcher,
+    gateway,
     async listen() {
       await app.listen({ host: config.host, port: config.port });
       if (opts.dispatch !== "manual" && config.dispatch) await dispatcher.start();
@@ -102,6 +114,7 @@ export async function createServer(opts: ServerOptions): Promise<RoomhookServer>
       return url;
     },
     async close() {
+      await gateway.close();
       await app.close();
       await dispatcher.stop();
       await store.close();

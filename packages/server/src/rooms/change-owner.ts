@@ -10,6 +10,11 @@ import { eventBase } from "./room-lifecycle.ts";
 export interface ChangeOwnerInput {
   roomId: string;
   newOwner: string;
+  /**
+   * The client path (the owner's own call, Tencent's changeUserRole to ROOM_OWNER): only the owner may
+   * hand the room over, and only to a user who is in the room.
+   */
+  byOwner?: boolean;
 }
 
 export type ChangeOwnerResult =
@@ -32,9 +37,18 @@ export async function changeOwner(
 ): Promise<ChangeOwnerResult> {
   const originalOwner = await tx.getOwner(ctx.appId, input.roomId);
   if (originalOwner === undefined) throw new LiveError(100004, `room ${input.roomId} does not exist`);
+  if (input.byOwner === true && originalOwner !== ctx.operator) {
+    throw new LiveError(100006, `only the owner of room ${input.roomId} may hand it over`);
+  }
   if (originalOwner === input.newOwner) return { changed: false, originalOwner };
   if (await tx.isBanned(ctx.appId, input.roomId, input.newOwner, Math.floor(ctx.nowMs / 1000))) {
     throw new LiveError(100016, `${input.newOwner} is banned from room ${input.roomId}; unban first`);
+  }
+  if (
+    input.byOwner === true &&
+    (await tx.getMember(ctx.appId, input.roomId, input.newOwner))?.state !== "online"
+  ) {
+    throw new LiveError(100005, `${input.newOwner} is not in room ${input.roomId}`, { clientCode: -2201 });
   }
   await tx.setOwner(ctx.appId, input.roomId, input.newOwner);
   await tx.removeAdmins(ctx.appId, input.roomId, [input.newOwner]);

@@ -4,6 +4,7 @@ import { banMembers, unbanMembers } from "./bans.ts";
 import { changeOwner, type ChangeOwnerInput, type ChangeOwnerResult } from "./change-owner.ts";
 import type { OpContext, RoomRecord } from "./room.ts";
 import { createRoom, destroyRoom, updateRoom } from "./room-lifecycle.ts";
+import { enterRoom, heartbeatLost, leaveRoom, requireOwner } from "./members.ts";
 import type { AttemptNext, AttemptRecord, ReadyDelivery, StoredRoomEvent } from "../store/store.ts";
 import {
   deleteCallback,
@@ -32,6 +33,12 @@ export type WriteCommand =
       reason: string;
     }
   | { op: "unbanMembers"; ctx: OpContext; roomId: string; userIds: string[] }
+  | { op: "enterRoom"; ctx: OpContext; roomId: string }
+  | { op: "leaveRoom"; ctx: OpContext; roomId: string }
+  | { op: "heartbeatLost"; ctx: OpContext; roomId: string; userIds: string[] }
+  | { op: "createRoomAndEnter"; ctx: OpContext; room: RoomRecord }
+  | { op: "destroyRoomByOwner"; ctx: OpContext; roomId: string }
+  | { op: "modifyAdminsByOwner"; ctx: OpContext; roomId: string; userIds: string[]; opType: "add" | "delete" }
   | { op: "setCallback"; appId: number; config: { url: string; commands: string[] }; nowMs: number }
   | { op: "updateCallback"; appId: number; config: { url: string; commands: string[] }; nowMs: number }
   | { op: "deleteCallback"; appId: number }
@@ -51,6 +58,12 @@ export interface WriteResults {
   modifyAdmins: StoredRoomEvent | undefined;
   banMembers: undefined;
   unbanMembers: undefined;
+  enterRoom: StoredRoomEvent | undefined;
+  leaveRoom: StoredRoomEvent | undefined;
+  heartbeatLost: StoredRoomEvent | undefined;
+  createRoomAndEnter: StoredRoomEvent;
+  destroyRoomByOwner: StoredRoomEvent;
+  modifyAdminsByOwner: StoredRoomEvent | undefined;
   setCallback: undefined;
   updateCallback: undefined;
   deleteCallback: undefined;
@@ -86,6 +99,24 @@ export async function runWriteCommand(
     case "unbanMembers":
       await unbanMembers(tx, cmd.ctx, cmd);
       return undefined;
+    case "enterRoom":
+      return enterRoom(tx, cmd.ctx, cmd.roomId);
+    case "leaveRoom":
+      return leaveRoom(tx, cmd.ctx, cmd.roomId);
+    case "heartbeatLost":
+      return heartbeatLost(tx, cmd.ctx, cmd.roomId, cmd.userIds);
+    case "createRoomAndEnter": {
+      // The creator owns the room and is in it, as a host is in the room they open.
+      const created = await createRoom(tx, cmd.ctx, cmd.room);
+      await enterRoom(tx, cmd.ctx, cmd.room.RoomId);
+      return created;
+    }
+    case "destroyRoomByOwner":
+      await requireOwner(tx, cmd.ctx, cmd.roomId);
+      return destroyRoom(tx, cmd.ctx, cmd.roomId);
+    case "modifyAdminsByOwner":
+      await requireOwner(tx, cmd.ctx, cmd.roomId);
+      return modifyAdmins(tx, cmd.ctx, { roomId: cmd.roomId, userIds: cmd.userIds, op: cmd.opType });
     case "setCallback":
       await setCallback(tx, cmd.appId, cmd.config, cmd.nowMs);
       return undefined;

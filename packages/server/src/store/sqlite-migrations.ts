@@ -116,4 +116,22 @@ export const sqliteMigrations: { version: number; name: string; sql: string }[] 
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 3,
+    name: "room members",
+    sql: `
+      -- Users in a room through their client. 'offline' means the heartbeat was lost and the user may
+      -- still come back (HeartbeatRecover); leaving deletes the row.
+      CREATE TABLE room_members (
+        app_id INTEGER NOT NULL,
+        room_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        state TEXT NOT NULL,
+        platform TEXT NOT NULL,
+        client_ip TEXT NOT NULL,
+        since_ms INTEGER NOT NULL,
+        PRIMARY KEY (app_id, room_id, user_id)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

@@ -2,7 +2,7 @@ import Database from "better-sqlite3";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
-import type { ErrorCode } from "@roomhook/protocol";
+import type { ClientErrorCode, ErrorCode } from "@roomhook/protocol";
 import { LiveError } from "../live-error.ts";
 import type { WriteCommand, WriteResult } from "../rooms/write-commands.ts";
 import type { RoomRecord } from "../rooms/room.ts";
@@ -18,6 +18,7 @@ import type {
   DeliveryRecord,
   DeliveryState,
   DeliveryToSend,
+  MemberRecord,
   ReadyDelivery,
   RoomEventInput,
   RoomListCursor,
@@ -92,6 +93,8 @@ export class SqliteStoreTx implements StoreTx {
    * commit (and cuts them back when a command's savepoint is rolled back).
    */
   ready: ReadyDelivery[] = [];
+  /** Room events appended by this transaction's commands so far (cut back like `ready`). */
+  appended: StoredRoomEvent[] = [];
 
   private readonly db: Db;
 
@@ -123,6 +126,12 @@ export class SqliteStoreTx implements StoreTx {
       listEvents: p(
         `SELECT app_id, room_id, seq, event_id, time_ms, operator, platform, client_ip, packet FROM room_events
          WHERE app_id = ? AND room_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
+      ),
+      getMember: p(
+        `SELECT user_id, state, platform, client_ip, since_ms FROM room_members WHERE app_id = ? AND room_id = ? AND user_id = ?`,
+      ),
+      listMembers: p(
+        `SELECT user_id, state, platform, client_ip, since_ms FROM room_members WHERE app_id = ? AND room_id = ? AND state = 'online' ORDER BY user_id`,
       ),
       getConfig: p(
         `SELECT url, commands, disabled_reason, disabled_ms FROM callback_configs WHERE app_id = ?`,
@@ -161,6 +170,13 @@ export class SqliteStoreTx implements StoreTx {
           deleteRoom: p(`DELETE FROM rooms WHERE app_id = ? AND room_id = ?`),
           deleteAdmins: p(`DELETE FROM room_admins WHERE app_id = ? AND room_id = ?`),
           deleteBans: p(`DELETE FROM room_bans WHERE app_id = ? AND room_id = ?`),
+          deleteMembers: p(`DELETE FROM room_members WHERE app_id = ? AND room_id = ?`),
+          putMember: p(
+            `INSERT INTO room_members (app_id, room_id, user_id, state, platform, client_ip, since_ms) VALUES (?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (app_id, room_id, user_id) DO UPDATE SET state = excluded.state, platform = excluded.platform,
+             client_ip = excluded.client_ip, since_ms = excluded.since_ms`,
+          ),
+          removeMember: p(`DELETE FROM room_members WHERE app_id = ? AND room_id = ? AND user_id = ?`),
           addAdmin: p(`INSERT OR IGNORE INTO room_admins (app_id, room_id, user_id) VALUES (?, ?, ?)`),
           removeAdmin: p(`DELETE FROM room_admins WHERE app_id = ? AND room_id = ? AND user_id = ?`),
           putBan: p(
@@ -279,6 +295,7 @@ export class SqliteStoreTx implements StoreTx {
     this.w.deleteRoom.run(appId, roomId);
     this.w.deleteAdmins.run(appId, roomId);
     this.w.deleteBans.run(appId, roomId);
+    this.w.deleteMembers.run(appId, roomId);
     return Promise.resolve();
   }
 
@@ -368,13 +385,34 @@ export class SqliteStoreTx implements StoreTx {
         nextAttemptMs: event.timeMs,
       });
     }
-    return Promise.resolve({ ...event, seq, eventId });
+    const stored: StoredRoomEvent = { ...event, seq, eventId };
+    this.appended.push(stored);
+    return Promise.resolve(stored);
   }
 
   listEvents(appId: number, roomId: string, afterSeq: number, limit: number) {
     return Promise.resolve(
       (this.s.listEvents.all(appId, roomId, afterSeq, limit) as EventRow[]).map(toEvent),
     );
+  }
+
+  getMember(appId: number, roomId: string, userId: string) {
+    const r = this.s.getMember.get(appId, roomId, userId) as MemberRow | undefined;
+    return Promise.resolve(r === undefined ? undefined : toMember(r));
+  }
+
+  putMember(appId: number, roomId: string, m: MemberRecord) {
+    this.w.putMember.run(appId, roomId, m.userId, m.state, m.platform, m.clientIp, m.sinceMs);
+    return Promise.resolve();
+  }
+
+  removeMember(appId: number, roomId: string, userId: string) {
+    this.w.removeMember.run(appId, roomId, userId);
+    return Promise.resolve();
+  }
+
+  listMembers(appId: number, roomId: string) {
+    return Promise.resolve((this.s.listMembers.all(appId, roomId) as MemberRow[]).map(toMember));
   }
 
   getCallbackConfig(appId: number): Promise<CallbackConfig | undefined> {
@@ -551,6 +589,24 @@ export class SqliteStoreTx implements StoreTx {
   }
 }
 
+interface MemberRow {
+  user_id: string;
+  state: "online" | "offline";
+  platform: string;
+  client_ip: string;
+  since_ms: number;
+}
+
+function toMember(r: MemberRow): MemberRecord {
+  return {
+    userId: r.user_id,
+    state: r.state,
+    platform: r.platform,
+    clientIp: r.client_ip,
+    sinceMs: r.since_ms,
+  };
+}
+
 const DELIVERY_COLUMNS = `d.id, d.app_id, d.room_id, d.seq, d.prev_seq, e.event_id, d.command, d.state, d.attempts,
   d.next_attempt_ms, d.created_ms, d.done_ms, d.last_error`;
 
@@ -680,7 +736,7 @@ export interface SqliteStore extends Store {
 /** What crosses from the writer thread: a command's value, or why it failed. */
 export type WriterResult =
   | { id: number; ok: true; value: unknown }
-  | { id: number; ok: false; live: true; code: ErrorCode; message: string }
+  | { id: number; ok: false; live: true; code: ErrorCode; message: string; clientCode?: ClientErrorCode }
   | { id: number; ok: false; live: false; message: string; stack?: string };
 
 export type WriterMessage =
@@ -689,6 +745,7 @@ export type WriterMessage =
       type: "results";
       results: WriterResult[];
       ready: ReadyDelivery[];
+      events: StoredRoomEvent[];
       stats: { commits: number; jobs: number };
     }
   | { type: "closed" }
@@ -712,6 +769,7 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<SqliteS
   let nextId = 1;
   const readyListeners: ((ready: ReadyDelivery[]) => void)[] = [];
   const settingsListeners: ((appId: number) => void)[] = [];
+  const eventListeners: ((events: StoredRoomEvent[]) => void)[] = [];
   let outgoing: { id: number; cmd: WriteCommand }[] = [];
   let stats = { commits: 0, jobs: 0 };
   let failure: Error | undefined;
@@ -737,9 +795,17 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<SqliteS
           if (p === undefined) continue;
           pending.delete(r.id);
           if (r.ok) p.resolve(r.value);
-          else if (r.live) p.reject(new LiveError(r.code, r.message));
+          else if (r.live)
+            p.reject(
+              new LiveError(
+                r.code,
+                r.message,
+                r.clientCode === undefined ? {} : { clientCode: r.clientCode },
+              ),
+            );
           else p.reject(Object.assign(new Error(r.message), { stack: r.stack }));
         }
+        if (msg.events.length > 0) for (const l of eventListeners) l(msg.events);
         if (msg.ready.length > 0) for (const l of readyListeners) l(msg.ready);
         break;
       case "closed":
@@ -779,6 +845,9 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<SqliteS
     stats: () => ({ ...stats }),
     onReadyDeliveries(listener) {
       readyListeners.push(listener);
+    },
+    onRoomEvents(listener) {
+      eventListeners.push(listener);
     },
     onSettingsChanged(listener) {
       settingsListeners.push(listener);

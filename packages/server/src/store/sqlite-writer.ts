@@ -2,7 +2,7 @@ import { close as closeFd, fdatasync, open } from "node:fs";
 import { promisify } from "node:util";
 import { parentPort, workerData } from "node:worker_threads";
 import { CommitSync } from "./commit-sync.ts";
-import type { ReadyDelivery } from "./store.ts";
+import type { ReadyDelivery, StoredRoomEvent } from "./store.ts";
 import { LiveError } from "../live-error.ts";
 import { runWriteCommand, type WriteCommand } from "../rooms/write-commands.ts";
 import {
@@ -57,6 +57,7 @@ async function syncWal(): Promise<void> {
 interface Committed {
   results: WriterResult[];
   ready: ReadyDelivery[];
+  events: StoredRoomEvent[];
 }
 const sync = new CommitSync<Committed>({
   fsync: syncWal,
@@ -65,6 +66,7 @@ const sync = new CommitSync<Committed>({
       type: "results",
       results: batches.flatMap((b) => b.results),
       ready: batches.flatMap((b) => b.ready),
+      events: batches.flatMap((b) => b.events),
       stats,
     });
   },
@@ -75,6 +77,7 @@ const sync = new CommitSync<Committed>({
       type: "results",
       results: batches.flatMap((b) => b.results).map((r) => failure(r.id, error)),
       ready: [],
+      events: [],
       stats,
     });
   },
@@ -94,8 +97,12 @@ let running = false;
 let closeRequested = false;
 
 function failure(id: number, error: unknown): WriterResult {
-  if (error instanceof LiveError)
-    return { id, ok: false, live: true, code: error.code, message: error.message };
+  if (error instanceof LiveError) {
+    const r: WriterResult = { id, ok: false, live: true, code: error.code, message: error.message };
+    // Crosses the thread as data: the client path's own code travels with it.
+    if (error.clientCode !== undefined) r.clientCode = error.clientCode;
+    return r;
+  }
   const e = error instanceof Error ? error : new Error(String(error));
   return {
     id,
@@ -114,6 +121,7 @@ async function flush(): Promise<void> {
     stmt.begin.run();
     for (const job of batch) {
       const readyMark = tx.ready.length;
+      const eventsMark = tx.appended.length;
       stmt.savepoint.run();
       try {
         // SQLite calls are synchronous: this await only unwraps already-resolved promises.
@@ -124,6 +132,7 @@ async function flush(): Promise<void> {
         stmt.rollbackTo.run();
         stmt.release.run();
         tx.ready.length = readyMark;
+        tx.appended.length = eventsMark;
         results.push(failure(job.id, error));
       }
     }
@@ -134,12 +143,21 @@ async function flush(): Promise<void> {
     // BEGIN or COMMIT failed (I/O error, disk full): nothing of this batch is durable.
     if (db.inTransaction) stmt.rollback.run();
     tx.ready = [];
-    send({ type: "results", results: batch.map((job) => failure(job.id, error)), ready: [], stats });
+    tx.appended = [];
+    send({
+      type: "results",
+      results: batch.map((job) => failure(job.id, error)),
+      ready: [],
+      events: [],
+      stats,
+    });
     return;
   }
   const ready = tx.ready;
+  const events = tx.appended;
   tx.ready = [];
-  sync.committed([{ results, ready }]);
+  tx.appended = [];
+  sync.committed([{ results, ready, events }]);
 }
 
 function schedule(): void {

@@ -92,6 +92,14 @@ export interface DeliveryFilter {
   limit: number;
 }
 
+export interface MemberRecord {
+  userId: string;
+  state: "online" | "offline";
+  platform: string;
+  clientIp: string;
+  sinceMs: number;
+}
+
 export interface StoredRoomEvent extends RoomEventInput {
   /** Per-room sequence number, from 1, never reused (it survives destroy and re-create of a room id). */
   seq: number;
@@ -143,6 +151,12 @@ export interface StoreTx {
   /** Events of a room after a sequence number, oldest first. */
   listEvents(appId: number, roomId: string, afterSeq: number, limit: number): Promise<StoredRoomEvent[]>;
 
+  getMember(appId: number, roomId: string, userId: string): Promise<MemberRecord | undefined>;
+  putMember(appId: number, roomId: string, member: MemberRecord): Promise<void>;
+  removeMember(appId: number, roomId: string, userId: string): Promise<void>;
+  /** Members online, by user id. */
+  listMembers(appId: number, roomId: string): Promise<MemberRecord[]>;
+
   getCallbackConfig(appId: number): Promise<CallbackConfig | undefined>;
   /** Creates or replaces the configuration, enabled. */
   putCallbackConfig(appId: number, config: { url: string; commands: string[] }, nowMs: number): Promise<void>;
@@ -185,6 +199,8 @@ export interface Store {
   write<C extends WriteCommand>(cmd: C): Promise<WriteResult<C>>;
   /** Called with the app whose callback settings (config, token, secrets) this process changed. */
   onSettingsChanged(listener: (appId: number) => void): void;
+  /** Called with the room events of every durable batch, in commit order (pushes to clients). */
+  onRoomEvents(listener: (events: StoredRoomEvent[]) => void): void;
   /** Called with deliveries that became due to send, once their transaction is durable. */
   onReadyDeliveries(listener: (ready: ReadyDelivery[]) => void): void;
   close(): Promise<void>;

@@ -1,0 +1,288 @@
+/**
+ * The user's side: one WebSocket to roomhook, typed calls, pushed room events, automatic reconnect that
+ * restores room membership. Runs in browsers (native WebSocket) and on Node.js 20 (pass `ws`).
+ */
+
+export type Platform = "Web" | "Android" | "iOS" | "Windows" | "Mac" | "iPad" | "Unknown";
+
+export interface RoomEvents {
+  ownerChanged: { roomId: string; from: string; to: string; operator: string; seq: number };
+  adminsChanged: { roomId: string; op: "add" | "delete"; userIds: string[]; operator: string; seq: number };
+  memberStateChanged: {
+    roomId: string;
+    state: "Online" | "Offline";
+    cause: "Enter" | "Leave" | "HeartbeatInterrupt" | "HeartbeatRecover";
+    userIds: string[];
+    seq: number;
+  };
+  roomInfoChanged: { roomId: string; changes: Record<string, unknown>; seq: number };
+  roomDestroyed: { roomId: string; operator: string; seq: number };
+  /** The connection dropped; calls fail until it is back. */
+  disconnected: { willReconnect: boolean };
+  /** Logged in again and back in every room it was in. */
+  reconnected: { rooms: string[] };
+}
+
+/** What the client needs of a WebSocket: the browser's, or the `ws` package's. */
+export interface WebSocketLike {
+  readonly readyState: number;
+  onopen: ((ev: unknown) => void) | null;
+  onclose: ((ev: unknown) => void) | null;
+  onerror: ((ev: unknown) => void) | null;
+  onmessage: ((ev: { data: unknown }) => void) | null;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+}
+export type WebSocketConstructor = new (url: string) => WebSocketLike;
+
+export interface ClientOptions {
+  /** ws://host:port/v4/ws */
+  url: string;
+  sdkAppId: number;
+  userId: string;
+  /** A UserSig, or a function that makes a fresh one (called again on every reconnect). */
+  userSig: string | (() => string | Promise<string>);
+  platform?: Platform;
+  /** Defaults to globalThis.WebSocket (browsers, Node 22); on Node 20 pass `WebSocket` from `ws`. */
+  WebSocket?: WebSocketConstructor;
+  heartbeatMs?: number;
+  requestTimeoutMs?: number;
+  /** Reconnect delays, doubling from min to max; false turns reconnecting off. */
+  reconnect?: { minMs: number; maxMs: number } | false;
+}
+
+/** A failed call: `code` is Tencent's client error code (login: the UserSig's 70xxx code). */
+export class RoomhookClientError extends Error {
+  readonly code: number;
+  readonly op: string;
+  constructor(op: string, code: number, message: string) {
+    super(`${op} failed (${code}): ${message}`);
+    this.name = "RoomhookClientError";
+    this.code = code;
+    this.op = op;
+  }
+}
+
+type Listener<E extends keyof RoomEvents> = (e: RoomEvents[E]) => void;
+
+export class RoomhookClient {
+  private readonly opts: ClientOptions;
+  private ws: WebSocketLike | undefined;
+  private nextId = 1;
+  private readonly pending = new Map<
+    number,
+    {
+      op: string;
+      resolve: (v: unknown) => void;
+      reject: (e: Error) => void;
+      timer: ReturnType<typeof setTimeout>;
+    }
+  >();
+  private readonly listeners = new Map<keyof RoomEvents, Set<(e: never) => void>>();
+  private readonly rooms = new Set<string>();
+  private heartbeat: ReturnType<typeof setInterval> | undefined;
+  private closed = false;
+  private loggedIn = false;
+  private retryMs: number;
+
+  constructor(opts: ClientOptions) {
+    this.opts = opts;
+    this.retryMs = opts.reconnect === false ? 0 : (opts.reconnect?.minMs ?? 250);
+  }
+
+  on<E extends keyof RoomEvents>(event: E, listener: Listener<E>): () => void {
+    let set = this.listeners.get(event);
+    if (set === undefined) {
+      set = new Set();
+      this.listeners.set(event, set);
+    }
+    set.add(listener);
+    return () => set.delete(listener);
+  }
+
+  private emit<E extends keyof RoomEvents>(event: E, payload: RoomEvents[E]): void {
+    for (const l of this.listeners.get(event) ?? []) (l as Listener<E>)(payload);
+  }
+
+  /** Connects and logs in; rejects with the server's reason (a bad UserSig: its 70xxx code). */
+  async login(): Promise<void> {
+    this.closed = false;
+    await this.connect();
+  }
+
+  private async connect(): Promise<void> {
+    const Ctor = this.opts.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+    if (Ctor === undefined)
+      throw new RoomhookClientError(
+        "login",
+        -1,
+        "no WebSocket: on Node.js 20 pass the ws package's WebSocket",
+      );
+    const ws = new Ctor(this.opts.url);
+    this.ws = ws;
+    await new Promise<void>((resolve, reject) => {
+      ws.onopen = () => {
+        resolve();
+      };
+      ws.onerror = () => {
+        reject(new RoomhookClientError("login", -1, `cannot connect to ${this.opts.url}`));
+      };
+    });
+    ws.onmessage = (ev) => {
+      this.onFrame(String(ev.data));
+    };
+    ws.onclose = () => {
+      this.onClose(ws);
+    };
+    ws.onerror = () => undefined;
+    const userSig = typeof this.opts.userSig === "string" ? this.opts.userSig : await this.opts.userSig();
+    await this.request("login", {
+      sdkAppId: this.opts.sdkAppId,
+      userId: this.opts.userId,
+      userSig,
+      platform: this.opts.platform ?? "Unknown",
+    });
+    this.loggedIn = true;
+    this.retryMs = this.opts.reconnect === false ? 0 : (this.opts.reconnect?.minMs ?? 250);
+    if (this.heartbeat !== undefined) clearInterval(this.heartbeat);
+    this.heartbeat = setInterval(() => {
+      this.request("heartbeat", {}).catch(() => undefined);
+    }, this.opts.heartbeatMs ?? 10_000);
+  }
+
+  private onFrame(text: string): void {
+    let f: {
+      id?: number;
+      code?: number;
+      data?: unknown;
+      message?: string;
+      event?: keyof RoomEvents;
+      roomId?: string;
+    };
+    try {
+      f = JSON.parse(text) as typeof f;
+    } catch {
+      return;
+    }
+    if (f.event !== undefined) {
+      if (f.event === "roomDestroyed" && f.roomId !== undefined) this.rooms.delete(f.roomId);
+      this.emit(f.event, f as never);
+      return;
+    }
+    if (typeof f.id !== "number") return;
+    const p = this.pending.get(f.id);
+    if (p === undefined) return;
+    this.pending.delete(f.id);
+    clearTimeout(p.timer);
+    if (f.code === 0) p.resolve(f.data);
+    else p.reject(new RoomhookClientError(p.op, f.code ?? -1, f.message ?? "failed"));
+  }
+
+  private onClose(ws: WebSocketLike): void {
+    if (ws !== this.ws) return;
+    if (this.heartbeat !== undefined) clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
+    for (const [id, p] of this.pending) {
+      clearTimeout(p.timer);
+      p.reject(new RoomhookClientError(p.op, -1, "connection lost"));
+      this.pending.delete(id);
+    }
+    const willReconnect = !this.closed && this.loggedIn && this.opts.reconnect !== false;
+    this.loggedIn = false;
+    this.emit("disconnected", { willReconnect });
+    if (willReconnect) this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    const delay = this.retryMs;
+    const max = this.opts.reconnect === false ? 0 : (this.opts.reconnect?.maxMs ?? 10_000);
+    this.retryMs = Math.min(max, Math.max(1, this.retryMs * 2));
+    setTimeout(() => {
+      if (this.closed) return;
+      this.connect()
+        .then(async () => {
+          // Back in every room it was in (an owner is back in theirs, a member recovers).
+          for (const roomId of [...this.rooms])
+            await this.request("enterRoom", { roomId }).catch(() => this.rooms.delete(roomId));
+          this.emit("reconnected", { rooms: [...this.rooms] });
+        })
+        .catch(() => {
+          this.ws?.close();
+          this.scheduleReconnect();
+        });
+    }, delay);
+  }
+
+  private request(op: string, args: Record<string, unknown>): Promise<unknown> {
+    const ws = this.ws;
+    if (ws === undefined || ws.readyState !== 1)
+      return Promise.reject(new RoomhookClientError(op, -1, "not connected"));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new RoomhookClientError(op, -1, "no answer in time"));
+      }, this.opts.requestTimeoutMs ?? 10_000);
+      this.pending.set(id, { op, resolve, reject, timer });
+      ws.send(JSON.stringify({ id, op, ...args }));
+    });
+  }
+
+  async createRoom(roomInfo: { RoomId: string } & Record<string, unknown>): Promise<void> {
+    await this.request("createRoom", { roomInfo: { RoomType: "Live", ...roomInfo } });
+    this.rooms.add(roomInfo.RoomId);
+  }
+  async enterRoom(roomId: string): Promise<void> {
+    await this.request("enterRoom", { roomId });
+    this.rooms.add(roomId);
+  }
+  async leaveRoom(roomId: string): Promise<void> {
+    await this.request("leaveRoom", { roomId });
+    this.rooms.delete(roomId);
+  }
+  async destroyRoom(roomId: string): Promise<void> {
+    await this.request("destroyRoom", { roomId });
+    this.rooms.delete(roomId);
+  }
+  /** Hands the room to a member (Tencent: changeUserRole(userId, ROOM_OWNER)); owner only. */
+  async changeOwner(roomId: string, userId: string): Promise<void> {
+    await this.request("changeOwner", { roomId, userId });
+  }
+  async setAdmin(roomId: string, userId: string): Promise<void> {
+    await this.request("setAdmin", { roomId, userId });
+  }
+  async revokeAdmin(roomId: string, userId: string): Promise<void> {
+    await this.request("revokeAdmin", { roomId, userId });
+  }
+  async getRoomInfo(
+    roomId: string,
+  ): Promise<{ roomInfo: Record<string, unknown> & { Owner_Account: string }; admins: string[] }> {
+    return (await this.request("getRoomInfo", { roomId })) as {
+      roomInfo: Record<string, unknown> & { Owner_Account: string };
+      admins: string[];
+    };
+  }
+  async getMemberList(roomId: string): Promise<{ userId: string; platform: string }[]> {
+    return (
+      (await this.request("getMemberList", { roomId })) as { members: { userId: string; platform: string }[] }
+    ).members;
+  }
+
+  /** The rooms this client is in (restored after a reconnect). */
+  joinedRooms(): string[] {
+    return [...this.rooms];
+  }
+
+  /** Disconnects for good (no reconnect). Rooms are not left: leave them first if that is meant. */
+  close(): void {
+    this.closed = true;
+    if (this.heartbeat !== undefined) clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
+    this.ws?.close();
+  }
+
+  /** Drops the connection as a network failure would (for tests and demos); reconnects if enabled. */
+  simulateDrop(): void {
+    this.ws?.close(4000, "simulated drop");
+  }
+}

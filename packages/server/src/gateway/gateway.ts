@@ -1,0 +1,371 @@
+import type { Server } from "node:http";
+import { WebSocketServer, type WebSocket } from "ws";
+import {
+  clientCodeFor,
+  clientErrorCatalog,
+  optPlatforms,
+  verifyUserSig,
+  type OptPlatform,
+} from "@roomhook/protocol";
+import type { Clock } from "../clock.ts";
+import { LiveError } from "../live-error.ts";
+import type { Logger } from "../logger.ts";
+import { FieldReader } from "../rooms/field-reader.ts";
+import type { OpContext } from "../rooms/room.ts";
+import { readNewRoom, roomInfoView } from "../rooms/room-info.ts";
+import { requireRoom } from "../rooms/room-lifecycle.ts";
+import type { Store, StoredRoomEvent } from "../store/store.ts";
+import { clientIp } from "../rest/rest-server.ts";
+
+/**
+ * The client path: users connect over WebSocket, log in with their UserSig and platform, and work in
+ * rooms; every member of a room is pushed what happens in it. Frames are JSON:
+ *   request  {"id": 7, "op": "changeOwner", "roomId": "r", "userId": "bob"}
+ *   reply    {"id": 7, "code": 0, "data": {...}}  or  {"id": 7, "code": -2300, "message": "..."}
+ *   push     {"event": "ownerChanged", "roomId": "r", "from": "alice", "to": "bob", "operator": "alice"}
+ * Codes are Tencent's client error codes (login failures: the UserSig's 70xxx code).
+ */
+
+export interface GatewayOptions {
+  server: Server;
+  store: Store;
+  apps: { sdkAppId: number; secretKey: string }[];
+  clock: Clock;
+  logger: Logger;
+  heartbeatTimeoutMs: number;
+  maxFrameBytes: number;
+}
+
+interface Session {
+  appId: number;
+  userId: string;
+  platform: OptPlatform;
+  ip: string;
+  ws: WebSocket | undefined;
+  lastSeenMs: number;
+  rooms: Set<string>;
+}
+
+type Reply = { code: number; data?: unknown; message?: string };
+
+export interface Gateway {
+  /** Ends the sessions whose heartbeat stopped (also runs on a timer). */
+  sweep(): Promise<void>;
+  sessions(): number;
+  close(): Promise<void>;
+}
+
+const SYSTEM = "@TIM#SYSTEM";
+
+export function createGateway(opts: GatewayOptions): Gateway {
+  const { store, clock, logger } = opts;
+  const keys = new Map(opts.apps.map((a) => [a.sdkAppId, a.secretKey]));
+  const sessions = new Map<string, Session>();
+  const wss = new WebSocketServer({ server: opts.server, path: "/v4/ws", maxPayload: opts.maxFrameBytes });
+  const key = (appId: number, userId: string) => `${appId}\u0000${userId}`;
+
+  const send = (ws: WebSocket | undefined, frame: unknown) => {
+    if (ws?.readyState === ws?.OPEN) ws?.send(JSON.stringify(frame));
+  };
+
+  function push(appId: number, roomId: string, frame: unknown) {
+    for (const s of sessions.values()) if (s.appId === appId && s.rooms.has(roomId)) send(s.ws, frame);
+  }
+
+  store.onRoomEvents((events: StoredRoomEvent[]) => {
+    for (const e of events) {
+      const p = e.packet;
+      switch (p.CallbackCommand) {
+        case "Live.CallbackAfterChangeOwner":
+          push(e.appId, e.roomId, {
+            event: "ownerChanged",
+            roomId: e.roomId,
+            from: p.OriginalOwner_Account,
+            to: p.CurrentOwner_Account,
+            operator: p.Operator_Account,
+            seq: e.seq,
+          });
+          break;
+        case "Live.CallbackAfterModifyAdmin":
+          push(e.appId, e.roomId, {
+            event: "adminsChanged",
+            roomId: e.roomId,
+            op: p.opType,
+            userIds: p.Admin_Account,
+            operator: p.Operator_Account,
+            seq: e.seq,
+          });
+          break;
+        case "Live.CallbackAfterMemberStateChanged":
+          push(e.appId, e.roomId, {
+            event: "memberStateChanged",
+            roomId: e.roomId,
+            state: p.EventType,
+            cause: p.EventCause,
+            userIds: p.MemberList.map((m) => m.Member_Account),
+            seq: e.seq,
+          });
+          break;
+        case "Live.CallbackAfterUpdateRoomInfo":
+          push(e.appId, e.roomId, {
+            event: "roomInfoChanged",
+            roomId: e.roomId,
+            changes: p.RoomInfo,
+            seq: e.seq,
+          });
+          break;
+        case "Live.CallbackAfterDestroyRoom":
+          push(e.appId, e.roomId, {
+            event: "roomDestroyed",
+            roomId: e.roomId,
+            operator: p.Operator_Account,
+            seq: e.seq,
+          });
+          for (const s of sessions.values()) if (s.appId === e.appId) s.rooms.delete(e.roomId);
+          break;
+        case "Live.CallbackAfterCreateRoom":
+          break;
+      }
+    }
+  });
+
+  async function handle(
+    session: Session | undefined,
+    frame: Record<string, unknown>,
+    ws: WebSocket,
+    ip: string,
+  ): Promise<{ reply: Reply; session?: Session }> {
+    const op = frame.op;
+    if (op === "login") return login(frame, ws, ip);
+    if (session === undefined) return { reply: { code: -1002, message: clientErrorCatalog[-1002] } };
+    session.lastSeenMs = clock.now();
+    if (op === "heartbeat") return { reply: { code: 0 } };
+    const r = new FieldReader(frame);
+    const ctx: OpContext = {
+      appId: session.appId,
+      operator: session.userId,
+      platform: session.platform,
+      clientIp: session.ip,
+      nowMs: clock.now(),
+    };
+    switch (op) {
+      case "createRoom": {
+        const info = r.object("roomInfo");
+        const owner = info.userId("Owner_Account");
+        if (owner !== undefined && owner !== session.userId)
+          throw new LiveError(100002, "a user creates rooms for themself");
+        const room = readNewRoom(info, {
+          defaultOwner: session.userId,
+          nowSec: Math.floor(ctx.nowMs / 1000),
+        });
+        session.rooms.add(room.RoomId);
+        try {
+          await store.write({ op: "createRoomAndEnter", ctx, room });
+        } catch (e) {
+          session.rooms.delete(room.RoomId);
+          throw e;
+        }
+        return { reply: { code: 0, data: { roomId: room.RoomId } } };
+      }
+      case "enterRoom": {
+        const roomId = r.roomId("roomId");
+        session.rooms.add(roomId);
+        try {
+          await store.write({ op: "enterRoom", ctx, roomId });
+        } catch (e) {
+          session.rooms.delete(roomId);
+          throw e;
+        }
+        return { reply: { code: 0 } };
+      }
+      case "leaveRoom": {
+        const roomId = r.roomId("roomId");
+        await store.write({ op: "leaveRoom", ctx, roomId });
+        session.rooms.delete(roomId);
+        return { reply: { code: 0 } };
+      }
+      case "destroyRoom": {
+        await store.write({ op: "destroyRoomByOwner", ctx, roomId: r.roomId("roomId") });
+        return { reply: { code: 0 } };
+      }
+      case "changeOwner": {
+        const roomId = r.roomId("roomId");
+        const newOwner = r.userId("userId", { required: true });
+        await store.write({ op: "changeOwner", ctx, input: { roomId, newOwner, byOwner: true } });
+        return { reply: { code: 0 } };
+      }
+      case "setAdmin":
+      case "revokeAdmin": {
+        const roomId = r.roomId("roomId");
+        const userId = r.userId("userId", { required: true });
+        await store.write({
+          op: "modifyAdminsByOwner",
+          ctx,
+          roomId,
+          userIds: [userId],
+          opType: op === "setAdmin" ? "add" : "delete",
+        });
+        return { reply: { code: 0 } };
+      }
+      case "getRoomInfo": {
+        const roomId = r.roomId("roomId");
+        const [room, admins] = await store.read(
+          async (tx) =>
+            [await requireRoom(tx, ctx.appId, roomId), await tx.listAdmins(ctx.appId, roomId)] as const,
+        );
+        return { reply: { code: 0, data: { roomInfo: roomInfoView(room), admins } } };
+      }
+      case "getMemberList": {
+        const roomId = r.roomId("roomId");
+        const members = await store.read(async (tx) => {
+          await requireRoom(tx, ctx.appId, roomId);
+          return tx.listMembers(ctx.appId, roomId);
+        });
+        return {
+          reply: {
+            code: 0,
+            data: { members: members.map((m) => ({ userId: m.userId, platform: m.platform })) },
+          },
+        };
+      }
+      default:
+        return { reply: { code: -1001, message: `unknown op ${JSON.stringify(op)}` } };
+    }
+  }
+
+  function login(
+    frame: Record<string, unknown>,
+    ws: WebSocket,
+    ip: string,
+  ): { reply: Reply; session?: Session } {
+    const { sdkAppId, userId, userSig, platform } = frame;
+    if (typeof sdkAppId !== "number" || typeof userId !== "string" || typeof userSig !== "string") {
+      return { reply: { code: -1001, message: "login needs sdkAppId (number), userId and userSig" } };
+    }
+    if (platform !== undefined && !(optPlatforms as readonly unknown[]).includes(platform)) {
+      return {
+        reply: {
+          code: -1001,
+          message: `platform must be one of ${optPlatforms.filter((p) => p !== "RESTAPI").join(", ")}`,
+        },
+      };
+    }
+    const secret = keys.get(sdkAppId);
+    if (secret === undefined)
+      return { reply: { code: 70020, message: `SDKAppID ${sdkAppId} is not served here` } };
+    const check = verifyUserSig({
+      sdkAppId,
+      key: secret,
+      identifier: userId,
+      userSig,
+      now: Math.floor(clock.now() / 1000),
+    });
+    if (!check.ok) return { reply: { code: check.code, message: check.reason } };
+    const k = key(sdkAppId, userId);
+    const existing = sessions.get(k);
+    if (existing?.ws !== undefined && existing.ws !== ws) existing.ws.close(4001, "logged in elsewhere");
+    const session: Session = existing ?? {
+      appId: sdkAppId,
+      userId,
+      platform: "Unknown",
+      ip,
+      ws,
+      lastSeenMs: clock.now(),
+      rooms: new Set(),
+    };
+    session.ws = ws;
+    session.ip = ip;
+    session.platform = (platform as OptPlatform | undefined) ?? "Unknown";
+    session.lastSeenMs = clock.now();
+    sessions.set(k, session);
+    return { reply: { code: 0, data: { userId, rooms: [...session.rooms] } }, session };
+  }
+
+  wss.on("connection", (ws, req) => {
+    const ip = clientIp(req.socket.remoteAddress);
+    let session: Session | undefined;
+    ws.on("message", (data, isBinary) => {
+      let frame: unknown;
+      try {
+        const text = Buffer.isBuffer(data)
+          ? data.toString("utf8")
+          : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]).toString("utf8");
+        frame = isBinary ? undefined : JSON.parse(text);
+      } catch {
+        frame = undefined;
+      }
+      if (typeof frame !== "object" || frame === null || Array.isArray(frame)) {
+        send(ws, { id: null, code: -1001, message: "a frame must be a JSON object" });
+        return;
+      }
+      const f = frame as Record<string, unknown>;
+      const id = typeof f.id === "number" || typeof f.id === "string" ? f.id : null;
+      handle(session, f, ws, ip)
+        .then(({ reply, session: s }) => {
+          if (s !== undefined) session = s;
+          send(ws, { id, ...reply });
+        })
+        .catch((err: unknown) => {
+          if (err instanceof LiveError)
+            send(ws, { id, code: err.clientCode ?? clientCodeFor(err.code), message: err.message });
+          else {
+            logger.error({ err }, "unexpected error on the client path");
+            send(ws, { id, code: -1, message: "internal error" });
+          }
+        });
+    });
+    ws.on("close", () => {
+      // Not a leave: the user is still in their rooms until the heartbeat times out (or they come back).
+      if (session !== undefined && session.ws === ws) session.ws = undefined;
+    });
+    ws.on("error", () => undefined);
+  });
+
+  async function sweep(): Promise<void> {
+    const now = clock.now();
+    const lost = [...sessions.values()].filter((s) => now - s.lastSeenMs > opts.heartbeatTimeoutMs);
+    const byRoom = new Map<string, { appId: number; roomId: string; userIds: string[] }>();
+    for (const s of lost) {
+      sessions.delete(key(s.appId, s.userId));
+      s.ws?.terminate();
+      for (const roomId of s.rooms) {
+        const k = key(s.appId, roomId);
+        const entry = byRoom.get(k) ?? { appId: s.appId, roomId, userIds: [] };
+        entry.userIds.push(s.userId);
+        byRoom.set(k, entry);
+      }
+    }
+    // One callback per room with every user it lost (Tencent: MemberList is a batch).
+    await Promise.all(
+      [...byRoom.values()].map((b) =>
+        store
+          .write({
+            op: "heartbeatLost",
+            ctx: { appId: b.appId, operator: SYSTEM, platform: "Unknown", clientIp: "", nowMs: now },
+            roomId: b.roomId,
+            userIds: b.userIds,
+          })
+          .catch((err: unknown) => {
+            logger.error({ err }, "could not record lost heartbeats");
+          }),
+      ),
+    );
+  }
+
+  const timer = setInterval(() => void sweep(), Math.max(100, Math.min(5000, opts.heartbeatTimeoutMs / 2)));
+  timer.unref();
+
+  return {
+    sweep,
+    sessions: () => sessions.size,
+    async close() {
+      clearInterval(timer);
+      for (const ws of wss.clients) ws.terminate();
+      await new Promise<void>((resolve) => {
+        wss.close(() => {
+          resolve();
+        });
+      });
+    },
+  };
+}

@@ -1,0 +1,100 @@
+import type { AfterMemberStateChanged } from "@roomhook/protocol";
+import { LiveError } from "../live-error.ts";
+import type { StoreTx, StoredRoomEvent } from "../store/store.ts";
+import type { OpContext } from "./room.ts";
+import { eventBase, requireRoom } from "./room-lifecycle.ts";
+
+/**
+ * Members through their client (Tencent: Live.CallbackAfterMemberStateChanged). A member is online;
+ * a lost heartbeat makes them offline (HeartbeatInterrupt) until they come back (HeartbeatRecover) or
+ * leave; leaving removes them.
+ */
+
+function stateEvent(
+  ctx: OpContext,
+  roomId: string,
+  type: AfterMemberStateChanged["EventType"],
+  cause: AfterMemberStateChanged["EventCause"],
+  userIds: string[],
+) {
+  return {
+    ...eventBase(ctx),
+    roomId,
+    packet: {
+      CallbackCommand: "Live.CallbackAfterMemberStateChanged" as const,
+      RoomId: roomId,
+      EventType: type,
+      EventCause: cause,
+      MemberList: userIds.map((u) => ({ Member_Account: u })),
+      EventTime: ctx.nowMs,
+    },
+  };
+}
+
+export async function enterRoom(
+  tx: StoreTx,
+  ctx: OpContext,
+  roomId: string,
+): Promise<StoredRoomEvent | undefined> {
+  await requireRoom(tx, ctx.appId, roomId);
+  if (await tx.isBanned(ctx.appId, roomId, ctx.operator, Math.floor(ctx.nowMs / 1000))) {
+    throw new LiveError(100016, `${ctx.operator} is banned from room ${roomId}`);
+  }
+  const was = await tx.getMember(ctx.appId, roomId, ctx.operator);
+  await tx.putMember(ctx.appId, roomId, {
+    userId: ctx.operator,
+    state: "online",
+    platform: ctx.platform,
+    clientIp: ctx.clientIp,
+    sinceMs: ctx.nowMs,
+  });
+  if (was?.state === "online") return undefined; // entering twice changes nothing
+  return tx.appendEvent(
+    stateEvent(ctx, roomId, "Online", was === undefined ? "Enter" : "HeartbeatRecover", [ctx.operator]),
+  );
+}
+
+export async function leaveRoom(
+  tx: StoreTx,
+  ctx: OpContext,
+  roomId: string,
+): Promise<StoredRoomEvent | undefined> {
+  const room = await requireRoom(tx, ctx.appId, roomId);
+  if (room.Owner_Account === ctx.operator) {
+    throw new LiveError(100006, "the owner cannot leave a Live room: transfer or destroy it first", {
+      clientCode: -2102,
+    });
+  }
+  const was = await tx.getMember(ctx.appId, roomId, ctx.operator);
+  if (was === undefined)
+    throw new LiveError(100005, `${ctx.operator} is not in room ${roomId}`, { clientCode: -2101 });
+  await tx.removeMember(ctx.appId, roomId, ctx.operator);
+  if (was.state === "offline") return undefined; // already reported offline by the heartbeat
+  return tx.appendEvent(stateEvent(ctx, roomId, "Offline", "Leave", [ctx.operator]));
+}
+
+/** Users whose heartbeat stopped, one room at a time, reported in one callback (MemberList). */
+export async function heartbeatLost(
+  tx: StoreTx,
+  ctx: OpContext,
+  roomId: string,
+  userIds: string[],
+): Promise<StoredRoomEvent | undefined> {
+  if ((await tx.getRoom(ctx.appId, roomId)) === undefined) return undefined;
+  const lost: string[] = [];
+  for (const u of userIds) {
+    const m = await tx.getMember(ctx.appId, roomId, u);
+    if (m?.state !== "online") continue;
+    await tx.putMember(ctx.appId, roomId, { ...m, state: "offline", sinceMs: ctx.nowMs });
+    lost.push(u);
+  }
+  if (lost.length === 0) return undefined;
+  return tx.appendEvent(stateEvent(ctx, roomId, "Offline", "HeartbeatInterrupt", lost));
+}
+
+/** The client path's rule for owner-only operations. */
+export async function requireOwner(tx: StoreTx, ctx: OpContext, roomId: string): Promise<void> {
+  const room = await requireRoom(tx, ctx.appId, roomId);
+  if (room.Owner_Account !== ctx.operator)
+    throw new LiveError(100006, `only the owner of room ${roomId} may do this`);
+}

@@ -1,0 +1,298 @@
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import WebSocket from "ws";
+import { genUserSig } from "@roomhook/protocol";
+import {
+  RoomhookClient,
+  RoomhookClientError,
+  type RoomEvents,
+  type WebSocketConstructor,
+} from "@roomhook/client";
+import { ok, startTestServer, TEST_APP, TEST_KEY, type TestServer } from "./support/harness.ts";
+import { startReceiver, type Receiver } from "./support/receiver.ts";
+
+let t: TestServer;
+let rx: Receiver;
+const clients: RoomhookClient[] = [];
+before(async () => {
+  t = await startTestServer({ env: { ROOMHOOK_HEARTBEAT_TIMEOUT_MS: "30000" } });
+  rx = await startReceiver();
+  ok(
+    await t.call(
+      "set_callback",
+      {
+        Url: rx.url,
+        CallbackCommandList: [
+          "Live.CallbackAfterChangeOwner",
+          "Live.CallbackAfterCreateRoom",
+          "Live.CallbackAfterMemberStateChanged",
+          "Live.CallbackAfterModifyAdmin",
+          "Live.CallbackAfterDestroyRoom",
+        ],
+      },
+      { service: "live_config" },
+    ),
+  );
+});
+after(async () => {
+  for (const c of clients) c.close();
+  await t.close();
+  await rx.close();
+});
+
+function client(
+  userId: string,
+  platform: "Web" | "Android" | "iOS" = "Web",
+  opts: { reconnect?: false } = {},
+) {
+  const c = new RoomhookClient({
+    url: t.url.replace("http", "ws") + "/v4/ws",
+    sdkAppId: TEST_APP,
+    userId,
+    userSig: () =>
+      genUserSig({
+        sdkAppId: TEST_APP,
+        key: TEST_KEY,
+        identifier: userId,
+        expire: 86400,
+        time: Math.floor(t.clock.now() / 1000),
+      }),
+    platform,
+    WebSocket: WebSocket as unknown as WebSocketConstructor,
+    heartbeatMs: 60_000,
+    reconnect: opts.reconnect ?? { minMs: 20, maxMs: 200 },
+  });
+  clients.push(c);
+  return c;
+}
+
+function next<E extends keyof RoomEvents>(
+  c: RoomhookClient,
+  event: E,
+  match: (e: RoomEvents[E]) => boolean = () => true,
+): Promise<RoomEvents[E]> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      reject(new Error(`no ${event} in 5 s`));
+    }, 5000);
+    const off = c.on(event, (e) => {
+      if (!match(e)) return;
+      clearTimeout(timer);
+      off();
+      resolve(e);
+    });
+  });
+}
+
+const callbacks = (room: string, command: string) =>
+  rx.received.filter((r) => {
+    const p = JSON.parse(r.body) as { RoomId?: string; RoomInfo?: { RoomId: string } };
+    return r.query.get("CallbackCommand") === command && (p.RoomId ?? p.RoomInfo?.RoomId) === room;
+  });
+
+test("A creates a room, B enters, A hands it to B: both are told, and the App backend gets the callback with A as operator, A's platform and address", async () => {
+  const a = client("alice", "Android");
+  const b = client("bob", "iOS");
+  await a.login();
+  await b.login();
+  await a.createRoom({ RoomId: "ws-1", RoomName: "Alice's show" });
+  const entered = next(a, "memberStateChanged", (e) => e.userIds.includes("bob"));
+  await b.enterRoom("ws-1");
+  assert.deepEqual((await entered).cause, "Enter");
+  assert.deepEqual(
+    (await a.getMemberList("ws-1")).map((m) => m.userId),
+    ["alice", "bob"],
+  );
+
+  const toldA = next(a, "ownerChanged");
+  const toldB = next(b, "ownerChanged");
+  await a.changeOwner("ws-1", "bob");
+  for (const e of [await toldA, await toldB])
+    assert.deepEqual({ ...e, seq: 0 }, {
+      event: "ownerChanged",
+      roomId: "ws-1",
+      from: "alice",
+      to: "bob",
+      operator: "alice",
+      seq: 0,
+    } as never);
+  assert.equal((await b.getRoomInfo("ws-1")).roomInfo.Owner_Account, "bob");
+
+  await t.server.dispatcher.runOnce();
+  const [cb] = callbacks("ws-1", "Live.CallbackAfterChangeOwner");
+  assert.ok(cb, "callback delivered");
+  assert.equal(cb.query.get("OptPlatform"), "Android");
+  assert.equal(cb.query.get("ClientIP"), "127.0.0.1");
+  assert.deepEqual(JSON.parse(cb.body), {
+    CallbackCommand: "Live.CallbackAfterChangeOwner",
+    RoomId: "ws-1",
+    EventTime: t.clock.now(),
+    Operator_Account: "alice",
+    CurrentOwner_Account: "bob",
+    OriginalOwner_Account: "alice",
+  });
+  assert.equal(callbacks("ws-1", "Live.CallbackAfterCreateRoom").length, 1);
+  const enters = callbacks("ws-1", "Live.CallbackAfterMemberStateChanged").map(
+    (r) => JSON.parse(r.body) as { EventCause: string; MemberList: unknown },
+  );
+  assert.deepEqual(enters, [
+    {
+      CallbackCommand: "Live.CallbackAfterMemberStateChanged",
+      RoomId: "ws-1",
+      EventType: "Online",
+      EventCause: "Enter",
+      MemberList: [{ Member_Account: "alice" }],
+      EventTime: t.clock.now(),
+    },
+    {
+      CallbackCommand: "Live.CallbackAfterMemberStateChanged",
+      RoomId: "ws-1",
+      EventType: "Online",
+      EventCause: "Enter",
+      MemberList: [{ Member_Account: "bob" }],
+      EventTime: t.clock.now(),
+    },
+  ]);
+});
+
+test("client rules: only the owner hands over, to someone in the room; the owner cannot leave; errors name what went wrong", async () => {
+  const a = client("carol");
+  const b = client("dave");
+  await a.login();
+  await b.login();
+  await a.createRoom({ RoomId: "ws-2" });
+  const code = async (p: Promise<unknown>) => {
+    try {
+      await p;
+    } catch (e) {
+      assert.ok(e instanceof RoomhookClientError);
+      return e.code;
+    }
+    return 0;
+  };
+  assert.equal(await code(a.changeOwner("ws-2", "dave")), -2201, "dave is not in the room");
+  assert.equal(await code(b.enterRoom("nope")), -2100);
+  await b.enterRoom("ws-2");
+  assert.equal(await code(b.changeOwner("ws-2", "dave")), -2300, "dave is not the owner");
+  assert.equal(await code(b.destroyRoom("ws-2")), -2300);
+  assert.equal(await code(b.setAdmin("ws-2", "dave")), -2300);
+  assert.equal(await code(a.leaveRoom("ws-2")), -2102);
+  assert.equal(await code(a.changeOwner("ws-2", "x".repeat(40))), -1001);
+  await a.setAdmin("ws-2", "dave");
+  assert.deepEqual((await a.getRoomInfo("ws-2")).admins, ["dave"]);
+  const gone = next(b, "roomDestroyed");
+  await a.destroyRoom("ws-2");
+  assert.equal((await gone).operator, "carol");
+});
+
+test("an owner change made through REST reaches the connected clients", async () => {
+  const a = client("erin");
+  const b = client("frank");
+  await a.login();
+  await b.login();
+  await a.createRoom({ RoomId: "ws-3" });
+  await b.enterRoom("ws-3");
+  const told = next(b, "ownerChanged");
+  ok(await t.call("change_room_owner", { RoomId: "ws-3", NewOwner_Account: "frank" }));
+  const e = await told;
+  assert.equal(e.to, "frank");
+  assert.equal(e.operator, "administrator");
+});
+
+test("bad logins, bad frames and oversized frames get clear errors and never harm other connections", async () => {
+  const other = client("gina");
+  await other.login();
+  await other.createRoom({ RoomId: "ws-4" });
+  const bad = client("henry", "Web", { reconnect: false });
+  const badSig = new RoomhookClient({
+    url: t.url.replace("http", "ws") + "/v4/ws",
+    sdkAppId: TEST_APP,
+    userId: "henry",
+    userSig: genUserSig({
+      sdkAppId: TEST_APP,
+      key: "not-the-key-0123456789",
+      identifier: "henry",
+      expire: 60,
+    }),
+    WebSocket: WebSocket as unknown as WebSocketConstructor,
+    reconnect: false,
+  });
+  clients.push(badSig, bad);
+  await assert.rejects(badSig.login(), (e: unknown) => e instanceof RoomhookClientError && e.code === 70009);
+  const raw = new WebSocket(t.url.replace("http", "ws") + "/v4/ws");
+  await new Promise((r) => raw.once("open", r));
+  const answers: unknown[] = [];
+  raw.on("message", (d: Buffer) => answers.push(JSON.parse(d.toString())));
+  raw.send("not json");
+  raw.send(JSON.stringify({ id: 1, op: "enterRoom", roomId: "ws-4" }));
+  raw.send(
+    JSON.stringify({
+      id: 2,
+      op: "login",
+      sdkAppId: TEST_APP,
+      userId: "x",
+      userSig: "y",
+      platform: "Toaster",
+    }),
+  );
+  await new Promise((r) => setTimeout(r, 200));
+  assert.deepEqual(answers, [
+    { id: null, code: -1001, message: "a frame must be a JSON object" },
+    { id: 1, code: -1002, message: "not logged in" },
+    { id: 2, code: -1001, message: "platform must be one of Web, Android, iOS, Windows, Mac, iPad, Unknown" },
+  ]);
+  const closed = new Promise<number>((r) =>
+    raw.once("close", (code: number) => {
+      r(code);
+    }),
+  );
+  raw.send("x".repeat(70_000));
+  assert.equal(await closed, 1009, "oversized frame: closed with 1009");
+  // The other user noticed nothing.
+  assert.equal((await other.getRoomInfo("ws-4")).roomInfo.Owner_Account, "gina");
+});
+
+test("a client that drops without leaving goes offline by heartbeat timeout (HeartbeatInterrupt), and its return is HeartbeatRecover", async () => {
+  const a = client("ivan");
+  const b = client("judy", "Web", { reconnect: false });
+  await a.login();
+  await b.login();
+  await a.createRoom({ RoomId: "ws-5" });
+  await b.enterRoom("ws-5");
+  b.simulateDrop();
+  await new Promise((r) => setTimeout(r, 100));
+  const offline = next(a, "memberStateChanged", (e) => e.state === "Offline");
+  t.clock.advance(31_000);
+  await a.getMemberList("ws-5"); // ivan is alive (any frame counts as a heartbeat); judy is silent
+  await t.server.gateway.sweep();
+  const off = await offline;
+  assert.equal(off.cause, "HeartbeatInterrupt");
+  assert.deepEqual(off.userIds, ["judy"]);
+  const back = client("judy");
+  const online = next(a, "memberStateChanged", (e) => e.state === "Online" && e.userIds.includes("judy"));
+  await back.login();
+  await back.enterRoom("ws-5");
+  assert.equal((await online).cause, "HeartbeatRecover");
+  await t.server.dispatcher.runOnce();
+  const states = callbacks("ws-5", "Live.CallbackAfterMemberStateChanged").map(
+    (r) => JSON.parse(r.body) as { EventCause: string; MemberList: { Member_Account: string }[] },
+  );
+  const interrupt = states.find((s) => s.EventCause === "HeartbeatInterrupt");
+  assert.deepEqual(interrupt?.MemberList, [{ Member_Account: "judy" }]);
+  assert.ok(
+    states.some((s) => s.EventCause === "HeartbeatRecover" && s.MemberList[0]?.Member_Account === "judy"),
+  );
+});
+
+test("automatic reconnect restores room membership", async () => {
+  const a = client("kate");
+  await a.login();
+  await a.createRoom({ RoomId: "ws-6" });
+  const back = next(a, "reconnected");
+  a.simulateDrop();
+  assert.deepEqual((await back).rooms, ["ws-6"]);
+  assert.deepEqual(
+    (await a.getMemberList("ws-6")).map((m) => m.userId),
+    ["kate"],
+  );
+});
