@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { format } from "prettier";
-import { errorCatalog } from "@roomhook/protocol";
+import { clientErrorCatalog, errorCatalog } from "@roomhook/protocol";
 import { configKeys } from "../packages/server/src/config.ts";
 
 /**
@@ -17,6 +17,14 @@ export function errorTable(): string {
   return lines.join("\n");
 }
 
+export function clientErrorTable(): string {
+  const lines = ["| code | meaning |", "|---|---|"];
+  for (const [code, info] of Object.entries(clientErrorCatalog).sort((a, b) => Number(b[0]) - Number(a[0]))) {
+    lines.push(`| ${code} | ${info} |`);
+  }
+  return lines.join("\n");
+}
+
 export function configTable(): string {
   const cell = (s: string) => (s === "" ? "" : `\`${s}\``);
   const lines = ["| key (config file) | environment | flag | default | meaning |", "|---|---|---|---|---|"];
@@ -27,6 +35,7 @@ export function configTable(): string {
 
 export const generatedDocs = [
   { file: "docs/errors.md", name: "error-catalog", render: errorTable },
+  { file: "docs/errors.md", name: "client-error-catalog", render: clientErrorTable },
   { file: "docs/config.md", name: "config-keys", render: configTable },
 ] as const;
 
