@@ -1,6 +1,7 @@
 import { benchBacklog, benchBareSender, benchLatency, benchSustained } from "./delivery.ts";
 import { benchChangeOwner } from "./rest-change-owner.ts";
 import { benchReceiver } from "./receiver.ts";
+import { benchClients } from "./clients.ts";
 
 /**
  * `npm run bench`: every figure beside a baseline measured in the same run (these machines are shared
@@ -10,7 +11,9 @@ import { benchReceiver } from "./receiver.ts";
 const seconds = Number(process.env.BENCH_SECONDS ?? "10");
 const rounds = Number(process.env.BENCH_ROUNDS ?? "3");
 const backlogSize = Number(process.env.BENCH_BACKLOG ?? "100000");
-const only = new Set((process.env.BENCH_ONLY ?? "rest,latency,sustained,backlog,receiver").split(","));
+const only = new Set(
+  (process.env.BENCH_ONLY ?? "rest,latency,sustained,backlog,receiver,clients").split(","),
+);
 
 const fmt = (n: number) => n.toLocaleString("en-US", { maximumFractionDigits: 0 });
 const out = (lines: string[]) => process.stdout.write(`${lines.join("\n")}\n\n`);
@@ -76,5 +79,18 @@ if (only.has("receiver")) {
     `   baseline, JSON.parse of the body alone: ${fmt(r.jsonParse)}/s`,
     `   SdkAppid + parse + schema:                ${fmt(r.plain)}/s`,
     `   + Sign + Standard Webhooks signature:     ${fmt(r.full)}/s (target: 100,000/s or more)`,
+  ]);
+}
+
+if (only.has("clients")) {
+  const c = await benchClients({
+    connections: Number(process.env.BENCH_CLIENTS ?? "2000"),
+    members: 200,
+    seconds: Math.min(seconds, 5),
+  });
+  out([
+    "5. Client connections (WebSocket), logged in",
+    `   memory per connection: roomhook ${fmt(c.perConn)} bytes, bare ws server ${fmt(c.barePerConn)} bytes (${(c.perConn / c.barePerConn).toFixed(1)}x)`,
+    `   owner changes from a client, one at a time: ${fmt(c.changesPerSec)}/s, each pushed to ${c.members} members: ${fmt(c.pushesPerSec)} pushes/s`,
   ]);
 }
