@@ -162,21 +162,10 @@ export class OwnerMirror {
       case "Live.CallbackAfterDestroyRoom":
         s.destroyed = true;
         break;
-      case "Live.CallbackAfterChangeOwner": {
-        const p = cb.packet;
-        const change: OwnerChange = {
-          roomId: p.RoomId,
-          from: p.OriginalOwner_Account,
-          to: p.CurrentOwner_Account,
-          operator: p.Operator_Account,
-          eventTime: p.EventTime,
-        };
-        if (cb.sequence !== undefined) change.sequence = cb.sequence;
-        if (cb.eventId !== undefined) change.eventId = cb.eventId;
-        s.history.push(change);
-        s.owner = p.CurrentOwner_Account;
+      case "Live.CallbackAfterChangeOwner":
+        s.history.push(changeOf(cb));
+        s.owner = cb.packet.CurrentOwner_Account;
         break;
-      }
       default:
         break;
     }
@@ -195,18 +184,25 @@ export class OwnerMirror {
     );
     if (same) return "duplicate";
     this.remember(s, cb.eventId);
-    const change: OwnerChange = {
-      roomId: p.RoomId,
-      from: p.OriginalOwner_Account,
-      to: p.CurrentOwner_Account,
-      operator: p.Operator_Account,
-      eventTime: p.EventTime,
-    };
-    s.history.push(change);
+    s.history.push(changeOf(cb));
     s.history.sort((a, b) => a.eventTime - b.eventTime);
     s.owner = s.history[s.history.length - 1]?.to;
     return "applied";
   }
+}
+
+function changeOf(cb: VerifiedCallback & { command: "Live.CallbackAfterChangeOwner" }): OwnerChange {
+  const p = cb.packet;
+  const change: OwnerChange = {
+    roomId: p.RoomId,
+    from: p.OriginalOwner_Account,
+    to: p.CurrentOwner_Account,
+    operator: p.Operator_Account,
+    eventTime: p.EventTime,
+  };
+  if (cb.sequence !== undefined) change.sequence = cb.sequence;
+  if (cb.eventId !== undefined) change.eventId = cb.eventId;
+  return change;
 }
 
 function roomOf(cb: VerifiedCallback): string | undefined {
