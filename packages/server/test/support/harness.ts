@@ -40,7 +40,7 @@ export interface TestServer {
   /** A raw POST: path and query as given, body as given. */
   raw(
     pathAndQuery: string,
-    init?: { method?: string; body?: string | Buffer; headers?: Record<string, string> },
+    init?: { method?: string; body?: string; headers?: Record<string, string> },
   ): Promise<{
     status: number;
     text: string;
