@@ -180,6 +180,18 @@ test("client rules: only the owner hands over, to someone in the room; the owner
   assert.equal(await code(a.changeOwner("ws-2", "x".repeat(40))), -1001);
   await a.setAdmin("ws-2", "dave");
   assert.deepEqual((await a.getRoomInfo("ws-2")).admins, ["dave"]);
+  const left = next(a, "memberStateChanged", (e) => e.state === "Offline");
+  await b.leaveRoom("ws-2");
+  assert.deepEqual({ ...(await left), seq: 0 }, {
+    event: "memberStateChanged",
+    roomId: "ws-2",
+    state: "Offline",
+    cause: "Leave",
+    userIds: ["dave"],
+    seq: 0,
+  } as never);
+  assert.equal(await code(b.leaveRoom("ws-2")), -2101, "not in the room any more");
+  await b.enterRoom("ws-2");
   const gone = next(b, "roomDestroyed");
   await a.destroyRoom("ws-2");
   assert.equal((await gone).operator, "carol");
@@ -282,6 +294,30 @@ test("a client that drops without leaving goes offline by heartbeat timeout (Hea
   assert.ok(
     states.some((s) => s.EventCause === "HeartbeatRecover" && s.MemberList[0]?.Member_Account === "judy"),
   );
+});
+
+test("one heartbeat sweep that loses several users of a room reports them in one callback", async () => {
+  const host = client("leo");
+  await host.login();
+  await host.createRoom({ RoomId: "ws-7" });
+  const quiet = ["mia", "ned", "ola"].map((u) => client(u, "Web", { reconnect: false }));
+  for (const q of quiet) {
+    await q.login();
+    await q.enterRoom("ws-7");
+    q.simulateDrop();
+  }
+  await new Promise((r) => setTimeout(r, 100));
+  const offline = next(host, "memberStateChanged", (e) => e.state === "Offline");
+  t.clock.advance(31_000);
+  await host.getMemberList("ws-7");
+  await t.server.gateway.sweep();
+  assert.deepEqual([...(await offline).userIds].sort(), ["mia", "ned", "ola"]);
+  await t.server.dispatcher.runOnce();
+  const lost = callbacks("ws-7", "Live.CallbackAfterMemberStateChanged")
+    .map((r) => JSON.parse(r.body) as { EventCause: string; MemberList: { Member_Account: string }[] })
+    .filter((p) => p.EventCause === "HeartbeatInterrupt");
+  assert.equal(lost.length, 1, "one callback");
+  assert.deepEqual(lost[0]?.MemberList.map((m) => m.Member_Account).sort(), ["mia", "ned", "ola"]);
 });
 
 test("automatic reconnect restores room membership", async () => {
