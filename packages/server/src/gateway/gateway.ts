@@ -68,8 +68,45 @@ export function createGateway(opts: GatewayOptions): Gateway {
     if (ws?.readyState === ws?.OPEN) ws?.send(JSON.stringify(frame));
   };
 
+  /** Who is in each room (by app and room id), kept beside each session's own `rooms`. */
+  const roomSessions = new Map<string, Set<Session>>();
+
+  function join(s: Session, roomId: string): void {
+    s.rooms.add(roomId);
+    const k = key(s.appId, roomId);
+    let set = roomSessions.get(k);
+    if (set === undefined) {
+      set = new Set();
+      roomSessions.set(k, set);
+    }
+    set.add(s);
+  }
+
+  function part(s: Session, roomId: string): void {
+    s.rooms.delete(roomId);
+    const k = key(s.appId, roomId);
+    const set = roomSessions.get(k);
+    set?.delete(s);
+    if (set?.size === 0) roomSessions.delete(k);
+  }
+
+  /**
+   * Joins before the write (the member's own Enter push must reach it) and parts again when the write
+   * fails, unless the session was in the room already.
+   */
+  async function joining(s: Session, roomId: string, write: () => Promise<unknown>): Promise<void> {
+    const already = s.rooms.has(roomId);
+    join(s, roomId);
+    try {
+      await write();
+    } catch (e) {
+      if (!already) part(s, roomId);
+      throw e;
+    }
+  }
+
   function push(appId: number, roomId: string, frame: unknown) {
-    for (const s of sessions.values()) if (s.appId === appId && s.rooms.has(roomId)) send(s.ws, frame);
+    for (const s of roomSessions.get(key(appId, roomId)) ?? []) send(s.ws, frame);
   }
 
   store.onRoomEvents((events: StoredRoomEvent[]) => {
@@ -121,7 +158,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
             operator: p.Operator_Account,
             seq: e.seq,
           });
-          for (const s of sessions.values()) if (s.appId === e.appId) s.rooms.delete(e.roomId);
+          for (const s of [...(roomSessions.get(key(e.appId, e.roomId)) ?? [])]) part(s, e.roomId);
           break;
         case "Live.CallbackAfterCreateRoom":
           break;
@@ -158,30 +195,18 @@ export function createGateway(opts: GatewayOptions): Gateway {
           defaultOwner: session.userId,
           nowSec: Math.floor(ctx.nowMs / 1000),
         });
-        session.rooms.add(room.RoomId);
-        try {
-          await store.write({ op: "createRoomAndEnter", ctx, room });
-        } catch (e) {
-          session.rooms.delete(room.RoomId);
-          throw e;
-        }
+        await joining(session, room.RoomId, () => store.write({ op: "createRoomAndEnter", ctx, room }));
         return { reply: { code: 0, data: { roomId: room.RoomId } } };
       }
       case "enterRoom": {
         const roomId = r.roomId("roomId");
-        session.rooms.add(roomId);
-        try {
-          await store.write({ op: "enterRoom", ctx, roomId });
-        } catch (e) {
-          session.rooms.delete(roomId);
-          throw e;
-        }
+        await joining(session, roomId, () => store.write({ op: "enterRoom", ctx, roomId }));
         return { reply: { code: 0 } };
       }
       case "leaveRoom": {
         const roomId = r.roomId("roomId");
         await store.write({ op: "leaveRoom", ctx, roomId });
-        session.rooms.delete(roomId);
+        part(session, roomId);
         return { reply: { code: 0 } };
       }
       case "destroyRoom": {
@@ -328,7 +353,8 @@ export function createGateway(opts: GatewayOptions): Gateway {
     for (const s of lost) {
       sessions.delete(key(s.appId, s.userId));
       s.ws?.terminate();
-      for (const roomId of s.rooms) {
+      for (const roomId of [...s.rooms]) {
+        part(s, roomId);
         const k = key(s.appId, roomId);
         const entry = byRoom.get(k) ?? { appId: s.appId, roomId, userIds: [] };
         entry.userIds.push(s.userId);
