@@ -22,6 +22,10 @@ export const errorCatalog = {
   70009: { family: "usersig", info: "UserSig signature check failed" },
   70013: { family: "usersig", info: "identifier does not match the identifier in the UserSig" },
   70014: { family: "usersig", info: "sdkappid does not match the sdkappid in the UserSig" },
+  70020: {
+    family: "usersig",
+    info: "SDKAppID not found (a WebSocket login for an app this server does not serve)",
+  },
 
   // Live server private codes (Tencent: TUILiveKit error codes, server section)
   100001: { family: "live", info: "internal server error, retry" },

@@ -131,8 +131,7 @@ export function createReceiver(opts: ReceiverOptions): Receiver {
           toleranceSeconds: opts.webhookToleranceSeconds ?? WEBHOOK_TOLERANCE_SECONDS,
         });
         if (!c.ok) {
-          const reason = c.reason === "signature-missing" ? "signature-missing" : c.reason;
-          throw new ReceiverError(reason, `webhook signature: ${c.reason}`);
+          throw new ReceiverError(c.reason, `webhook signature: ${c.reason}`);
         }
       }
       const parsed = parseCallback(input.body, param(q, "CallbackCommand"));

@@ -1,5 +1,4 @@
 import { verifyUserSig } from "@roomhook/protocol";
-import type { AppConfig } from "../config.ts";
 import type { Clock } from "../clock.ts";
 import { LiveError } from "../live-error.ts";
 
@@ -80,8 +79,7 @@ export function createAuthenticator(opts: {
     if (ct !== undefined && ct !== "json") throw new LiveError(60002, `contenttype must be "json"`);
   }
 
-  return { authenticate, checkTransportParams, apps };
+  return { authenticate, checkTransportParams };
 }
 
 export type Authenticator = ReturnType<typeof createAuthenticator>;
-export type { AppConfig };
