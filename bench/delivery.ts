@@ -85,6 +85,26 @@ async function prepare(server: Child, receiverUrl: string): Promise<{ pool: Pool
   return { pool, q };
 }
 
+/** autocannon, 50 connections, change_room_owner rotating over the rooms: for a duration or an amount. */
+function ownerChangeLoad(url: string, q: string, until: { duration: number } | { amount: number }) {
+  let i = 0;
+  return autocannon({
+    url,
+    connections: 50,
+    ...until,
+    requests: [
+      {
+        method: "POST",
+        path: `/v4/live_engine_http_srv/change_room_owner?${q}`,
+        setupRequest: (req) => ({
+          ...req,
+          body: JSON.stringify({ RoomId: `b${i % ROOMS}`, NewOwner_Account: `u${i++}` }),
+        }),
+      },
+    ],
+  });
+}
+
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(s.length * p))] ?? NaN;
@@ -177,22 +197,7 @@ export async function benchSustained(seconds: number) {
     const { pool, q } = await prepare(server, rx.url);
     await pool.close();
     rx.reset();
-    let i = 0;
-    const result = await autocannon({
-      url: server.url,
-      connections: 50,
-      duration: seconds,
-      requests: [
-        {
-          method: "POST",
-          path: `/v4/live_engine_http_srv/change_room_owner?${q}`,
-          setupRequest: (req) => ({
-            ...req,
-            body: JSON.stringify({ RoomId: `b${i % ROOMS}`, NewOwner_Account: `u${i++}` }),
-          }),
-        },
-      ],
-    });
+    const result = await ownerChangeLoad(server.url, q, { duration: seconds });
     const duringRun = rx.count();
     const acked = result["2xx"];
     const drainStart = Date.now();
@@ -220,22 +225,7 @@ export async function benchBacklog(size: number) {
     const apiOnly = await startRoomhook(dataDir, { ROOMHOOK_DISPATCH: "false" });
     const { pool, q } = await prepare(apiOnly, rx.url);
     await pool.close();
-    let i = 0;
-    const fill = await autocannon({
-      url: apiOnly.url,
-      connections: 50,
-      amount: size,
-      requests: [
-        {
-          method: "POST",
-          path: `/v4/live_engine_http_srv/change_room_owner?${q}`,
-          setupRequest: (req) => ({
-            ...req,
-            body: JSON.stringify({ RoomId: `b${i % ROOMS}`, NewOwner_Account: `u${i++}` }),
-          }),
-        },
-      ],
-    });
+    const fill = await ownerChangeLoad(apiOnly.url, q, { amount: size });
     await apiOnly.stop();
     const backlog = fill["2xx"];
     rx.reset();

@@ -5,8 +5,7 @@ import { benchClients } from "./clients.ts";
 
 /**
  * `npm run bench`: every figure beside a baseline measured in the same run (these machines are shared
- * and noisy). BENCH_SECONDS, BENCH_ROUNDS and BENCH_BACKLOG shorten or lengthen it; BENCH_ONLY=a,b
- * runs some sections (rest, latency, sustained, backlog).
+ * and noisy). The knobs are listed in docs/benchmarks.md.
  */
 const seconds = Number(process.env.BENCH_SECONDS ?? "10");
 const rounds = Number(process.env.BENCH_ROUNDS ?? "3");
