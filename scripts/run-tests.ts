@@ -1,10 +1,14 @@
-import { spawnSync } from "node:child_process";
-import { readdirSync } from "node:fs";
-import { join } from "node:path";
+import { spawn } from "node:child_process";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join, resolve } from "node:path";
+import { startPostgres, TEST_PG_ENV } from "../packages/server/test/support/postgres.ts";
 
 /**
  * Node 20's `--test` does not expand globs, so this finds the test files and hands them over.
  * Arguments filter by substring: `npm run test:unit -- change-owner`.
+ * It also starts the run's one throwaway PostgreSQL server (each test makes its own database there);
+ * when PostgreSQL cannot start, the run fails: the PostgreSQL tests are never skipped.
  */
 const roots = ["packages", "scripts", "examples"];
 const filters = process.argv.slice(2);
@@ -23,21 +27,54 @@ for (const root of roots) {
   }
 }
 files.sort();
+
+/**
+ * The server's store-heavy suites run a second time on PostgreSQL: each through a small wrapper that
+ * sets ROOMHOOK_TEST_STORE=pg (test/support/harness.ts) before importing the suite itself.
+ */
+const onPostgres = [
+  "packages/server/test/change-owner.test.ts",
+  "packages/server/test/rooms.test.ts",
+  "packages/server/test/callbacks.test.ts",
+  "packages/server/test/delivery.test.ts",
+  "packages/server/test/gateway.test.ts",
+];
+const wrapperDir = mkdtempSync(join(tmpdir(), "roomhook-on-postgres-"));
+for (const f of onPostgres.filter((f) => files.includes(f))) {
+  const wrapper = join(wrapperDir, basename(f).replace(/\.test\.ts$/, ".on-postgres.test.mjs"));
+  writeFileSync(
+    wrapper,
+    `process.env.ROOMHOOK_TEST_STORE = "pg";\nawait import(${JSON.stringify(resolve(f))});\n`,
+  );
+  files.push(wrapper);
+}
 if (files.length === 0) {
   process.stderr.write("no test files found\n");
   process.exit(1);
 }
-const r = spawnSync(
-  process.execPath,
-  [
-    "--conditions=roomhook-source",
-    "--import",
-    "tsx",
-    "--test",
-    "--test-concurrency=2",
-    "--test-timeout=180000",
-    ...files,
-  ],
-  { stdio: "inherit" },
-);
-process.exit(r.status ?? 1);
+const pg = await startPostgres({ durable: false });
+for (const signal of ["SIGINT", "SIGTERM"] as const)
+  process.once(signal, () => {
+    void pg.stop().finally(() => process.exit(130));
+  });
+const code = await new Promise<number>((resolve) => {
+  const child = spawn(
+    process.execPath,
+    [
+      "--conditions=roomhook-source",
+      "--import",
+      "tsx",
+      "--test",
+      "--test-concurrency=2",
+      "--test-timeout=180000",
+      ...files,
+    ],
+    { stdio: "inherit", env: { ...process.env, [TEST_PG_ENV]: pg.adminUrl } },
+  );
+  child.once("exit", (c) => {
+    resolve(c ?? 1);
+  });
+});
+await pg.stop();
+rmSync(wrapperDir, { recursive: true, force: true });
+process.exit(code);

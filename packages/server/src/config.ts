@@ -1,4 +1,6 @@
+import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { hostname } from "node:os";
 import { resolve } from "node:path";
 
 /**
@@ -38,6 +40,14 @@ export interface Config {
   dispatch: boolean;
   heartbeatTimeoutMs: number;
   maxFrameBytes: number;
+  /** PostgreSQL connection URL: set, several processes share one database; unset, SQLite in dataDir. */
+  databaseUrl: string | undefined;
+  /** Connections each process keeps to PostgreSQL. */
+  pgPoolSize: number;
+  /** This process's id among those sharing the database. */
+  nodeId: string;
+  /** PostgreSQL only: how often an idle dispatcher looks for deliveries due (other processes', retries). */
+  deliveryPollMs: number;
 }
 
 /** Tencent's published limits ("maximum calling frequency"): 200/s per API, get_room_list 10/s. */
@@ -180,6 +190,34 @@ export const configKeys = [
     default: "65536",
     doc: "largest WebSocket frame a client may send; a larger one closes its connection (1009)",
   },
+  {
+    key: "databaseUrl",
+    env: "DATABASE_URL",
+    flag: "--database-url",
+    default: "(none: SQLite in `<data>`)",
+    doc: "`postgres://user:pass@host:5432/db`: several processes share this PostgreSQL database (docs/deploy.md)",
+  },
+  {
+    key: "pgPoolSize",
+    env: "ROOMHOOK_PG_POOL_SIZE",
+    flag: "",
+    default: "20",
+    doc: "PostgreSQL connections per process (one more listens for other processes' room events)",
+  },
+  {
+    key: "nodeId",
+    env: "ROOMHOOK_NODE_ID",
+    flag: "",
+    default: "`<hostname>-<pid>-<random>`",
+    doc: "this process's id among those sharing the database; must differ between live processes",
+  },
+  {
+    key: "deliveryPollMs",
+    env: "ROOMHOOK_DELIVERY_POLL_MS",
+    flag: "",
+    default: "250",
+    doc: "PostgreSQL: how often an idle dispatcher looks for due deliveries (its own are sent at once)",
+  },
 ] as const;
 
 export class ConfigError extends Error {
@@ -310,6 +348,18 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
   const dispatch = bool("dispatch", true);
   const heartbeatTimeoutMs = int("heartbeatTimeoutMs", 30000, 100, 3_600_000);
   const maxFrameBytes = int("maxFrameBytes", 65536, 1024, 16 * 1048576);
+  const databaseUrlRaw = pick("databaseUrl");
+  let databaseUrl: string | undefined;
+  if (databaseUrlRaw !== undefined) {
+    const v = databaseUrlRaw.value;
+    if (typeof v !== "string" || !/^postgres(ql)?:\/\//.test(v) || !URL.canParse(v))
+      problems.push(`${databaseUrlRaw.from}: must be a postgres:// or postgresql:// URL`);
+    else databaseUrl = v;
+  }
+  const pgPoolSize = int("pgPoolSize", 20, 1, 1000);
+  const nodeId = str("nodeId", `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`);
+  if (Buffer.byteLength(nodeId) > 128) problems.push(`node id: at most 128 bytes`);
+  const deliveryPollMs = int("deliveryPollMs", 250, 10, 60_000);
 
   // Apps: either a list in the config file, or one app from the environment and defaults.
   const apps: AppConfig[] = [];
@@ -408,5 +458,9 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
     dispatch,
     heartbeatTimeoutMs,
     maxFrameBytes,
+    databaseUrl,
+    pgPoolSize,
+    nodeId,
+    deliveryPollMs,
   };
 }

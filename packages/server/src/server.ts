@@ -15,6 +15,7 @@ import { createRateLimiter } from "./rest/rate-limit.ts";
 import { createRequestIds, registerRestRoutes } from "./rest/rest-server.ts";
 import { failEnvelope } from "@roomhook/protocol";
 import { openSqliteStore } from "./store/sqlite-store.ts";
+import { openPgStore } from "./store/pg-store.ts";
 import type { Store } from "./store/store.ts";
 
 export interface ServerOptions {
@@ -38,12 +39,22 @@ export interface RoomhookServer {
   close(): Promise<void>;
 }
 
+/** SQLite in the data directory, or PostgreSQL when a database URL is configured. */
+export async function openStore(config: Config, logger: Logger): Promise<Store> {
+  if (config.databaseUrl !== undefined)
+    return openPgStore({
+      url: config.databaseUrl,
+      poolSize: config.pgPoolSize,
+      nodeId: config.nodeId,
+      logger,
+    });
+  return openSqliteStore({ dataDir: config.dataDir, groupCommitWindowMs: config.groupCommitWindowMs });
+}
+
 export async function createServer(opts: ServerOptions): Promise<RoomhookServer> {
   const { config, logger } = opts;
   const clock = opts.clock ?? systemClock;
-  const store =
-    opts.store ??
-    (await openSqliteStore({ dataDir: config.dataDir, groupCommitWindowMs: config.groupCommitWindowMs }));
+  const store = opts.store ?? (await openStore(config, logger));
   const nextRequestId = createRequestIds();
   // Typed as Fastify's logger so the instance keeps Fastify's default type parameters.
   const fastifyLogger: FastifyBaseLogger = logger;
@@ -85,6 +96,7 @@ export async function createServer(opts: ServerOptions): Promise<RoomhookServer>
     logger,
     heartbeatTimeoutMs: config.heartbeatTimeoutMs,
     maxFrameBytes: config.maxFrameBytes,
+    nodeId: config.nodeId,
   });
   const dispatcher = createDispatcher({
     store,
@@ -94,7 +106,12 @@ export async function createServer(opts: ServerOptions): Promise<RoomhookServer>
     }),
     clock,
     logger,
-    config: { concurrency: config.deliveryConcurrency },
+    config: {
+      concurrency: config.deliveryConcurrency,
+      // A lease outlives any attempt (the sender's timeout) with a wide margin for a slow store.
+      leaseMs: config.callbackTimeoutMs + 30_000,
+      pollMs: config.deliveryPollMs,
+    },
   });
 
   let url = "";
@@ -106,6 +123,7 @@ export async function createServer(opts: ServerOptions): Promise<RoomhookServer>
     dispatcher,
     gateway,
     async listen() {
+      await gateway.start();
       await app.listen({ host: config.host, port: config.port });
       if (opts.dispatch !== "manual" && config.dispatch) await dispatcher.start();
       const addr = app.server.address() as AddressInfo;

@@ -10,13 +10,17 @@ import type {
   ReadyDelivery,
   Store,
 } from "../store/store.ts";
-import { Lanes } from "./lanes.ts";
+import { laneSource } from "./lanes.ts";
 import { MAX_ATTEMPTS, parseRetryAfter, retryDelay } from "./retry-schedule.ts";
 import type { SendOutcome, Sender } from "./sender.ts";
 
 export interface DispatcherConfig {
   /** Deliveries in flight at once, over all lanes. */
   concurrency: number;
+  /** Shared lanes: how long a lane stays leased to this process (longer than any attempt). */
+  leaseMs: number;
+  /** Shared lanes: how often to look for due deliveries when nothing told this process of any. */
+  pollMs: number;
 }
 
 export interface Dispatcher {
@@ -25,7 +29,7 @@ export interface Dispatcher {
   stop(): Promise<void>;
   /** Sends everything due now, and what becomes due by it, then resolves (for tests). */
   runOnce(): Promise<void>;
-  /** Deliveries the dispatcher knows to be pending. */
+  /** Deliveries the dispatcher knows to be pending (with shared lanes: those in flight here). */
   pending(): number;
 }
 
@@ -105,7 +109,7 @@ export function createDispatcher(deps: {
 }): Dispatcher {
   const { store, sender, clock, logger, config } = deps;
   const random = deps.random ?? Math.random;
-  const lanes = new Lanes();
+  const lanes = laneSource(store, config, logger);
   const inFlight = new Set<Promise<void>>();
   let running = false;
   let timer: NodeJS.Timeout | undefined;
@@ -133,7 +137,7 @@ export function createDispatcher(deps: {
   async function deliver(r: ReadyDelivery): Promise<void> {
     const d = await store.read((tx) => tx.getDeliveryToSend(r.id));
     if (d?.state !== "pending") {
-      lanes.done(r);
+      lanes.settle(r, { recorded: false });
       return;
     }
     const nowMs = clock.now();
@@ -149,7 +153,7 @@ export function createDispatcher(deps: {
         { n: attempt, startedMs: nowMs, durationMs: 0, error: reason },
         { state: "dead", reason },
       );
-      lanes.done(r);
+      lanes.settle(r, { recorded: true });
       return;
     }
     const req = buildCallbackRequest({
@@ -180,8 +184,10 @@ export function createDispatcher(deps: {
         "callback configuration disabled: receiver answered 410 Gone",
       );
     }
-    if (next.state === "pending") lanes.retryAt(r, next.nextAttemptMs);
-    else lanes.done(r);
+    lanes.settle(r, {
+      recorded: true,
+      ...(next.state === "pending" ? { retryAtMs: next.nextAttemptMs } : {}),
+    });
   }
 
   function decide(outcome: SendOutcome, attempt: number, nowMs: number): AttemptNext {
@@ -209,7 +215,7 @@ export function createDispatcher(deps: {
       .catch((err: unknown) => {
         // The attempt could not be recorded (store failure): try again later, in order.
         logger.error({ err, deliveryId: r.id }, "delivery failed unexpectedly");
-        lanes.retryAt(r, clock.now() + 1000);
+        lanes.settle(r, { recorded: false, retryAtMs: clock.now() + 1000 });
       })
       .finally(() => {
         inFlight.delete(p);
@@ -219,13 +225,39 @@ export function createDispatcher(deps: {
     return p;
   }
 
+  /** A claim from shared lanes is a query: one at a time, and once more if asked meanwhile. */
+  let claiming = false;
+  let again = false;
+
   function pump(): void {
     if (!running) return;
     const free = config.concurrency - inFlight.size;
-    if (free > 0) for (const r of lanes.claim(clock.now(), free)) void launch(r);
+    if (free > 0 && claiming) again = true;
+    else if (free > 0) {
+      const claimed = lanes.claim(clock.now(), free);
+      if (Array.isArray(claimed)) for (const r of claimed) void launch(r);
+      else {
+        claiming = true;
+        again = false;
+        claimed
+          .then(
+            (batch) => {
+              for (const r of batch) void launch(r);
+              if (batch.length === free) again = true;
+            },
+            (err: unknown) => {
+              logger.error({ err }, "could not claim deliveries");
+            },
+          )
+          .finally(() => {
+            claiming = false;
+            if (again) pump();
+          });
+      }
+    }
     if (timer !== undefined) clearTimeout(timer);
     timer = undefined;
-    const next = lanes.nextDueMs();
+    const next = lanes.nextDueMs(clock.now());
     if (next !== undefined && inFlight.size < config.concurrency) {
       timer = setTimeout(pump, Math.max(0, Math.min(next - clock.now(), 60_000)));
     }
@@ -239,7 +271,7 @@ export function createDispatcher(deps: {
         pump();
       });
     }
-    lanes.add(await store.read((tx) => tx.listPendingDeliveries()));
+    await lanes.load();
   }
 
   return {
@@ -258,7 +290,7 @@ export function createDispatcher(deps: {
     async runOnce() {
       if (!subscribed) await load();
       for (;;) {
-        const batch = lanes.claim(clock.now(), config.concurrency);
+        const batch = await lanes.claim(clock.now(), config.concurrency - inFlight.size);
         if (batch.length === 0) {
           if (inFlight.size === 0) return;
           await Promise.race(inFlight);

@@ -1,4 +1,5 @@
-import type { ReadyDelivery } from "../store/store.ts";
+import type { Logger } from "../logger.ts";
+import type { ReadyDelivery, SharedLanes, Store } from "../store/store.ts";
 
 /**
  * Lanes: one per room of an app. A lane sends its deliveries one at a time in sequence order, so a
@@ -86,4 +87,86 @@ export class Lanes {
     }
     return min;
   }
+}
+
+/** Where the dispatcher takes lane heads from: its own memory (one process) or the database (several). */
+export interface LaneSource {
+  /** Deliveries that became due in this process. */
+  add(ready: readonly ReadyDelivery[]): void;
+  /** Loads what is pending at start. */
+  load(): Promise<void>;
+  /** Heads of idle due lanes, now owned by this process until settled; at most `limit`. */
+  claim(nowMs: number, limit: number): ReadyDelivery[] | Promise<ReadyDelivery[]>;
+  /**
+   * The head's attempt is over. recorded: its outcome is in the store (which, with shared lanes, also
+   * gave the lane back). retryAtMs: the head waits until then; otherwise the lane moves on.
+   */
+  settle(d: ReadyDelivery, how: { recorded: boolean; retryAtMs?: number }): void;
+  /** When to look again. */
+  nextDueMs(nowMs: number): number | undefined;
+  readonly size: number;
+}
+
+export function laneSource(
+  store: Store,
+  config: { leaseMs: number; pollMs: number },
+  logger: Logger,
+): LaneSource {
+  const shared = store.sharedLanes;
+  return shared === undefined ? memoryLanes(store) : sharedLanes(store, shared, config, logger);
+}
+
+function memoryLanes(store: Store): LaneSource {
+  const lanes = new Lanes();
+  return {
+    add: (ready) => {
+      lanes.add(ready);
+    },
+    load: async () => {
+      lanes.add(await store.read((tx) => tx.listPendingDeliveries()));
+    },
+    claim: (nowMs, limit) => lanes.claim(nowMs, limit),
+    settle(d, how) {
+      if (how.retryAtMs === undefined) lanes.done(d);
+      else lanes.retryAt(d, how.retryAtMs);
+    },
+    nextDueMs: () => lanes.nextDueMs(),
+    get size() {
+      return lanes.size;
+    },
+  };
+}
+
+/**
+ * Lanes in the database, leased with FOR UPDATE SKIP LOCKED: each process claims due heads of lanes no
+ * other process holds. A lease that is never given back (its process died) runs out after leaseMs and
+ * another process takes the lane over, resending the delivery that was in flight.
+ */
+function sharedLanes(
+  store: Store,
+  shared: SharedLanes,
+  config: { leaseMs: number; pollMs: number },
+  logger: Logger,
+): LaneSource {
+  let held = 0;
+  return {
+    add: () => undefined, // the database is the index; the dispatcher pumps on the news
+    load: () => Promise.resolve(),
+    async claim(nowMs, limit) {
+      const heads = await shared.claim(nowMs, limit, nowMs + config.leaseMs);
+      held += heads.length;
+      return heads;
+    },
+    settle(d, how) {
+      held--;
+      if (how.recorded) return;
+      store.write({ op: "releaseLane", appId: d.appId, roomId: d.roomId }).catch((err: unknown) => {
+        logger.warn({ err, deliveryId: d.id }, "could not give a lane back; its lease will run out");
+      });
+    },
+    nextDueMs: (nowMs) => nowMs + config.pollMs,
+    get size() {
+      return held;
+    },
+  };
 }

@@ -14,6 +14,7 @@ import { FieldReader } from "../rooms/field-reader.ts";
 import type { OpContext } from "../rooms/room.ts";
 import { readNewRoom, roomInfoView } from "../rooms/room-info.ts";
 import { requireRoom } from "../rooms/room-lifecycle.ts";
+import { systemContext } from "../rooms/members.ts";
 import type { Store, StoredRoomEvent } from "../store/store.ts";
 import { clientIp } from "../rest/rest-server.ts";
 
@@ -34,6 +35,11 @@ export interface GatewayOptions {
   logger: Logger;
   heartbeatTimeoutMs: number;
   maxFrameBytes: number;
+  /**
+   * This process's id among the processes sharing the store. Its members are recorded under it; a
+   * node that stops touching its row for heartbeatTimeoutMs is dead and any live node reaps it.
+   */
+  nodeId: string;
 }
 
 interface Session {
@@ -49,13 +55,16 @@ interface Session {
 type Reply = { code: number; data?: unknown; message?: string };
 
 export interface Gateway {
-  /** Ends the sessions whose heartbeat stopped (also runs on a timer). */
+  /** Records this node as alive: before the first client is served. */
+  start(): Promise<void>;
+  /**
+   * Ends the sessions whose heartbeat stopped, records this node as alive and reaps dead nodes (also
+   * runs on a timer).
+   */
   sweep(): Promise<void>;
   sessions(): number;
   close(): Promise<void>;
 }
-
-const SYSTEM = "@TIM#SYSTEM";
 
 export function createGateway(opts: GatewayOptions): Gateway {
   const { store, clock, logger } = opts;
@@ -184,6 +193,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
       platform: session.platform,
       clientIp: session.ip,
       nowMs: clock.now(),
+      node: opts.nodeId,
     };
     switch (op) {
       case "createRoom": {
@@ -367,21 +377,45 @@ export function createGateway(opts: GatewayOptions): Gateway {
         store
           .write({
             op: "heartbeatLost",
-            ctx: { appId: b.appId, operator: SYSTEM, platform: "Unknown", clientIp: "", nowMs: now },
+            ctx: systemContext(b.appId, now),
             roomId: b.roomId,
             userIds: b.userIds,
+            node: opts.nodeId,
           })
           .catch((err: unknown) => {
             logger.error({ err }, "could not record lost heartbeats");
           }),
       ),
     );
+    await touch(now);
+    await reapDeadNodes(now);
+  }
+
+  async function touch(now: number): Promise<void> {
+    await store.write({ op: "touchNode", nodeId: opts.nodeId, nowMs: now }).catch((err: unknown) => {
+      logger.error({ err }, "could not record this node as alive");
+    });
+  }
+
+  /** Members held by a process that died go offline as if their heartbeat had stopped. */
+  async function reapDeadNodes(now: number): Promise<void> {
+    try {
+      const dead = await store.read((tx) => tx.listDeadNodes(now - opts.heartbeatTimeoutMs));
+      for (const nodeId of dead) {
+        if (nodeId === opts.nodeId) continue;
+        const events = await store.write({ op: "reapNode", nodeId, nowMs: now });
+        logger.warn({ nodeId, rooms: events.length }, "reaped a dead node: its members are offline");
+      }
+    } catch (err) {
+      logger.error({ err }, "could not reap dead nodes");
+    }
   }
 
   const timer = setInterval(() => void sweep(), Math.max(100, Math.min(5000, opts.heartbeatTimeoutMs / 2)));
   timer.unref();
 
   return {
+    start: () => touch(clock.now()),
     sweep,
     sessions: () => sessions.size,
     async close() {

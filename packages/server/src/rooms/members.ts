@@ -47,6 +47,7 @@ export async function enterRoom(
     platform: ctx.platform,
     clientIp: ctx.clientIp,
     sinceMs: ctx.nowMs,
+    node: ctx.node ?? "",
   });
   if (was?.state === "online") return undefined; // entering twice changes nothing
   return tx.appendEvent(
@@ -73,23 +74,54 @@ export async function leaveRoom(
   return tx.appendEvent(stateEvent(ctx, roomId, "Offline", "Leave", [ctx.operator]));
 }
 
-/** Users whose heartbeat stopped, one room at a time, reported in one callback (MemberList). */
+/**
+ * Users whose heartbeat stopped, one room at a time, reported in one callback (MemberList). Only
+ * members still held by `node` are affected: a user who came back through another process stays.
+ */
 export async function heartbeatLost(
   tx: StoreTx,
   ctx: OpContext,
   roomId: string,
   userIds: string[],
+  node: string,
 ): Promise<StoredRoomEvent | undefined> {
   if ((await tx.getRoom(ctx.appId, roomId)) === undefined) return undefined;
   const lost: string[] = [];
   for (const u of userIds) {
     const m = await tx.getMember(ctx.appId, roomId, u);
-    if (m?.state !== "online") continue;
+    if (m?.state !== "online" || m.node !== node) continue;
     await tx.putMember(ctx.appId, roomId, { ...m, state: "offline", sinceMs: ctx.nowMs });
     lost.push(u);
   }
   if (lost.length === 0) return undefined;
   return tx.appendEvent(stateEvent(ctx, roomId, "Offline", "HeartbeatInterrupt", lost));
+}
+
+/**
+ * A dead node's members go offline, one callback per room (as its own sweep would have done), and the
+ * node is forgotten. Run by any live process; a second run finds nothing left to do.
+ */
+export async function reapNode(tx: StoreTx, nodeId: string, nowMs: number): Promise<StoredRoomEvent[]> {
+  const byRoom = new Map<string, { appId: number; roomId: string; userIds: string[] }>();
+  for (const m of await tx.listNodeMembers(nodeId)) {
+    const k = `${m.appId}\u0000${m.roomId}`;
+    const entry = byRoom.get(k) ?? { appId: m.appId, roomId: m.roomId, userIds: [] };
+    entry.userIds.push(m.userId);
+    byRoom.set(k, entry);
+  }
+  const events: StoredRoomEvent[] = [];
+  for (const b of byRoom.values()) {
+    const ctx = systemContext(b.appId, nowMs);
+    const e = await heartbeatLost(tx, ctx, b.roomId, b.userIds, nodeId);
+    if (e !== undefined) events.push(e);
+  }
+  await tx.deleteNode(nodeId);
+  return events;
+}
+
+/** The operator of what the server does by itself (Tencent's system account). */
+export function systemContext(appId: number, nowMs: number): OpContext {
+  return { appId, operator: "@TIM#SYSTEM", platform: "Unknown", clientIp: "", nowMs };
 }
 
 /** The client path's rule for owner-only operations. */

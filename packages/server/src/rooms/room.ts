@@ -32,4 +32,6 @@ export interface OpContext {
   platform: import("@roomhook/protocol").OptPlatform;
   clientIp: string;
   nowMs: number;
+  /** The gateway node (server process) that holds the operator's connection, on the client path. */
+  node?: string;
 }

@@ -4,7 +4,7 @@ import { banMembers, unbanMembers } from "./bans.ts";
 import { changeOwner, type ChangeOwnerInput, type ChangeOwnerResult } from "./change-owner.ts";
 import type { OpContext, RoomRecord } from "./room.ts";
 import { createRoom, destroyRoom, updateRoom } from "./room-lifecycle.ts";
-import { enterRoom, heartbeatLost, leaveRoom, requireOwner } from "./members.ts";
+import { enterRoom, heartbeatLost, leaveRoom, reapNode, requireOwner } from "./members.ts";
 import type { AttemptNext, AttemptRecord, ReadyDelivery, StoredRoomEvent } from "../store/store.ts";
 import {
   deleteCallback,
@@ -35,7 +35,10 @@ export type WriteCommand =
   | { op: "unbanMembers"; ctx: OpContext; roomId: string; userIds: string[] }
   | { op: "enterRoom"; ctx: OpContext; roomId: string }
   | { op: "leaveRoom"; ctx: OpContext; roomId: string }
-  | { op: "heartbeatLost"; ctx: OpContext; roomId: string; userIds: string[] }
+  | { op: "heartbeatLost"; ctx: OpContext; roomId: string; userIds: string[]; node: string }
+  | { op: "touchNode"; nodeId: string; nowMs: number }
+  | { op: "reapNode"; nodeId: string; nowMs: number }
+  | { op: "releaseLane"; appId: number; roomId: string }
   | { op: "createRoomAndEnter"; ctx: OpContext; room: RoomRecord }
   | { op: "destroyRoomByOwner"; ctx: OpContext; roomId: string }
   | { op: "modifyAdminsByOwner"; ctx: OpContext; roomId: string; userIds: string[]; opType: "add" | "delete" }
@@ -61,6 +64,9 @@ export interface WriteResults {
   enterRoom: StoredRoomEvent | undefined;
   leaveRoom: StoredRoomEvent | undefined;
   heartbeatLost: StoredRoomEvent | undefined;
+  touchNode: undefined;
+  reapNode: StoredRoomEvent[];
+  releaseLane: undefined;
   createRoomAndEnter: StoredRoomEvent;
   destroyRoomByOwner: StoredRoomEvent;
   modifyAdminsByOwner: StoredRoomEvent | undefined;
@@ -104,7 +110,15 @@ export async function runWriteCommand(
     case "leaveRoom":
       return leaveRoom(tx, cmd.ctx, cmd.roomId);
     case "heartbeatLost":
-      return heartbeatLost(tx, cmd.ctx, cmd.roomId, cmd.userIds);
+      return heartbeatLost(tx, cmd.ctx, cmd.roomId, cmd.userIds, cmd.node);
+    case "touchNode":
+      await tx.touchNode(cmd.nodeId, cmd.nowMs);
+      return undefined;
+    case "reapNode":
+      return reapNode(tx, cmd.nodeId, cmd.nowMs);
+    case "releaseLane":
+      await tx.releaseLane(cmd.appId, cmd.roomId);
+      return undefined;
     case "createRoomAndEnter": {
       // The creator owns the room and is in it, as a host is in the room they open.
       const created = await createRoom(tx, cmd.ctx, cmd.room);

@@ -134,4 +134,18 @@ export const sqliteMigrations: { version: number; name: string; sql: string }[] 
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 4,
+    name: "gateway nodes: which process holds a member's connection",
+    sql: `
+      -- A member's node is the process that holds their connection; a node that stops touching its row
+      -- is dead, and its members go offline by heartbeat timeout (HeartbeatInterrupt).
+      ALTER TABLE room_members ADD COLUMN node_id TEXT NOT NULL DEFAULT '';
+      CREATE INDEX room_members_node ON room_members (node_id) WHERE state = 'online';
+      CREATE TABLE gateway_nodes (
+        node_id TEXT PRIMARY KEY,
+        last_seen_ms INTEGER NOT NULL
+      );
+    `,
+  },
 ];

@@ -15,10 +15,9 @@ import type {
   CallbackConfig,
   CallbackToken,
   DeliveryFilter,
-  DeliveryRecord,
-  DeliveryState,
   DeliveryToSend,
   MemberRecord,
+  NodeMember,
   ReadyDelivery,
   RoomEventInput,
   RoomListCursor,
@@ -27,60 +26,23 @@ import type {
   StoreTx,
   StoredRoomEvent,
 } from "./store.ts";
+import {
+  DELIVERY_COLUMNS,
+  roomInfoJson,
+  settingsAppOf,
+  toDelivery,
+  toEvent,
+  toMember,
+  toReady,
+  toRoom,
+  type DeliveryRow,
+  type EventRow,
+  type MemberRow,
+  type ReadyRow,
+  type RoomRow,
+} from "./rows.ts";
 
 type Db = Database.Database;
-
-interface RoomRow {
-  room_id: string;
-  owner: string;
-  view_count: number;
-  is_public: number;
-  info: string;
-}
-
-interface EventRow {
-  app_id: number;
-  room_id: string;
-  seq: number;
-  event_id: string;
-  time_ms: number;
-  operator: string;
-  platform: string;
-  client_ip: string;
-  packet: string;
-}
-
-function toRoom(row: RoomRow): RoomRecord {
-  return {
-    ...(JSON.parse(row.info) as Omit<
-      RoomRecord,
-      "RoomId" | "Owner_Account" | "ViewCount" | "IsPublicVisible"
-    >),
-    RoomId: row.room_id,
-    Owner_Account: row.owner,
-    ViewCount: row.view_count,
-    IsPublicVisible: row.is_public === 1,
-  };
-}
-
-function roomInfoJson(room: RoomRecord): string {
-  const { RoomId: _id, Owner_Account: _owner, ViewCount: _views, IsPublicVisible: _public, ...info } = room;
-  return JSON.stringify(info);
-}
-
-function toEvent(row: EventRow): StoredRoomEvent {
-  return {
-    appId: row.app_id,
-    roomId: row.room_id,
-    seq: row.seq,
-    eventId: row.event_id,
-    timeMs: row.time_ms,
-    operator: row.operator,
-    platform: row.platform as StoredRoomEvent["platform"],
-    clientIp: row.client_ip,
-    packet: JSON.parse(row.packet) as StoredRoomEvent["packet"],
-  };
-}
 
 /**
  * StoreTx over one connection, with every statement prepared once. better-sqlite3 is synchronous: the
@@ -128,10 +90,14 @@ export class SqliteStoreTx implements StoreTx {
          WHERE app_id = ? AND room_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
       ),
       getMember: p(
-        `SELECT user_id, state, platform, client_ip, since_ms FROM room_members WHERE app_id = ? AND room_id = ? AND user_id = ?`,
+        `SELECT user_id, state, platform, client_ip, since_ms, node_id FROM room_members WHERE app_id = ? AND room_id = ? AND user_id = ?`,
       ),
       listMembers: p(
-        `SELECT user_id, state, platform, client_ip, since_ms FROM room_members WHERE app_id = ? AND room_id = ? AND state = 'online' ORDER BY user_id`,
+        `SELECT user_id, state, platform, client_ip, since_ms, node_id FROM room_members WHERE app_id = ? AND room_id = ? AND state = 'online' ORDER BY user_id`,
+      ),
+      listDeadNodes: p(`SELECT node_id FROM gateway_nodes WHERE last_seen_ms < ? ORDER BY node_id`).pluck(),
+      listNodeMembers: p(
+        `SELECT app_id, room_id, user_id FROM room_members WHERE node_id = ? AND state = 'online' ORDER BY app_id, room_id, user_id`,
       ),
       getConfig: p(
         `SELECT url, commands, disabled_reason, disabled_ms FROM callback_configs WHERE app_id = ?`,
@@ -172,10 +138,15 @@ export class SqliteStoreTx implements StoreTx {
           deleteBans: p(`DELETE FROM room_bans WHERE app_id = ? AND room_id = ?`),
           deleteMembers: p(`DELETE FROM room_members WHERE app_id = ? AND room_id = ?`),
           putMember: p(
-            `INSERT INTO room_members (app_id, room_id, user_id, state, platform, client_ip, since_ms) VALUES (?, ?, ?, ?, ?, ?, ?)
+            `INSERT INTO room_members (app_id, room_id, user_id, state, platform, client_ip, since_ms, node_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
              ON CONFLICT (app_id, room_id, user_id) DO UPDATE SET state = excluded.state, platform = excluded.platform,
-             client_ip = excluded.client_ip, since_ms = excluded.since_ms`,
+             client_ip = excluded.client_ip, since_ms = excluded.since_ms, node_id = excluded.node_id`,
           ),
+          touchNode: p(
+            `INSERT INTO gateway_nodes (node_id, last_seen_ms) VALUES (?, ?)
+             ON CONFLICT (node_id) DO UPDATE SET last_seen_ms = excluded.last_seen_ms`,
+          ),
+          deleteNode: p(`DELETE FROM gateway_nodes WHERE node_id = ?`),
           removeMember: p(`DELETE FROM room_members WHERE app_id = ? AND room_id = ? AND user_id = ?`),
           addAdmin: p(`INSERT OR IGNORE INTO room_admins (app_id, room_id, user_id) VALUES (?, ?, ?)`),
           removeAdmin: p(`DELETE FROM room_admins WHERE app_id = ? AND room_id = ? AND user_id = ?`),
@@ -402,7 +373,7 @@ export class SqliteStoreTx implements StoreTx {
   }
 
   putMember(appId: number, roomId: string, m: MemberRecord) {
-    this.w.putMember.run(appId, roomId, m.userId, m.state, m.platform, m.clientIp, m.sinceMs);
+    this.w.putMember.run(appId, roomId, m.userId, m.state, m.platform, m.clientIp, m.sinceMs, m.node);
     return Promise.resolve();
   }
 
@@ -413,6 +384,25 @@ export class SqliteStoreTx implements StoreTx {
 
   listMembers(appId: number, roomId: string) {
     return Promise.resolve((this.s.listMembers.all(appId, roomId) as MemberRow[]).map(toMember));
+  }
+
+  touchNode(nodeId: string, nowMs: number) {
+    this.w.touchNode.run(nodeId, nowMs);
+    return Promise.resolve();
+  }
+
+  listDeadNodes(beforeMs: number) {
+    return Promise.resolve(this.s.listDeadNodes.all(beforeMs) as string[]);
+  }
+
+  listNodeMembers(nodeId: string): Promise<NodeMember[]> {
+    const rows = this.s.listNodeMembers.all(nodeId) as { app_id: number; room_id: string; user_id: string }[];
+    return Promise.resolve(rows.map((r) => ({ appId: r.app_id, roomId: r.room_id, userId: r.user_id })));
+  }
+
+  deleteNode(nodeId: string) {
+    this.w.deleteNode.run(nodeId);
+    return Promise.resolve();
   }
 
   getCallbackConfig(appId: number): Promise<CallbackConfig | undefined> {
@@ -563,6 +553,11 @@ export class SqliteStoreTx implements StoreTx {
     return Promise.resolve();
   }
 
+  /** One process owns every lane in memory (delivery/lanes.ts): nothing is leased. */
+  releaseLane(_appId: number, _roomId: string) {
+    return Promise.resolve();
+  }
+
   redeliver(appId: number, id: number, nowMs: number) {
     const row = this.w.redeliver.get(nowMs, appId, id) as ReadyRow | undefined;
     if (row === undefined) return Promise.resolve(undefined);
@@ -587,74 +582,6 @@ export class SqliteStoreTx implements StoreTx {
     })[];
     return Promise.resolve(rows.map((r) => ({ ...toDelivery(r), body: r.packet })));
   }
-}
-
-interface MemberRow {
-  user_id: string;
-  state: "online" | "offline";
-  platform: string;
-  client_ip: string;
-  since_ms: number;
-}
-
-function toMember(r: MemberRow): MemberRecord {
-  return {
-    userId: r.user_id,
-    state: r.state,
-    platform: r.platform,
-    clientIp: r.client_ip,
-    sinceMs: r.since_ms,
-  };
-}
-
-const DELIVERY_COLUMNS = `d.id, d.app_id, d.room_id, d.seq, d.prev_seq, e.event_id, d.command, d.state, d.attempts,
-  d.next_attempt_ms, d.created_ms, d.done_ms, d.last_error`;
-
-interface DeliveryRow {
-  id: number;
-  app_id: number;
-  room_id: string;
-  seq: number;
-  prev_seq: number;
-  event_id: string;
-  command: string;
-  state: DeliveryState;
-  attempts: number;
-  next_attempt_ms: number;
-  created_ms: number;
-  done_ms: number | null;
-  last_error: string | null;
-}
-
-function toDelivery(r: DeliveryRow): DeliveryRecord {
-  const d: DeliveryRecord = {
-    id: r.id,
-    appId: r.app_id,
-    roomId: r.room_id,
-    seq: r.seq,
-    prevSeq: r.prev_seq,
-    eventId: r.event_id,
-    command: r.command,
-    state: r.state,
-    attempts: r.attempts,
-    nextAttemptMs: r.next_attempt_ms,
-    createdMs: r.created_ms,
-  };
-  if (r.done_ms !== null) d.doneMs = r.done_ms;
-  if (r.last_error !== null) d.lastError = r.last_error;
-  return d;
-}
-
-interface ReadyRow {
-  id: number;
-  app_id: number;
-  room_id: string;
-  seq: number;
-  next_attempt_ms: number;
-}
-
-function toReady(r: ReadyRow): ReadyDelivery {
-  return { id: r.id, appId: r.app_id, roomId: r.room_id, seq: r.seq, nextAttemptMs: r.next_attempt_ms };
 }
 
 export function migrate(db: Db): void {
@@ -690,21 +617,6 @@ export function openWriteConnection(path: string): Db {
   db.pragma("synchronous = NORMAL");
   db.pragma("busy_timeout = 5000");
   return db;
-}
-
-const SETTINGS_OPS = new Set<WriteCommand["op"]>([
-  "setCallback",
-  "updateCallback",
-  "deleteCallback",
-  "setCallbackToken",
-  "disableCallback",
-  "rotateSigningSecret",
-  "deleteSigningSecrets",
-]);
-
-/** The app whose callback settings a command changes, if it changes them. */
-export function settingsAppOf(cmd: WriteCommand): number | undefined {
-  return SETTINGS_OPS.has(cmd.op) && "appId" in cmd ? cmd.appId : undefined;
 }
 
 /**

@@ -98,6 +98,15 @@ export interface MemberRecord {
   platform: string;
   clientIp: string;
   sinceMs: number;
+  /** The process (gateway node) holding the member's connection; "" when none is known. */
+  node: string;
+}
+
+/** A member online through a node, as the reaper of a dead node finds them. */
+export interface NodeMember {
+  appId: number;
+  roomId: string;
+  userId: string;
 }
 
 export interface StoredRoomEvent extends RoomEventInput {
@@ -156,6 +165,13 @@ export interface StoreTx {
   removeMember(appId: number, roomId: string, userId: string): Promise<void>;
   /** Members online, by user id. */
   listMembers(appId: number, roomId: string): Promise<MemberRecord[]>;
+  /** Records that a gateway node (a server process) is alive at nowMs. */
+  touchNode(nodeId: string, nowMs: number): Promise<void>;
+  /** Nodes not seen since beforeMs: their process died or lost the database. */
+  listDeadNodes(beforeMs: number): Promise<string[]>;
+  /** Members online through a node, by app, room and user. */
+  listNodeMembers(nodeId: string): Promise<NodeMember[]>;
+  deleteNode(nodeId: string): Promise<void>;
 
   getCallbackConfig(appId: number): Promise<CallbackConfig | undefined>;
   /** Creates or replaces the configuration, enabled. */
@@ -176,7 +192,13 @@ export interface StoreTx {
   listAttempts(deliveryId: number): Promise<AttemptRecord[]>;
   /** Every pending delivery, oldest first: what a dispatcher loads at start. */
   listPendingDeliveries(): Promise<ReadyDelivery[]>;
+  /**
+   * Records an attempt and the delivery's next state. With shared lanes (PostgreSQL), also gives the
+   * delivery's lane back: its lease ends and its head's due time is set again.
+   */
   recordAttempt(id: number, attempt: AttemptRecord, next: AttemptNext): Promise<void>;
+  /** Gives a leased lane back without an attempt (shared lanes only; a no-op on SQLite). */
+  releaseLane(appId: number, roomId: string): Promise<void>;
   /** Puts a delivered or dead delivery back in its lane, due at nowMs; undefined when none. */
   redeliver(appId: number, id: number, nowMs: number): Promise<ReadyDelivery | undefined>;
   /** Puts back every dead delivery of the app created in [fromMs, toMs). */
@@ -192,7 +214,18 @@ export interface StoreTx {
   ): Promise<(DeliveryRecord & { body: string })[]>;
 }
 
+/**
+ * Delivery lanes shared by several processes through the database (PostgreSQL). A lane is leased to
+ * one process at a time; recording an attempt (or releaseLane) gives it back.
+ */
+export interface SharedLanes {
+  /** Leases up to `limit` lanes whose head is due at nowMs until leaseUntilMs, and returns the heads. */
+  claim(nowMs: number, limit: number, leaseUntilMs: number): Promise<ReadyDelivery[]>;
+}
+
 export interface Store {
+  /** Present when lanes are shared with other processes; absent, the dispatcher keeps them in memory. */
+  readonly sharedLanes?: SharedLanes;
   /** Reads from committed state only. */
   read<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   /** Runs a command in a durable transaction (group-committed with others); resolves after the commit. */

@@ -5,6 +5,7 @@ import { genUserSig } from "@roomhook/protocol";
 import { loadConfig, type Config } from "../../src/config.ts";
 import { createLogger } from "../../src/logger.ts";
 import { createServer, type RoomhookServer } from "../../src/server.ts";
+import { freshDatabase } from "./postgres.ts";
 
 export const TEST_KEY = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e";
 export const TEST_APP = 1400000000;
@@ -56,15 +57,20 @@ export async function startTestServer(
     config?: Partial<Config>;
     dispatch?: "auto" | "manual";
     clock?: ManualClock;
+    /** Default: ROOMHOOK_TEST_STORE, else SQLite. "pg": a fresh database on the test PostgreSQL. */
+    store?: "sqlite" | "pg";
   } = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), "roomhook-test-"));
+  const kind = opts.store ?? (process.env.ROOMHOOK_TEST_STORE === "pg" ? "pg" : "sqlite");
+  const databaseUrl = kind === "pg" ? await freshDatabase() : undefined;
   const clock = opts.clock ?? new ManualClock();
   const config: Config = {
     ...loadConfig({
       env: { ROOMHOOK_PORT: "0", ROOMHOOK_DATA: dataDir, ROOMHOOK_SECRET_KEY: TEST_KEY, ...opts.env },
       argv: [],
     }),
+    ...(databaseUrl === undefined ? {} : { databaseUrl }),
     ...opts.config,
   };
   const apps = config.apps.map((a) => ({ ...a, secretKey: a.secretKey ?? TEST_KEY }));

@@ -1,0 +1,817 @@
+import pg from "pg";
+import { LiveError } from "../live-error.ts";
+import type { Logger } from "../logger.ts";
+import type { RoomRecord } from "../rooms/room.ts";
+import { runWriteCommand, type WriteCommand, type WriteResult } from "../rooms/write-commands.ts";
+import { newEventId } from "./event-id.ts";
+import { pgMigrations } from "./pg-migrations.ts";
+import {
+  DELIVERY_COLUMNS,
+  roomInfoJson,
+  settingsAppOf,
+  toDelivery,
+  toEvent,
+  toMember,
+  toReady,
+  toRoom,
+  type DeliveryRow,
+  type EventRow,
+  type MemberRow,
+  type ReadyRow,
+  type RoomRow,
+} from "./rows.ts";
+import type {
+  AttemptNext,
+  AttemptRecord,
+  BanEntry,
+  CallbackConfig,
+  CallbackToken,
+  DeliveryFilter,
+  DeliveryToSend,
+  MemberRecord,
+  NodeMember,
+  ReadyDelivery,
+  RoomEventInput,
+  RoomListCursor,
+  SharedLanes,
+  SigningSecret,
+  Store,
+  StoreTx,
+  StoredRoomEvent,
+} from "./store.ts";
+
+/**
+ * Statements by name: each is prepared once per connection (pg's named statements). `$n` are bound
+ * parameters; nothing is ever spliced into a statement but the fixed fragments of listDeliveries.
+ */
+const SQL = {
+  getRoom: `SELECT room_id, owner, view_count, is_public, info FROM rooms WHERE app_id = $1 AND room_id = $2`,
+  // In a write, the room's row is locked to the commit: a room's rules run one at a time, across processes.
+  getRoomLocked: `SELECT room_id, owner, view_count, is_public, info FROM rooms WHERE app_id = $1 AND room_id = $2 FOR UPDATE`,
+  getOwner: `SELECT owner FROM rooms WHERE app_id = $1 AND room_id = $2`,
+  getOwnerLocked: `SELECT owner FROM rooms WHERE app_id = $1 AND room_id = $2 FOR UPDATE`,
+  insertRoom: `INSERT INTO rooms (app_id, room_id, owner, view_count, is_public, info) VALUES ($1, $2, $3, $4, $5, $6)`,
+  updateRoom: `UPDATE rooms SET owner = $1, view_count = $2, is_public = $3, info = $4 WHERE app_id = $5 AND room_id = $6`,
+  setOwner: `UPDATE rooms SET owner = $1 WHERE app_id = $2 AND room_id = $3`,
+  deleteRoom: `WITH a AS (DELETE FROM room_admins WHERE app_id = $1 AND room_id = $2),
+    b AS (DELETE FROM room_bans WHERE app_id = $1 AND room_id = $2),
+    m AS (DELETE FROM room_members WHERE app_id = $1 AND room_id = $2)
+    DELETE FROM rooms WHERE app_id = $1 AND room_id = $2`,
+  listAdmins: `SELECT user_id FROM room_admins WHERE app_id = $1 AND room_id = $2 ORDER BY user_id`,
+  addAdmins: `INSERT INTO room_admins (app_id, room_id, user_id) SELECT $1, $2, unnest($3::text[]) ON CONFLICT DO NOTHING`,
+  removeAdmins: `DELETE FROM room_admins WHERE app_id = $1 AND room_id = $2 AND user_id = ANY($3::text[])`,
+  listBans: `SELECT user_id, banned_until, reason FROM room_bans
+    WHERE app_id = $1 AND room_id = $2 AND banned_until > $3 ORDER BY user_id LIMIT $4 OFFSET $5`,
+  isBanned: `SELECT 1 FROM room_bans WHERE app_id = $1 AND room_id = $2 AND user_id = $3 AND banned_until > $4`,
+  putBan: `INSERT INTO room_bans (app_id, room_id, user_id, banned_until, reason) VALUES ($1, $2, $3, $4, $5)
+    ON CONFLICT (app_id, room_id, user_id) DO UPDATE SET banned_until = excluded.banned_until, reason = excluded.reason`,
+  removeBans: `DELETE FROM room_bans WHERE app_id = $1 AND room_id = $2 AND user_id = ANY($3::text[])`,
+  listPublicFirst: `SELECT room_id, owner, view_count, is_public, info FROM rooms WHERE app_id = $1 AND is_public = 1
+    ORDER BY view_count DESC, room_id LIMIT $2`,
+  listPublicAfter: `SELECT room_id, owner, view_count, is_public, info FROM rooms WHERE app_id = $1 AND is_public = 1
+    AND (view_count < $2 OR (view_count = $2 AND room_id > $3)) ORDER BY view_count DESC, room_id LIMIT $4`,
+  nextSeq: `INSERT INTO room_sequences (app_id, room_id, last_seq) VALUES ($1, $2, 1)
+    ON CONFLICT (app_id, room_id) DO UPDATE SET last_seq = room_sequences.last_seq + 1 RETURNING last_seq`,
+  insertEvent: `INSERT INTO room_events (app_id, room_id, seq, event_id, command, time_ms, operator, platform, client_ip, packet)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+  switchedOn: `SELECT 1 FROM callback_configs WHERE app_id = $1 AND disabled_reason IS NULL AND strpos(commands, $2) > 0`,
+  lastDeliverySeq: `SELECT seq FROM deliveries WHERE app_id = $1 AND room_id = $2 ORDER BY seq DESC LIMIT 1`,
+  insertDelivery: `INSERT INTO deliveries (app_id, room_id, seq, prev_seq, event_row, command, state, next_attempt_ms, created_ms)
+    VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $7) RETURNING id`,
+  // An empty lane gets its new head's due time; a lane with a head keeps it (the new delivery waits).
+  laneAppend: `INSERT INTO delivery_lanes (app_id, room_id, head_due_ms) VALUES ($1, $2, $3)
+    ON CONFLICT (app_id, room_id) DO UPDATE SET head_due_ms = COALESCE(delivery_lanes.head_due_ms, excluded.head_due_ms)`,
+  laneEnsure: `INSERT INTO delivery_lanes (app_id, room_id, head_due_ms) VALUES ($1, $2, NULL) ON CONFLICT DO NOTHING`,
+  laneLock: `SELECT locked_by FROM delivery_lanes WHERE app_id = $1 AND room_id = $2 FOR UPDATE`,
+  // Run after laneLock, as a statement of its own: its snapshot then holds every delivery committed
+  // before the lock was ours.
+  laneRefresh: `UPDATE delivery_lanes SET head_due_ms = (SELECT next_attempt_ms FROM deliveries
+      WHERE app_id = $1 AND room_id = $2 AND state = 'pending' ORDER BY seq LIMIT 1)
+    WHERE app_id = $1 AND room_id = $2`,
+  laneRelease: `UPDATE delivery_lanes SET head_due_ms = (SELECT next_attempt_ms FROM deliveries
+      WHERE app_id = $1 AND room_id = $2 AND state = 'pending' ORDER BY seq LIMIT 1), locked_by = NULL, locked_until = NULL
+    WHERE app_id = $1 AND room_id = $2 AND (locked_by = $3 OR locked_by IS NULL)`,
+  laneClaim: `WITH c AS (
+      SELECT app_id, room_id FROM delivery_lanes
+      WHERE head_due_ms <= $1 AND (locked_until IS NULL OR locked_until <= $1)
+      ORDER BY head_due_ms LIMIT $2 FOR UPDATE SKIP LOCKED
+    ), l AS (
+      UPDATE delivery_lanes dl SET locked_by = $3, locked_until = $4
+      FROM c WHERE dl.app_id = c.app_id AND dl.room_id = c.room_id
+      RETURNING dl.app_id, dl.room_id
+    )
+    SELECT l.app_id, l.room_id, h.id, h.seq, h.next_attempt_ms FROM l
+    LEFT JOIN LATERAL (SELECT d.id, d.seq, d.next_attempt_ms FROM deliveries d
+      WHERE d.app_id = l.app_id AND d.room_id = l.room_id AND d.state = 'pending' ORDER BY d.seq LIMIT 1) h ON true`,
+  listEvents: `SELECT app_id, room_id, seq, event_id, time_ms, operator, platform, client_ip, packet FROM room_events
+    WHERE app_id = $1 AND room_id = $2 AND seq > $3 ORDER BY seq LIMIT $4`,
+  getMember: `SELECT user_id, state, platform, client_ip, since_ms, node_id FROM room_members
+    WHERE app_id = $1 AND room_id = $2 AND user_id = $3`,
+  putMember: `INSERT INTO room_members (app_id, room_id, user_id, state, platform, client_ip, since_ms, node_id)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+    ON CONFLICT (app_id, room_id, user_id) DO UPDATE SET state = excluded.state, platform = excluded.platform,
+    client_ip = excluded.client_ip, since_ms = excluded.since_ms, node_id = excluded.node_id`,
+  removeMember: `DELETE FROM room_members WHERE app_id = $1 AND room_id = $2 AND user_id = $3`,
+  listMembers: `SELECT user_id, state, platform, client_ip, since_ms, node_id FROM room_members
+    WHERE app_id = $1 AND room_id = $2 AND state = 'online' ORDER BY user_id`,
+  touchNode: `INSERT INTO gateway_nodes (node_id, last_seen_ms) VALUES ($1, $2)
+    ON CONFLICT (node_id) DO UPDATE SET last_seen_ms = excluded.last_seen_ms`,
+  listDeadNodes: `SELECT node_id FROM gateway_nodes WHERE last_seen_ms < $1 ORDER BY node_id`,
+  listNodeMembers: `SELECT app_id, room_id, user_id FROM room_members WHERE node_id = $1 AND state = 'online'
+    ORDER BY app_id, room_id, user_id`,
+  deleteNode: `DELETE FROM gateway_nodes WHERE node_id = $1`,
+  getConfig: `SELECT url, commands, disabled_reason, disabled_ms FROM callback_configs WHERE app_id = $1`,
+  putConfig: `INSERT INTO callback_configs (app_id, url, commands, updated_ms) VALUES ($1, $2, $3, $4)
+    ON CONFLICT (app_id) DO UPDATE SET url = excluded.url, commands = excluded.commands,
+    updated_ms = excluded.updated_ms, disabled_reason = NULL, disabled_ms = NULL`,
+  deleteConfig: `DELETE FROM callback_configs WHERE app_id = $1`,
+  disableConfig: `UPDATE callback_configs SET disabled_reason = $1, disabled_ms = $2 WHERE app_id = $3`,
+  getToken: `SELECT token, enabled FROM callback_tokens WHERE app_id = $1`,
+  putToken: `INSERT INTO callback_tokens (app_id, token, enabled) VALUES ($1, $2, $3)
+    ON CONFLICT (app_id) DO UPDATE SET token = excluded.token, enabled = excluded.enabled`,
+  listSecrets: `SELECT secret, created_ms, expires_ms FROM signing_secrets
+    WHERE app_id = $1 AND (expires_ms IS NULL OR expires_ms > $2) ORDER BY id DESC`,
+  expireSecrets: `UPDATE signing_secrets SET expires_ms = $1 WHERE app_id = $2 AND (expires_ms IS NULL OR expires_ms > $3)`,
+  addSecret: `INSERT INTO signing_secrets (app_id, secret, created_ms) VALUES ($1, $2, $3)`,
+  deleteSecrets: `DELETE FROM signing_secrets WHERE app_id = $1`,
+  getDelivery: `SELECT ${DELIVERY_COLUMNS} FROM deliveries d JOIN room_events e ON e.id = d.event_row
+    WHERE d.app_id = $1 AND d.id = $2`,
+  getDeliveryToSend: `SELECT ${DELIVERY_COLUMNS}, e.packet, e.client_ip, e.platform FROM deliveries d
+    JOIN room_events e ON e.id = d.event_row WHERE d.id = $1`,
+  listAttempts: `SELECT n, started_ms, duration_ms, status, error, reply FROM delivery_attempts WHERE delivery_id = $1 ORDER BY n`,
+  listPending: `SELECT id, app_id, room_id, seq, next_attempt_ms FROM deliveries WHERE state = 'pending' ORDER BY id`,
+  // Two processes may both have sent an attempt (a lease that ran out): the first record stands.
+  insertAttempt: `INSERT INTO delivery_attempts (delivery_id, n, started_ms, duration_ms, status, error, reply)
+    VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
+  setPending: `UPDATE deliveries SET attempts = $1, next_attempt_ms = $2, last_error = $3 WHERE id = $4 AND state = 'pending'
+    RETURNING app_id, room_id`,
+  setDone: `UPDATE deliveries SET attempts = $1, state = $2, done_ms = $3, last_error = $4 WHERE id = $5 AND state = 'pending'
+    RETURNING app_id, room_id`,
+  laneOf: `SELECT app_id, room_id FROM deliveries WHERE id = $1`,
+  redeliver: `UPDATE deliveries SET state = 'pending', next_attempt_ms = $1, done_ms = NULL
+    WHERE app_id = $2 AND id = $3 AND state <> 'pending' RETURNING id, app_id, room_id, seq, next_attempt_ms`,
+  redeliverDead: `UPDATE deliveries SET state = 'pending', next_attempt_ms = $1, done_ms = NULL
+    WHERE app_id = $2 AND state = 'dead' AND created_ms >= $3 AND created_ms < $4
+    RETURNING id, app_id, room_id, seq, next_attempt_ms`,
+  killPending: `UPDATE deliveries SET state = 'dead', done_ms = $1, last_error = $2 WHERE app_id = $3 AND state = 'pending'`,
+  listRoomCallbacks: `SELECT ${DELIVERY_COLUMNS}, e.packet FROM deliveries d JOIN room_events e ON e.id = d.event_row
+    WHERE d.app_id = $1 AND d.room_id = $2 AND d.seq > $3 ORDER BY d.seq LIMIT $4`,
+} as const;
+
+type Name = keyof typeof SQL;
+type Value = string | number | boolean | null | string[];
+
+interface Queryable {
+  query<R extends pg.QueryResultRow>(config: pg.QueryConfig): Promise<pg.QueryResult<R>>;
+}
+
+/**
+ * StoreTx over PostgreSQL: on a pooled connection inside BEGIN..COMMIT for writes, on the pool itself
+ * (each statement on its own) for reads.
+ */
+export class PgStoreTx implements StoreTx {
+  /** Deliveries made due by this transaction; announced after the commit. */
+  ready: ReadyDelivery[] = [];
+  /** Room events appended by this transaction; announced after the commit. */
+  appended: StoredRoomEvent[] = [];
+
+  private readonly db: Queryable;
+  private readonly writable: boolean;
+  private readonly nodeId: string;
+
+  constructor(db: Queryable, writable: boolean, nodeId: string) {
+    this.db = db;
+    this.writable = writable;
+    this.nodeId = nodeId;
+  }
+
+  private async q<R extends pg.QueryResultRow>(name: Name, values: Value[]): Promise<R[]> {
+    return (await this.db.query<R>({ name, text: SQL[name], values })).rows;
+  }
+
+  private async exec(name: Name, values: Value[]): Promise<number> {
+    if (!this.writable) throw new Error("write attempted outside a write transaction");
+    return (await this.db.query({ name, text: SQL[name], values })).rowCount ?? 0;
+  }
+
+  async getRoom(appId: number, roomId: string) {
+    const [row] = await this.q<RoomRow>(this.writable ? "getRoomLocked" : "getRoom", [appId, roomId]);
+    return row === undefined ? undefined : toRoom(row);
+  }
+
+  async getOwner(appId: number, roomId: string) {
+    const [row] = await this.q<{ owner: string }>(this.writable ? "getOwnerLocked" : "getOwner", [
+      appId,
+      roomId,
+    ]);
+    return row?.owner;
+  }
+
+  async insertRoom(appId: number, room: RoomRecord) {
+    await this.exec("insertRoom", [
+      appId,
+      room.RoomId,
+      room.Owner_Account,
+      room.ViewCount,
+      room.IsPublicVisible ? 1 : 0,
+      roomInfoJson(room),
+    ]);
+  }
+
+  async updateRoom(appId: number, room: RoomRecord) {
+    await this.exec("updateRoom", [
+      room.Owner_Account,
+      room.ViewCount,
+      room.IsPublicVisible ? 1 : 0,
+      roomInfoJson(room),
+      appId,
+      room.RoomId,
+    ]);
+  }
+
+  async setOwner(appId: number, roomId: string, owner: string) {
+    await this.exec("setOwner", [owner, appId, roomId]);
+  }
+
+  async deleteRoom(appId: number, roomId: string) {
+    await this.exec("deleteRoom", [appId, roomId]);
+  }
+
+  async listAdmins(appId: number, roomId: string) {
+    return (await this.q<{ user_id: string }>("listAdmins", [appId, roomId])).map((r) => r.user_id);
+  }
+
+  async addAdmins(appId: number, roomId: string, userIds: string[]) {
+    if (userIds.length > 0) await this.exec("addAdmins", [appId, roomId, userIds]);
+  }
+
+  async removeAdmins(appId: number, roomId: string, userIds: string[]) {
+    if (userIds.length > 0) await this.exec("removeAdmins", [appId, roomId, userIds]);
+  }
+
+  async listBans(appId: number, roomId: string, nowSec: number, offset: number, limit: number) {
+    const rows = await this.q<{ user_id: string; banned_until: number; reason: string }>("listBans", [
+      appId,
+      roomId,
+      nowSec,
+      limit,
+      offset,
+    ]);
+    return rows.map((r): BanEntry => ({ userId: r.user_id, bannedUntil: r.banned_until, reason: r.reason }));
+  }
+
+  async isBanned(appId: number, roomId: string, userId: string, nowSec: number) {
+    return (await this.q("isBanned", [appId, roomId, userId, nowSec])).length > 0;
+  }
+
+  async putBans(appId: number, roomId: string, bans: BanEntry[]) {
+    for (const b of bans) await this.exec("putBan", [appId, roomId, b.userId, b.bannedUntil, b.reason]);
+  }
+
+  async removeBans(appId: number, roomId: string, userIds: string[]) {
+    if (userIds.length > 0) await this.exec("removeBans", [appId, roomId, userIds]);
+  }
+
+  async listPublicRooms(appId: number, after: RoomListCursor | undefined, limit: number) {
+    const rows =
+      after === undefined
+        ? await this.q<RoomRow>("listPublicFirst", [appId, limit])
+        : await this.q<RoomRow>("listPublicAfter", [appId, after.viewCount, after.roomId, limit]);
+    return rows.map(toRoom);
+  }
+
+  async appendEvent(event: RoomEventInput): Promise<StoredRoomEvent> {
+    if (!this.writable) throw new Error("write attempted outside a write transaction");
+    const [s] = await this.q<{ last_seq: number }>("nextSeq", [event.appId, event.roomId]);
+    if (s === undefined) throw new Error("sequence not returned");
+    const seq = s.last_seq;
+    const eventId = newEventId(event.timeMs);
+    const command = event.packet.CallbackCommand;
+    const [ev] = await this.q<{ id: number }>("insertEvent", [
+      event.appId,
+      event.roomId,
+      seq,
+      eventId,
+      command,
+      event.timeMs,
+      event.operator,
+      event.platform,
+      event.clientIp,
+      JSON.stringify(event.packet),
+    ]);
+    if (ev === undefined) throw new Error("event row not returned");
+    if ((await this.q("switchedOn", [event.appId, `"${command}"`])).length > 0) {
+      const [last] = await this.q<{ seq: number }>("lastDeliverySeq", [event.appId, event.roomId]);
+      const [d] = await this.q<{ id: number }>("insertDelivery", [
+        event.appId,
+        event.roomId,
+        seq,
+        last?.seq ?? 0,
+        ev.id,
+        command,
+        event.timeMs,
+      ]);
+      if (d === undefined) throw new Error("delivery row not returned");
+      await this.exec("laneAppend", [event.appId, event.roomId, event.timeMs]);
+      this.ready.push({
+        id: d.id,
+        appId: event.appId,
+        roomId: event.roomId,
+        seq,
+        nextAttemptMs: event.timeMs,
+      });
+    }
+    const stored: StoredRoomEvent = { ...event, seq, eventId };
+    this.appended.push(stored);
+    return stored;
+  }
+
+  async listEvents(appId: number, roomId: string, afterSeq: number, limit: number) {
+    return (await this.q<EventRow>("listEvents", [appId, roomId, afterSeq, limit])).map(toEvent);
+  }
+
+  async getMember(appId: number, roomId: string, userId: string) {
+    const [r] = await this.q<MemberRow>("getMember", [appId, roomId, userId]);
+    return r === undefined ? undefined : toMember(r);
+  }
+
+  async putMember(appId: number, roomId: string, m: MemberRecord) {
+    await this.exec("putMember", [
+      appId,
+      roomId,
+      m.userId,
+      m.state,
+      m.platform,
+      m.clientIp,
+      m.sinceMs,
+      m.node,
+    ]);
+  }
+
+  async removeMember(appId: number, roomId: string, userId: string) {
+    await this.exec("removeMember", [appId, roomId, userId]);
+  }
+
+  async listMembers(appId: number, roomId: string) {
+    return (await this.q<MemberRow>("listMembers", [appId, roomId])).map(toMember);
+  }
+
+  async touchNode(nodeId: string, nowMs: number) {
+    await this.exec("touchNode", [nodeId, nowMs]);
+  }
+
+  async listDeadNodes(beforeMs: number) {
+    return (await this.q<{ node_id: string }>("listDeadNodes", [beforeMs])).map((r) => r.node_id);
+  }
+
+  async listNodeMembers(nodeId: string): Promise<NodeMember[]> {
+    const rows = await this.q<{ app_id: number; room_id: string; user_id: string }>("listNodeMembers", [
+      nodeId,
+    ]);
+    return rows.map((r) => ({ appId: r.app_id, roomId: r.room_id, userId: r.user_id }));
+  }
+
+  async deleteNode(nodeId: string) {
+    await this.exec("deleteNode", [nodeId]);
+  }
+
+  async getCallbackConfig(appId: number): Promise<CallbackConfig | undefined> {
+    const [row] = await this.q<{
+      url: string;
+      commands: string;
+      disabled_reason: string | null;
+      disabled_ms: number | null;
+    }>("getConfig", [appId]);
+    if (row === undefined) return undefined;
+    const config: CallbackConfig = { url: row.url, commands: JSON.parse(row.commands) as string[] };
+    if (row.disabled_reason !== null) config.disabledReason = row.disabled_reason;
+    if (row.disabled_ms !== null) config.disabledMs = row.disabled_ms;
+    return config;
+  }
+
+  async putCallbackConfig(appId: number, config: { url: string; commands: string[] }, nowMs: number) {
+    await this.exec("putConfig", [appId, config.url, JSON.stringify(config.commands), nowMs]);
+  }
+
+  async deleteCallbackConfig(appId: number) {
+    return (await this.exec("deleteConfig", [appId])) > 0;
+  }
+
+  async disableCallbackConfig(appId: number, reason: string, nowMs: number) {
+    await this.exec("disableConfig", [reason, nowMs, appId]);
+  }
+
+  async getCallbackToken(appId: number): Promise<CallbackToken | undefined> {
+    const [row] = await this.q<{ token: string; enabled: number }>("getToken", [appId]);
+    return row === undefined ? undefined : { token: row.token, enabled: row.enabled === 1 };
+  }
+
+  async putCallbackToken(appId: number, token: CallbackToken) {
+    await this.exec("putToken", [appId, token.token, token.enabled ? 1 : 0]);
+  }
+
+  async listSigningSecrets(appId: number, nowMs: number): Promise<SigningSecret[]> {
+    const rows = await this.q<{ secret: string; created_ms: number; expires_ms: number | null }>(
+      "listSecrets",
+      [appId, nowMs],
+    );
+    return rows.map((r) =>
+      r.expires_ms === null
+        ? { secret: r.secret, createdMs: r.created_ms }
+        : { secret: r.secret, createdMs: r.created_ms, expiresMs: r.expires_ms },
+    );
+  }
+
+  async rotateSigningSecret(appId: number, secret: string, nowMs: number, oldExpireMs: number) {
+    await this.exec("expireSecrets", [oldExpireMs, appId, nowMs]);
+    await this.exec("addSecret", [appId, secret, nowMs]);
+  }
+
+  async deleteSigningSecrets(appId: number) {
+    await this.exec("deleteSecrets", [appId]);
+  }
+
+  async getDelivery(appId: number, id: number) {
+    const [row] = await this.q<DeliveryRow>("getDelivery", [appId, id]);
+    return row === undefined ? undefined : toDelivery(row);
+  }
+
+  async getDeliveryToSend(id: number): Promise<DeliveryToSend | undefined> {
+    const [row] = await this.q<DeliveryRow & { packet: string; client_ip: string; platform: string }>(
+      "getDeliveryToSend",
+      [id],
+    );
+    if (row === undefined) return undefined;
+    return { ...toDelivery(row), body: row.packet, clientIp: row.client_ip, platform: row.platform };
+  }
+
+  async listDeliveries(appId: number, f: DeliveryFilter) {
+    const where = ["d.app_id = $1"];
+    const args: (string | number)[] = [appId];
+    const add = (clause: string, value: string | number | undefined) => {
+      if (value === undefined) return;
+      args.push(value);
+      where.push(`${clause} $${args.length}`);
+    };
+    add("d.state =", f.state);
+    add("d.room_id =", f.roomId);
+    add("d.command =", f.command);
+    add("d.created_ms >=", f.fromMs);
+    add("d.created_ms <", f.toMs);
+    add("d.id <", f.beforeId);
+    args.push(f.limit);
+    // Built from fixed fragments only; every value is a bound parameter.
+    const text = `SELECT ${DELIVERY_COLUMNS} FROM deliveries d JOIN room_events e ON e.id = d.event_row
+      WHERE ${where.join(" AND ")} ORDER BY d.id DESC LIMIT $${args.length}`;
+    return (await this.db.query<DeliveryRow>({ text, values: args })).rows.map(toDelivery);
+  }
+
+  async listAttempts(deliveryId: number): Promise<AttemptRecord[]> {
+    const rows = await this.q<{
+      n: number;
+      started_ms: number;
+      duration_ms: number;
+      status: number | null;
+      error: string | null;
+      reply: string | null;
+    }>("listAttempts", [deliveryId]);
+    return rows.map((r) => {
+      const a: AttemptRecord = { n: r.n, startedMs: r.started_ms, durationMs: r.duration_ms };
+      if (r.status !== null) a.status = r.status;
+      if (r.error !== null) a.error = r.error;
+      if (r.reply !== null) a.reply = r.reply;
+      return a;
+    });
+  }
+
+  async listPendingDeliveries() {
+    return (await this.q<ReadyRow>("listPending", [])).map(toReady);
+  }
+
+  async recordAttempt(id: number, a: AttemptRecord, next: AttemptNext) {
+    await this.exec("insertAttempt", [
+      id,
+      a.n,
+      a.startedMs,
+      a.durationMs,
+      a.status ?? null,
+      a.error ?? null,
+      a.reply ?? null,
+    ]);
+    const error = a.error ?? (a.status !== undefined && a.status !== 200 ? `HTTP ${a.status}` : null);
+    switch (next.state) {
+      case "pending":
+        await this.exec("setPending", [a.n, next.nextAttemptMs, error, id]);
+        break;
+      case "delivered":
+        await this.exec("setDone", [a.n, "delivered", a.startedMs + a.durationMs, null, id]);
+        break;
+      case "dead":
+        await this.exec("setDone", [a.n, "dead", a.startedMs + a.durationMs, next.reason, id]);
+        break;
+    }
+    const [lane] = await this.q<{ app_id: number; room_id: string }>("laneOf", [id]);
+    if (lane !== undefined) await this.releaseLane(lane.app_id, lane.room_id);
+  }
+
+  async releaseLane(appId: number, roomId: string) {
+    await this.exec("laneLock", [appId, roomId]);
+    await this.exec("laneRelease", [appId, roomId, this.nodeId]);
+  }
+
+  /** A delivery put back in its lane: the lane's head may be another one now (its lease stays). */
+  private async refreshLane(appId: number, roomId: string) {
+    await this.exec("laneEnsure", [appId, roomId]);
+    await this.exec("laneLock", [appId, roomId]);
+    await this.exec("laneRefresh", [appId, roomId]);
+  }
+
+  async redeliver(appId: number, id: number, nowMs: number) {
+    const [row] = await this.q<ReadyRow>("redeliver", [nowMs, appId, id]);
+    if (row === undefined) return undefined;
+    const ready = toReady(row);
+    await this.refreshLane(ready.appId, ready.roomId);
+    this.ready.push(ready);
+    return ready;
+  }
+
+  async redeliverDead(appId: number, fromMs: number, toMs: number, nowMs: number) {
+    const rows = (await this.q<ReadyRow>("redeliverDead", [nowMs, appId, fromMs, toMs])).map(toReady);
+    const lanes = new Map(rows.map((r) => [`${r.appId}\u0000${r.roomId}`, r]));
+    // In a fixed order: two transactions locking the same lanes never wait for each other in a circle.
+    const sorted = [...lanes.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const [, r] of sorted) await this.refreshLane(r.appId, r.roomId);
+    this.ready.push(...rows);
+    return rows;
+  }
+
+  async killPendingDeliveries(appId: number, reason: string, nowMs: number) {
+    // Lanes keep their due time; a claim that finds no head gives the lane back empty.
+    return this.exec("killPending", [nowMs, reason, appId]);
+  }
+
+  async listRoomCallbacks(appId: number, roomId: string, afterSeq: number, limit: number) {
+    const rows = await this.q<DeliveryRow & { packet: string }>("listRoomCallbacks", [
+      appId,
+      roomId,
+      afterSeq,
+      limit,
+    ]);
+    return rows.map((r) => ({ ...toDelivery(r), body: r.packet }));
+  }
+}
+
+/** pg answers BIGINT as a string; every BIGINT here is a millisecond time or a count within 2^53. */
+const types: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: "text" | "binary") =>
+    oid === 20
+      ? (v: string) => Number(v)
+      : (pg.types.getTypeParser as (o: number, f?: string) => unknown)(
+          oid,
+          format,
+        )) as pg.CustomTypesConfig["getTypeParser"],
+};
+
+/** Errors after which the same command, run again in a new transaction, may well succeed. */
+const RETRYABLE = new Set([
+  "40001", // serialization_failure
+  "40P01", // deadlock_detected
+  "23505", // unique_violation: a concurrent create of the same key; the rule now sees it
+]);
+const MAX_TRIES = 5;
+
+const EVENTS_CHANNEL = "roomhook_events";
+const SETTINGS_CHANNEL = "roomhook_settings";
+/** NOTIFY payloads must stay under 8000 bytes; larger batches travel as references. */
+const MAX_PAYLOAD = 7000;
+const MIGRATION_LOCK = 0x726f6f6d; // "room"
+
+type EventsMessage =
+  | { n: string; e: StoredRoomEvent[] }
+  | { n: string; ref: { appId: number; roomId: string; fromSeq: number; count: number }[] };
+
+export interface PgStoreOptions {
+  url: string;
+  poolSize: number;
+  nodeId: string;
+  logger: Logger;
+}
+
+export interface PgStore extends Store {
+  readonly sharedLanes: SharedLanes;
+}
+
+export async function migratePg(pool: pg.Pool): Promise<void> {
+  const c = await pool.connect();
+  try {
+    // Processes that start together wait here; the first runs the migrations, the rest find them done.
+    await c.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK]);
+    await c.query(
+      `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`,
+    );
+    const applied = new Set(
+      (await c.query<{ version: number }>("SELECT version FROM schema_migrations")).rows.map(
+        (r) => r.version,
+      ),
+    );
+    for (const m of pgMigrations) {
+      if (applied.has(m.version)) continue;
+      await c.query("BEGIN");
+      try {
+        await c.query(m.sql);
+        await c.query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)", [
+          m.version,
+          m.name,
+          Date.now(),
+        ]);
+        await c.query("COMMIT");
+      } catch (e) {
+        await c.query("ROLLBACK");
+        throw e;
+      }
+    }
+  } finally {
+    await c.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK]).catch(() => undefined);
+    c.release();
+  }
+}
+
+/**
+ * PostgreSQL, several processes. A write is a command run in one transaction on a pooled connection
+ * (PostgreSQL's own group commit makes concurrent commits share a flush). Room events reach the other
+ * processes through NOTIFY, sent inside the transaction, so they arrive once it commits, in commit
+ * order. Delivery lanes are shared through leases (SharedLanes).
+ */
+export async function openPgStore(opts: PgStoreOptions): Promise<PgStore> {
+  const { logger, nodeId } = opts;
+  const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize, types });
+  pool.on("error", (err) => {
+    logger.warn({ err }, "an idle PostgreSQL connection failed");
+  });
+  await migratePg(pool);
+
+  const readyListeners: ((ready: ReadyDelivery[]) => void)[] = [];
+  const settingsListeners: ((appId: number) => void)[] = [];
+  const eventListeners: ((events: StoredRoomEvent[]) => void)[] = [];
+  const readTx = new PgStoreTx(pool, false, nodeId);
+  let closed = false;
+
+  const emitEvents = (events: StoredRoomEvent[]) => {
+    if (events.length > 0) for (const l of eventListeners) l(events);
+  };
+
+  // Other processes' room events, in commit order: a referenced batch is read before the next one.
+  let listener: pg.Client | undefined;
+  let chain = Promise.resolve();
+  const onNotification = (msg: pg.Notification) => {
+    if (msg.channel === SETTINGS_CHANNEL) {
+      const appId = Number(msg.payload);
+      for (const l of settingsListeners) l(appId);
+      return;
+    }
+    let m: EventsMessage;
+    try {
+      m = JSON.parse(msg.payload ?? "") as EventsMessage;
+    } catch {
+      return;
+    }
+    if (m.n === nodeId) return; // told to its own listeners at commit
+    chain = chain
+      .then(async () => {
+        if ("e" in m) emitEvents(m.e);
+        else
+          for (const r of m.ref)
+            emitEvents(await readTx.listEvents(r.appId, r.roomId, r.fromSeq - 1, r.count));
+      })
+      .catch((err: unknown) => {
+        logger.error({ err }, "could not read another process's room events");
+      });
+  };
+  const listen = async (): Promise<void> => {
+    const c = new pg.Client({ connectionString: opts.url, types });
+    c.on("notification", onNotification);
+    c.on("error", (err) => {
+      logger.warn({ err }, "lost the PostgreSQL connection that listens for other processes' events");
+    });
+    c.on("end", () => {
+      if (closed) return;
+      listener = undefined;
+      // Pushes from other processes stop until it is back; retried every second.
+      setTimeout(() => void listen().catch(() => undefined), 1000).unref();
+    });
+    await c.connect();
+    await c.query(`LISTEN ${EVENTS_CHANNEL}`);
+    await c.query(`LISTEN ${SETTINGS_CHANNEL}`);
+    listener = c;
+  };
+  await listen();
+
+  async function runOnce<C extends WriteCommand>(cmd: C): Promise<{ value: WriteResult<C>; tx: PgStoreTx }> {
+    const client = await pool.connect();
+    const tx = new PgStoreTx(client, true, nodeId);
+    let broken: Error | undefined;
+    try {
+      await client.query("BEGIN");
+      const value = (await runWriteCommand(tx, cmd)) as WriteResult<C>;
+      if (tx.appended.length > 0) {
+        await client.query("SELECT pg_notify($1, $2)", [EVENTS_CHANNEL, eventsPayload(nodeId, tx.appended)]);
+      }
+      const appId = settingsAppOf(cmd);
+      if (appId !== undefined)
+        await client.query("SELECT pg_notify($1, $2)", [SETTINGS_CHANNEL, String(appId)]);
+      await client.query("COMMIT");
+      return { value, tx };
+    } catch (e) {
+      try {
+        await client.query("ROLLBACK");
+      } catch (rollbackError) {
+        broken = rollbackError as Error;
+      }
+      throw e;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async function write<C extends WriteCommand>(cmd: C): Promise<WriteResult<C>> {
+    if (closed) throw new Error("store is closed");
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { value, tx } = await runOnce(cmd);
+        emitEvents(tx.appended);
+        if (tx.ready.length > 0) for (const l of readyListeners) l(tx.ready);
+        const appId = settingsAppOf(cmd);
+        if (appId !== undefined) for (const l of settingsListeners) l(appId);
+        return value;
+      } catch (e) {
+        if (e instanceof LiveError) throw e;
+        const code = (e as { code?: unknown }).code;
+        if (typeof code === "string" && RETRYABLE.has(code) && attempt < MAX_TRIES) continue;
+        throw e;
+      }
+    }
+  }
+
+  return {
+    sharedLanes: {
+      async claim(nowMs, limit, leaseUntilMs) {
+        const rows = (
+          await pool.query<{
+            app_id: number;
+            room_id: string;
+            id: number | null;
+            seq: number | null;
+            next_attempt_ms: number | null;
+          }>({ name: "laneClaim", text: SQL.laneClaim, values: [nowMs, limit, nodeId, leaseUntilMs] })
+        ).rows;
+        const heads: ReadyDelivery[] = [];
+        const empty: { appId: number; roomId: string }[] = [];
+        for (const r of rows) {
+          if (r.id === null || r.seq === null || r.next_attempt_ms === null || r.next_attempt_ms > nowMs)
+            empty.push({ appId: r.app_id, roomId: r.room_id });
+          else
+            heads.push({
+              id: r.id,
+              appId: r.app_id,
+              roomId: r.room_id,
+              seq: r.seq,
+              nextAttemptMs: r.next_attempt_ms,
+            });
+        }
+        // A lane whose head is gone (delivered elsewhere, killed) or not due: given back with its true due time.
+        await Promise.all(empty.map((l) => write({ op: "releaseLane", appId: l.appId, roomId: l.roomId })));
+        return heads;
+      },
+    },
+    onReadyDeliveries(listener) {
+      readyListeners.push(listener);
+    },
+    onRoomEvents(listener) {
+      eventListeners.push(listener);
+    },
+    onSettingsChanged(listener) {
+      settingsListeners.push(listener);
+    },
+    read: (fn) => fn(readTx),
+    write,
+    async close() {
+      closed = true;
+      await chain;
+      await listener?.end().catch(() => undefined);
+      await pool.end();
+    },
+  };
+}
+
+function eventsPayload(nodeId: string, events: StoredRoomEvent[]): string {
+  const full = JSON.stringify({ n: nodeId, e: events } satisfies EventsMessage);
+  if (Buffer.byteLength(full) <= MAX_PAYLOAD) return full;
+  const ref: { appId: number; roomId: string; fromSeq: number; count: number }[] = [];
+  for (const e of events) {
+    const last = ref.at(-1);
+    if (last?.appId === e.appId && last.roomId === e.roomId && last.fromSeq + last.count === e.seq)
+      last.count++;
+    else ref.push({ appId: e.appId, roomId: e.roomId, fromSeq: e.seq, count: 1 });
+  }
+  return JSON.stringify({ n: nodeId, ref } satisfies EventsMessage);
+}

@@ -1,0 +1,141 @@
+import type { RoomRecord } from "../rooms/room.ts";
+import type { WriteCommand } from "../rooms/write-commands.ts";
+import type { DeliveryRecord, DeliveryState, MemberRecord, ReadyDelivery, StoredRoomEvent } from "./store.ts";
+
+/** Row shapes and their mapping to records: one schema, the same columns in SQLite and PostgreSQL. */
+
+export interface RoomRow {
+  room_id: string;
+  owner: string;
+  view_count: number;
+  is_public: number;
+  info: string;
+}
+
+export interface EventRow {
+  app_id: number;
+  room_id: string;
+  seq: number;
+  event_id: string;
+  time_ms: number;
+  operator: string;
+  platform: string;
+  client_ip: string;
+  packet: string;
+}
+
+export function toRoom(row: RoomRow): RoomRecord {
+  return {
+    ...(JSON.parse(row.info) as Omit<
+      RoomRecord,
+      "RoomId" | "Owner_Account" | "ViewCount" | "IsPublicVisible"
+    >),
+    RoomId: row.room_id,
+    Owner_Account: row.owner,
+    ViewCount: row.view_count,
+    IsPublicVisible: row.is_public === 1,
+  };
+}
+
+export function roomInfoJson(room: RoomRecord): string {
+  const { RoomId: _id, Owner_Account: _owner, ViewCount: _views, IsPublicVisible: _public, ...info } = room;
+  return JSON.stringify(info);
+}
+
+export function toEvent(row: EventRow): StoredRoomEvent {
+  return {
+    appId: row.app_id,
+    roomId: row.room_id,
+    seq: row.seq,
+    eventId: row.event_id,
+    timeMs: row.time_ms,
+    operator: row.operator,
+    platform: row.platform as StoredRoomEvent["platform"],
+    clientIp: row.client_ip,
+    packet: JSON.parse(row.packet) as StoredRoomEvent["packet"],
+  };
+}
+
+export interface MemberRow {
+  user_id: string;
+  state: "online" | "offline";
+  platform: string;
+  client_ip: string;
+  since_ms: number;
+  node_id: string;
+}
+
+export function toMember(r: MemberRow): MemberRecord {
+  return {
+    userId: r.user_id,
+    state: r.state,
+    platform: r.platform,
+    clientIp: r.client_ip,
+    sinceMs: r.since_ms,
+    node: r.node_id,
+  };
+}
+
+export const DELIVERY_COLUMNS = `d.id, d.app_id, d.room_id, d.seq, d.prev_seq, e.event_id, d.command, d.state, d.attempts,
+  d.next_attempt_ms, d.created_ms, d.done_ms, d.last_error`;
+
+export interface DeliveryRow {
+  id: number;
+  app_id: number;
+  room_id: string;
+  seq: number;
+  prev_seq: number;
+  event_id: string;
+  command: string;
+  state: DeliveryState;
+  attempts: number;
+  next_attempt_ms: number;
+  created_ms: number;
+  done_ms: number | null;
+  last_error: string | null;
+}
+
+export function toDelivery(r: DeliveryRow): DeliveryRecord {
+  const d: DeliveryRecord = {
+    id: r.id,
+    appId: r.app_id,
+    roomId: r.room_id,
+    seq: r.seq,
+    prevSeq: r.prev_seq,
+    eventId: r.event_id,
+    command: r.command,
+    state: r.state,
+    attempts: r.attempts,
+    nextAttemptMs: r.next_attempt_ms,
+    createdMs: r.created_ms,
+  };
+  if (r.done_ms !== null) d.doneMs = r.done_ms;
+  if (r.last_error !== null) d.lastError = r.last_error;
+  return d;
+}
+
+export interface ReadyRow {
+  id: number;
+  app_id: number;
+  room_id: string;
+  seq: number;
+  next_attempt_ms: number;
+}
+
+export function toReady(r: ReadyRow): ReadyDelivery {
+  return { id: r.id, appId: r.app_id, roomId: r.room_id, seq: r.seq, nextAttemptMs: r.next_attempt_ms };
+}
+export const SETTINGS_OPS = new Set<WriteCommand["op"]>([
+  "setCallback",
+  "updateCallback",
+  "deleteCallback",
+  "setCallbackToken",
+  "disableCallback",
+  "rotateSigningSecret",
+  "deleteSigningSecrets",
+]);
+
+/** The app whose callback settings a command changes, if it changes them. */
+export function settingsAppOf(cmd: WriteCommand): number | undefined {
+  return SETTINGS_OPS.has(cmd.op) && "appId" in cmd ? cmd.appId : undefined;
+}
