@@ -36,8 +36,11 @@ export interface WebSocketLike {
 export type WebSocketConstructor = new (url: string) => WebSocketLike;
 
 export interface ClientOptions {
-  /** ws://host:port/v4/ws */
-  url: string;
+  /**
+   * ws://host:port/v4/ws. Several addresses (processes of one backend without a load balancer in
+   * front): the client connects to the first, and moves on to the next when one cannot be reached.
+   */
+  url: string | readonly string[];
   sdkAppId: number;
   userId: string;
   /** A UserSig, or a function that makes a fresh one (called again on every reconnect). */
@@ -84,6 +87,8 @@ export class RoomhookClient {
   private closed = false;
   private loggedIn = false;
   private retryMs: number;
+  /** Which of several addresses to connect to next. */
+  private urlIndex = 0;
 
   constructor(opts: ClientOptions) {
     this.opts = opts;
@@ -118,14 +123,17 @@ export class RoomhookClient {
         -1,
         "no WebSocket: on Node.js 20 pass the ws package's WebSocket",
       );
-    const ws = new Ctor(this.opts.url);
+    const urls = typeof this.opts.url === "string" ? [this.opts.url] : this.opts.url;
+    const url = urls[this.urlIndex % urls.length] ?? "";
+    const ws = new Ctor(url);
     this.ws = ws;
     await new Promise<void>((resolve, reject) => {
       ws.onopen = () => {
         resolve();
       };
       ws.onerror = () => {
-        reject(new RoomhookClientError("login", -1, `cannot connect to ${this.opts.url}`));
+        this.urlIndex = (this.urlIndex + 1) % urls.length; // the next address, next time
+        reject(new RoomhookClientError("login", -1, `cannot connect to ${url}`));
       };
     });
     ws.onmessage = (ev) => {

@@ -48,6 +48,8 @@ export interface Config {
   nodeId: string;
   /** PostgreSQL only: how often an idle dispatcher looks for deliveries due (other processes', retries). */
   deliveryPollMs: number;
+  /** PostgreSQL only: how long a delivery lane stays leased to the process sending its head. */
+  deliveryLeaseMs: number;
 }
 
 /** Tencent's published limits ("maximum calling frequency"): 200/s per API, get_room_list 10/s. */
@@ -218,6 +220,13 @@ export const configKeys = [
     default: "250",
     doc: "PostgreSQL: how often an idle dispatcher looks for due deliveries (its own are sent at once)",
   },
+  {
+    key: "deliveryLeaseMs",
+    env: "ROOMHOOK_DELIVERY_LEASE_MS",
+    flag: "",
+    default: "callback timeout + 30000",
+    doc: "PostgreSQL: how long a room's delivery lane stays with the process sending it; a dead process's lanes pass on after this",
+  },
 ] as const;
 
 export class ConfigError extends Error {
@@ -360,6 +369,12 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
   const nodeId = str("nodeId", `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`);
   if (Buffer.byteLength(nodeId) > 128) problems.push(`node id: at most 128 bytes`);
   const deliveryPollMs = int("deliveryPollMs", 250, 10, 60_000);
+  const deliveryLeaseMs = int("deliveryLeaseMs", callbackTimeoutMs + 30_000, 1000, 3_600_000);
+  // A lease shorter than an attempt would pass a lane on while its head is still being sent.
+  if (deliveryLeaseMs <= callbackTimeoutMs)
+    problems.push(
+      `delivery lease (${deliveryLeaseMs} ms) must be longer than the callback timeout (${callbackTimeoutMs} ms)`,
+    );
 
   // Apps: either a list in the config file, or one app from the environment and defaults.
   const apps: AppConfig[] = [];
@@ -462,5 +477,6 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
     pgPoolSize,
     nodeId,
     deliveryPollMs,
+    deliveryLeaseMs,
   };
 }

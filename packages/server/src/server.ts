@@ -108,8 +108,7 @@ export async function createServer(opts: ServerOptions): Promise<RoomhookServer>
     logger,
     config: {
       concurrency: config.deliveryConcurrency,
-      // A lease outlives any attempt (the sender's timeout) with a wide margin for a slow store.
-      leaseMs: config.callbackTimeoutMs + 30_000,
+      leaseMs: config.deliveryLeaseMs,
       pollMs: config.deliveryPollMs,
     },
   });

@@ -585,6 +585,8 @@ const SETTINGS_CHANNEL = "roomhook_settings";
 /** NOTIFY payloads must stay under 8000 bytes; larger batches travel as references. */
 const MAX_PAYLOAD = 7000;
 const MIGRATION_LOCK = 0x726f6f6d; // "room"
+/** Rooms whose last passed-on sequence number is remembered (the least recent are forgotten). */
+const ORDERED_ROOMS = 100_000;
 
 type EventsMessage =
   | { n: string; e: StoredRoomEvent[] }
@@ -656,13 +658,38 @@ export async function openPgStore(opts: PgStoreOptions): Promise<PgStore> {
   const readTx = new PgStoreTx(pool, false, nodeId);
   let closed = false;
 
-  const emitEvents = (events: StoredRoomEvent[]) => {
-    if (events.length > 0) for (const l of eventListeners) l(events);
+  /**
+   * Room events reach listeners in each room's sequence order, with none missing or twice, whichever
+   * process committed them: this process's own arrive at its commit, others' by NOTIFY on another
+   * connection, so they can cross. An event after a gap waits while the gap is read from the table
+   * (committed already: a room's events commit in sequence order).
+   */
+  const lastSeq = new Map<string, number>();
+  let chain = Promise.resolve();
+  const order = (events: StoredRoomEvent[]): Promise<void> => {
+    const task = chain.then(async () => {
+      const out: StoredRoomEvent[] = [];
+      for (const e of events) {
+        const key = `${e.appId}\u0000${e.roomId}`;
+        const last = lastSeq.get(key);
+        if (last !== undefined && e.seq <= last) continue;
+        if (last !== undefined && e.seq > last + 1)
+          out.push(...(await readTx.listEvents(e.appId, e.roomId, last, e.seq - last - 1)));
+        out.push(e);
+        lastSeq.delete(key); // re-inserted last: the map's oldest entries are its least recent rooms
+        lastSeq.set(key, e.seq);
+        if (lastSeq.size > ORDERED_ROOMS) lastSeq.delete(lastSeq.keys().next().value ?? "");
+      }
+      if (out.length > 0) for (const l of eventListeners) l(out);
+    });
+    chain = task.catch((err: unknown) => {
+      logger.error({ err }, "could not read room events to pass on");
+    });
+    return chain;
   };
 
   // Other processes' room events, in commit order: a referenced batch is read before the next one.
   let listener: pg.Client | undefined;
-  let chain = Promise.resolve();
   const onNotification = (msg: pg.Notification) => {
     if (msg.channel === SETTINGS_CHANNEL) {
       const appId = Number(msg.payload);
@@ -676,16 +703,12 @@ export async function openPgStore(opts: PgStoreOptions): Promise<PgStore> {
       return;
     }
     if (m.n === nodeId) return; // told to its own listeners at commit
-    chain = chain
-      .then(async () => {
-        if ("e" in m) emitEvents(m.e);
-        else
-          for (const r of m.ref)
-            emitEvents(await readTx.listEvents(r.appId, r.roomId, r.fromSeq - 1, r.count));
-      })
-      .catch((err: unknown) => {
-        logger.error({ err }, "could not read another process's room events");
-      });
+    if ("e" in m) void order(m.e);
+    else
+      for (const r of m.ref)
+        void readTx.listEvents(r.appId, r.roomId, r.fromSeq - 1, r.count).then(order, (err: unknown) => {
+          logger.error({ err }, "could not read another process's room events");
+        });
   };
   const listen = async (): Promise<void> => {
     const c = new pg.Client({ connectionString: opts.url, types });
@@ -738,7 +761,7 @@ export async function openPgStore(opts: PgStoreOptions): Promise<PgStore> {
     for (let attempt = 1; ; attempt++) {
       try {
         const { value, tx } = await runOnce(cmd);
-        emitEvents(tx.appended);
+        if (tx.appended.length > 0) void order(tx.appended);
         if (tx.ready.length > 0) for (const l of readyListeners) l(tx.ready);
         const appId = settingsAppOf(cmd);
         if (appId !== undefined) for (const l of settingsListeners) l(appId);
