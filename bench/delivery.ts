@@ -15,7 +15,7 @@ const ROOMS = 1000;
 const MAIN = fileURLToPath(new URL("../packages/server/src/main.ts", import.meta.url));
 
 /** A bare App backend: counts callbacks, notes commit-to-arrival latency (EventTime is in ms), answers OK. */
-async function startReceiver() {
+export async function startReceiver() {
   const latencies: number[] = [];
   let count = 0;
   const server: Server = createServer((req, res) => {
@@ -60,7 +60,7 @@ async function api(pool: Pool, q: string, service: string, command: string, body
   if (!text.includes('"ErrorCode":0')) throw new Error(`${command}: ${text}`);
 }
 
-async function startRoomhook(dataDir: string, env: Record<string, string> = {}): Promise<Child> {
+export async function startRoomhook(dataDir: string, env: Record<string, string> = {}): Promise<Child> {
   return startChild(MAIN, {
     ROOMHOOK_PORT: "0",
     ROOMHOOK_DATA: dataDir,
@@ -70,7 +70,7 @@ async function startRoomhook(dataDir: string, env: Record<string, string> = {}):
   });
 }
 
-async function prepare(server: Child, receiverUrl: string): Promise<{ pool: Pool; q: string }> {
+export async function prepare(server: Child, receiverUrl: string): Promise<{ pool: Pool; q: string }> {
   const pool = new Pool(server.url, { connections: 8 });
   const q = query();
   await api(pool, q, "live_config", "set_callback", {
@@ -85,12 +85,21 @@ async function prepare(server: Child, receiverUrl: string): Promise<{ pool: Pool
   return { pool, q };
 }
 
-/** autocannon, 50 connections, change_room_owner rotating over the rooms: for a duration or an amount. */
-function ownerChangeLoad(url: string, q: string, until: { duration: number } | { amount: number }) {
+/**
+ * autocannon, change_room_owner rotating over the rooms: for a duration or an amount. Several loads at
+ * once (one per process) take every `stride`-th room from `offset`, so they do not queue on one room.
+ */
+export function ownerChangeLoad(
+  url: string,
+  q: string,
+  until: { duration: number } | { amount: number },
+  spread: { connections: number; offset: number; stride: number } = { connections: 50, offset: 0, stride: 1 },
+) {
   let i = 0;
+  const next = () => (i++ * spread.stride + spread.offset) % ROOMS;
   return autocannon({
     url,
-    connections: 50,
+    connections: spread.connections,
     ...until,
     requests: [
       {
@@ -98,7 +107,7 @@ function ownerChangeLoad(url: string, q: string, until: { duration: number } | {
         path: `/v4/live_engine_http_srv/change_room_owner?${q}`,
         setupRequest: (req) => ({
           ...req,
-          body: JSON.stringify({ RoomId: `b${i % ROOMS}`, NewOwner_Account: `u${i++}` }),
+          body: JSON.stringify({ RoomId: `b${next()}`, NewOwner_Account: `u${i}` }),
         }),
       },
     ],
@@ -112,7 +121,7 @@ const pct = (xs: number[], p: number) => {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function waitFor(cond: () => boolean, timeoutMs: number): Promise<boolean> {
+export async function waitFor(cond: () => boolean, timeoutMs: number): Promise<boolean> {
   const end = Date.now() + timeoutMs;
   while (!cond()) {
     if (Date.now() > end) return false;

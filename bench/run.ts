@@ -2,6 +2,7 @@ import { benchBacklog, benchBareSender, benchLatency, benchSustained } from "./d
 import { benchChangeOwner } from "./rest-change-owner.ts";
 import { benchReceiver } from "./receiver.ts";
 import { benchClients } from "./clients.ts";
+import { benchScaleOut } from "./scale-out.ts";
 
 /**
  * `npm run bench`: every figure beside a baseline measured in the same run (these machines are shared
@@ -11,7 +12,7 @@ const seconds = Number(process.env.BENCH_SECONDS ?? "10");
 const rounds = Number(process.env.BENCH_ROUNDS ?? "3");
 const backlogSize = Number(process.env.BENCH_BACKLOG ?? "100000");
 const only = new Set(
-  (process.env.BENCH_ONLY ?? "rest,latency,sustained,backlog,receiver,clients").split(","),
+  (process.env.BENCH_ONLY ?? "rest,latency,sustained,backlog,receiver,clients,scale").split(","),
 );
 
 const fmt = (n: number) => n.toLocaleString("en-US", { maximumFractionDigits: 0 });
@@ -91,5 +92,19 @@ if (only.has("clients")) {
     "5. Client connections (WebSocket), logged in",
     `   memory per connection: roomhook ${fmt(c.perConn)} bytes, bare ws server ${fmt(c.barePerConn)} bytes (${(c.perConn / c.barePerConn).toFixed(1)}x)`,
     `   owner changes from a client, one at a time: ${fmt(c.changesPerSec)}/s, each pushed to ${c.members} members: ${fmt(c.pushesPerSec)} pushes/s`,
+  ]);
+}
+
+if (only.has("scale")) {
+  const rows = await benchScaleOut({ seconds, processes: [1, 2, 3] });
+  const base = rows[0];
+  out([
+    "6. Several processes: owner changes and callbacks, 50 connections in all, split over the processes",
+    ...rows.map(
+      (r) =>
+        `   ${r.store.padEnd(10)} x${r.processes}: ${fmt(r.changesPerSec)} changes/s (${base === undefined ? "" : `${((r.changesPerSec / base.changesPerSec) * 100).toFixed(0)}% of SQLite`}) ` +
+        `p50 ${r.p50} ms p99 ${r.p99} ms; callbacks ${fmt(r.callbacksPerSecDuringRun)}/s during the run, rest drained in ${fmt(r.drainMs)} ms; ` +
+        `received ${fmt(r.received)} of ${fmt(r.acked)}, errors ${r.errors}`,
+    ),
   ]);
 }

@@ -10,12 +10,13 @@ import { resolveAppKeys } from "../packages/server/src/secret-key.ts";
  * Run it against `npm start`: `npm run -s demo`.
  */
 const config = loadConfig();
-const [app] = resolveAppKeys(config);
+const [app] = await resolveAppKeys(config);
 if (app === undefined) throw new Error("no app configured");
-const url = process.env.ROOMHOOK_WS ?? `ws://${config.host}:${config.port}/v4/ws`;
+// Several addresses, comma-separated (processes sharing PostgreSQL): alice uses the first, bob the last.
+const urls = (process.env.ROOMHOOK_WS ?? `ws://${config.host}:${config.port}/v4/ws`).split(",");
 const roomId = process.argv[2] ?? `handover-${Date.now().toString(36)}`;
 
-const user = (userId: string, platform: "Web" | "iOS") =>
+const user = (userId: string, platform: "Web" | "iOS", url: string) =>
   new RoomhookClient({
     url,
     sdkAppId: app.sdkAppId,
@@ -26,8 +27,8 @@ const user = (userId: string, platform: "Web" | "iOS") =>
     WebSocket: WebSocket as unknown as WebSocketConstructor,
   });
 
-const alice = user("alice", "Web");
-const bob = user("bob", "iOS");
+const alice = user("alice", "Web", urls[0] ?? "");
+const bob = user("bob", "iOS", urls.at(-1) ?? "");
 for (const [name, c] of [
   ["alice", alice],
   ["bob", bob],

@@ -4,10 +4,11 @@ import { genUserSig } from "@roomhook/protocol";
 export function startBanner(opts: {
   url: string;
   apps: { sdkAppId: number; secretKey: string; admins: string[] }[];
-  dataDir: string;
+  /** Where the data is: the SQLite data directory, or the PostgreSQL database. */
+  storage: string;
   nowSec: number;
 }): string {
-  const lines = [`roomhook is listening on ${opts.url}`, `data directory: ${opts.dataDir}`];
+  const lines = [`roomhook is listening on ${opts.url}`, opts.storage];
   for (const app of opts.apps) {
     const admin = app.admins[0] ?? "administrator";
     const sig = genUserSig({
@@ -28,4 +29,16 @@ export function startBanner(opts: {
     );
   }
   return lines.join("\n");
+}
+
+/** The banner's storage line; a database password is never printed. */
+export function storageLine(config: {
+  dataDir: string;
+  databaseUrl: string | undefined;
+  nodeId: string;
+}): string {
+  if (config.databaseUrl === undefined) return `data directory: ${config.dataDir}`;
+  const u = new URL(config.databaseUrl);
+  if (u.password !== "") u.password = "***";
+  return `database: ${u.toString()} (PostgreSQL; this process is node ${config.nodeId})`;
 }

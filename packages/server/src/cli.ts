@@ -79,9 +79,9 @@ function allow(f: Args, names: string[]): void {
     if (!names.includes(k) && k !== "help") throw new UsageError(`unknown option --${k}`);
 }
 
-function configured(f: Args) {
+async function configured(f: Args) {
   const config = loadConfig();
-  const apps = resolveAppKeys(config);
+  const apps = await resolveAppKeys(config);
   const wanted = one(f, "sdkappid");
   const app = wanted === undefined ? apps[0] : apps.find((a) => a.sdkAppId === Number(wanted));
   if (app === undefined) throw new Error(`no app ${wanted ?? ""} in the configuration`);
@@ -120,7 +120,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
         if (identifier === undefined || identifier === "" || !Number.isSafeInteger(expire) || expire <= 0) {
           throw new UsageError("--identifier is required and --expire must be a positive number of seconds");
         }
-        const { app } = configured(flags);
+        const { app } = await configured(flags);
         io.out(`${genUserSig({ sdkAppId: app.sdkAppId, key: app.secretKey, identifier, expire })}\n`);
         return 0;
       }
@@ -131,7 +131,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
           throw new UsageError("--port must be 0 to 65535");
         const sdkAppId =
           one(flags, "sdkappid") === undefined
-            ? configured(flags).app.sdkAppId
+            ? (await configured(flags)).app.sdkAppId
             : Number(one(flags, "sdkappid"));
         if (!Number.isSafeInteger(sdkAppId) || sdkAppId <= 0)
           throw new UsageError("--sdkappid must be a positive number");
@@ -188,7 +188,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
           throw new UsageError(
             `trigger what? owner-change, create-room or destroy-room (got ${what ?? "nothing"})`,
           );
-        const { config, app } = configured(flags);
+        const { config, app } = await configured(flags);
         const identifier = one(flags, "identifier") ?? app.admins[0] ?? "administrator";
         const base = one(flags, "url") ?? `http://${config.host}:${config.port}`;
         const sig = genUserSig({ sdkAppId: app.sdkAppId, key: app.secretKey, identifier, expire: 300 });

@@ -95,3 +95,35 @@ test("a missing or broken config file is a problem, not a crash", () => {
     (e: unknown) => e instanceof ConfigError && /config file nope.json/.test(e.problems[0] ?? ""),
   );
 });
+
+test("PostgreSQL: DATABASE_URL selects it; a bad URL or a lease shorter than an attempt is refused", () => {
+  const base = { argv: [], cwd: "/", readFile: noFile };
+  assert.equal(loadConfig({ ...base, env: {} }).databaseUrl, undefined);
+  const c = loadConfig({
+    ...base,
+    env: { DATABASE_URL: "postgres://u:p@db:5432/rh", ROOMHOOK_NODE_ID: "web-1" },
+  });
+  assert.equal(c.databaseUrl, "postgres://u:p@db:5432/rh");
+  assert.match(c.nodeId, /^web-1-[0-9a-f]{6}$/);
+  assert.equal(c.deliveryLeaseMs, c.callbackTimeoutMs + 30_000);
+  assert.equal(
+    loadConfig({ ...base, argv: ["--database-url", "postgresql://db/rh"], env: {} }).databaseUrl,
+    "postgresql://db/rh",
+  );
+  assert.throws(
+    () =>
+      loadConfig({
+        ...base,
+        env: {
+          DATABASE_URL: "mysql://db/rh",
+          ROOMHOOK_CALLBACK_TIMEOUT_MS: "5000",
+          ROOMHOOK_DELIVERY_LEASE_MS: "4000",
+        },
+      }),
+    (e: unknown) =>
+      e instanceof ConfigError &&
+      e.problems.length === 2 &&
+      e.problems.some((p) => p.startsWith("DATABASE_URL")) &&
+      e.problems.some((p) => p.includes("lease")),
+  );
+});

@@ -44,7 +44,7 @@ export interface Config {
   databaseUrl: string | undefined;
   /** Connections each process keeps to PostgreSQL. */
   pgPoolSize: number;
-  /** This process's id among those sharing the database. */
+  /** This process's id among those sharing the database (the configured name and a per-start suffix). */
   nodeId: string;
   /** PostgreSQL only: how often an idle dispatcher looks for deliveries due (other processes', retries). */
   deliveryPollMs: number;
@@ -210,8 +210,8 @@ export const configKeys = [
     key: "nodeId",
     env: "ROOMHOOK_NODE_ID",
     flag: "",
-    default: "`<hostname>-<pid>-<random>`",
-    doc: "this process's id among those sharing the database; must differ between live processes",
+    default: "`<hostname>-<pid>`",
+    doc: "this process's name among those sharing the database; a random suffix is added at every start",
   },
   {
     key: "deliveryPollMs",
@@ -366,7 +366,8 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
     else databaseUrl = v;
   }
   const pgPoolSize = int("pgPoolSize", 20, 1, 1000);
-  const nodeId = str("nodeId", `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`);
+  // A suffix per start: a restarted process is a new node, and its previous life is reaped by timeout.
+  const nodeId = `${str("nodeId", `${hostname()}-${process.pid}`)}-${randomBytes(3).toString("hex")}`;
   if (Buffer.byteLength(nodeId) > 128) problems.push(`node id: at most 128 bytes`);
   const deliveryPollMs = int("deliveryPollMs", 250, 10, 60_000);
   const deliveryLeaseMs = int("deliveryLeaseMs", callbackTimeoutMs + 30_000, 1000, 3_600_000);

@@ -2,7 +2,7 @@ import { ConfigError, loadConfig } from "./config.ts";
 import { createLogger } from "./logger.ts";
 import { resolveAppKeys } from "./secret-key.ts";
 import { createServer } from "./server.ts";
-import { startBanner } from "./banner.ts";
+import { startBanner, storageLine } from "./banner.ts";
 
 /** `npm start`: the server on its embedded default, SQLite in ./data. */
 async function main(): Promise<void> {
@@ -17,11 +17,11 @@ async function main(): Promise<void> {
     throw e;
   }
   const logger = createLogger({ level: config.logLevel, destination: process.stderr });
-  const apps = resolveAppKeys(config);
+  const apps = await resolveAppKeys(config);
   const server = await createServer({ config, apps, logger });
   const url = await server.listen();
   process.stdout.write(
-    `${startBanner({ url, apps, dataDir: config.dataDir, nowSec: Math.floor(Date.now() / 1000) })}\n`,
+    `${startBanner({ url, apps, storage: storageLine(config), nowSec: Math.floor(Date.now() / 1000) })}\n`,
   );
 
   let stopping = false;

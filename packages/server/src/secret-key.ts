@@ -1,17 +1,48 @@
 import { randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import pg from "pg";
 import type { Config } from "./config.ts";
+import { migratePg } from "./store/pg-store.ts";
 
 /**
- * The single app of the environment gets a key at first start, kept in the data directory so that
- * UserSigs stay valid across restarts (64 hex characters, the shape of a Tencent console key).
+ * The single app of the environment gets a key at first start (64 hex characters, the shape of a
+ * Tencent console key), kept so that UserSigs stay valid across restarts: in the data directory, or,
+ * with PostgreSQL, in the database, so that every process sharing it verifies with the same key.
  */
-export function resolveAppKeys(config: Config): { sdkAppId: number; secretKey: string; admins: string[] }[] {
-  return config.apps.map((app) => {
-    if (app.secretKey !== undefined) return { ...app, secretKey: app.secretKey };
-    return { ...app, secretKey: loadOrCreateKey(config.dataDir) };
-  });
+export async function resolveAppKeys(
+  config: Config,
+): Promise<{ sdkAppId: number; secretKey: string; admins: string[] }[]> {
+  return Promise.all(
+    config.apps.map(async (app) => {
+      if (app.secretKey !== undefined) return { ...app, secretKey: app.secretKey };
+      const secretKey =
+        config.databaseUrl === undefined
+          ? loadOrCreateKey(config.dataDir)
+          : await loadOrCreatePgKey(config.databaseUrl, app.sdkAppId);
+      return { ...app, secretKey };
+    }),
+  );
+}
+
+async function loadOrCreatePgKey(url: string, sdkAppId: number): Promise<string> {
+  const pool = new pg.Pool({ connectionString: url, max: 1 });
+  try {
+    await migratePg(pool);
+    // The first process to start writes it; the others (and restarts) read the same one.
+    await pool.query(
+      "INSERT INTO app_keys (app_id, secret_key, created_ms) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+      [sdkAppId, randomBytes(32).toString("hex"), Date.now()],
+    );
+    const r = await pool.query<{ secret_key: string }>("SELECT secret_key FROM app_keys WHERE app_id = $1", [
+      sdkAppId,
+    ]);
+    const key = r.rows[0]?.secret_key;
+    if (key === undefined) throw new Error("the generated secret key was not stored");
+    return key;
+  } finally {
+    await pool.end();
+  }
 }
 
 export function secretKeyPath(dataDir: string): string {

@@ -146,6 +146,95 @@ export const pgMigrations: { version: number; name: string; sql: string }[] = [
         node_id TEXT PRIMARY KEY,
         last_seen_ms BIGINT NOT NULL
       );
+
+      -- Hot paths as functions: one round trip instead of several. In READ COMMITTED each statement of
+      -- a (volatile) function takes a new snapshot, which the lane functions rely on.
+
+      -- The outbox append (StoreTx.appendEvent): the room's next sequence number, the event, and, when
+      -- its command is switched on now, its delivery and the lane's due time.
+      CREATE FUNCTION roomhook_append_event(
+        p_app BIGINT, p_room TEXT, p_event_id TEXT, p_command TEXT, p_time BIGINT,
+        p_operator TEXT, p_platform TEXT, p_ip TEXT, p_packet TEXT,
+        OUT o_seq BIGINT, OUT o_delivery BIGINT
+      ) LANGUAGE plpgsql AS $$
+      DECLARE
+        v_event BIGINT;
+        v_prev BIGINT;
+      BEGIN
+        INSERT INTO room_sequences AS s (app_id, room_id, last_seq) VALUES (p_app, p_room, 1)
+          ON CONFLICT (app_id, room_id) DO UPDATE SET last_seq = s.last_seq + 1
+          RETURNING s.last_seq INTO o_seq;
+        INSERT INTO room_events (app_id, room_id, seq, event_id, command, time_ms, operator, platform, client_ip, packet)
+          VALUES (p_app, p_room, o_seq, p_event_id, p_command, p_time, p_operator, p_platform, p_ip, p_packet)
+          RETURNING id INTO v_event;
+        o_delivery := NULL;
+        -- The switch: the command is in the enabled configuration's list (a JSON array of strings).
+        IF EXISTS (SELECT 1 FROM callback_configs c WHERE c.app_id = p_app AND c.disabled_reason IS NULL
+                   AND strpos(c.commands, '"' || p_command || '"') > 0) THEN
+          SELECT d.seq INTO v_prev FROM deliveries d WHERE d.app_id = p_app AND d.room_id = p_room
+            ORDER BY d.seq DESC LIMIT 1;
+          INSERT INTO deliveries (app_id, room_id, seq, prev_seq, event_row, command, state, next_attempt_ms, created_ms)
+            VALUES (p_app, p_room, o_seq, COALESCE(v_prev, 0), v_event, p_command, 'pending', p_time, p_time)
+            RETURNING id INTO o_delivery;
+          -- An empty lane gets its new head's due time; a lane with a head keeps it.
+          INSERT INTO delivery_lanes AS l (app_id, room_id, head_due_ms) VALUES (p_app, p_room, p_time)
+            ON CONFLICT (app_id, room_id) DO UPDATE SET head_due_ms = COALESCE(l.head_due_ms, excluded.head_due_ms);
+        END IF;
+      END $$;
+
+      -- Sets a lane's due time from its head (lowest pending sequence), after locking the lane, so the
+      -- head is read with every append committed before the lock was ours. With p_release, the lease
+      -- ends too, if it is p_node's (or nobody's): a lease that ran out and passed on is not touched.
+      CREATE FUNCTION roomhook_refresh_lane(p_app BIGINT, p_room TEXT, p_node TEXT, p_release BOOLEAN)
+      RETURNS void LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NOT p_release THEN
+          INSERT INTO delivery_lanes (app_id, room_id, head_due_ms) VALUES (p_app, p_room, NULL)
+            ON CONFLICT DO NOTHING;
+        END IF;
+        PERFORM 1 FROM delivery_lanes WHERE app_id = p_app AND room_id = p_room FOR UPDATE;
+        UPDATE delivery_lanes l SET
+          head_due_ms = (SELECT d.next_attempt_ms FROM deliveries d
+                         WHERE d.app_id = p_app AND d.room_id = p_room AND d.state = 'pending'
+                         ORDER BY d.seq LIMIT 1),
+          locked_by = CASE WHEN p_release THEN NULL ELSE l.locked_by END,
+          locked_until = CASE WHEN p_release THEN NULL ELSE l.locked_until END
+        WHERE l.app_id = p_app AND l.room_id = p_room
+          AND (NOT p_release OR l.locked_by = p_node OR l.locked_by IS NULL);
+      END $$;
+
+      -- An attempt and the delivery's next state (StoreTx.recordAttempt), then its lane given back.
+      -- Two processes may both have sent an attempt (a lease that ran out): the first record stands.
+      CREATE FUNCTION roomhook_record_attempt(
+        p_id BIGINT, p_n INTEGER, p_started BIGINT, p_duration BIGINT, p_status INTEGER, p_error TEXT,
+        p_reply TEXT, p_state TEXT, p_next_ms BIGINT, p_last_error TEXT, p_node TEXT
+      ) RETURNS void LANGUAGE plpgsql AS $$
+      DECLARE
+        v_app BIGINT;
+        v_room TEXT;
+      BEGIN
+        INSERT INTO delivery_attempts (delivery_id, n, started_ms, duration_ms, status, error, reply)
+          VALUES (p_id, p_n, p_started, p_duration, p_status, p_error, p_reply) ON CONFLICT DO NOTHING;
+        IF p_state = 'pending' THEN
+          UPDATE deliveries SET attempts = p_n, next_attempt_ms = p_next_ms, last_error = p_last_error
+            WHERE id = p_id AND state = 'pending';
+        ELSE
+          UPDATE deliveries SET attempts = p_n, state = p_state, done_ms = p_started + p_duration,
+            last_error = p_last_error WHERE id = p_id AND state = 'pending';
+        END IF;
+        SELECT app_id, room_id INTO v_app, v_room FROM deliveries WHERE id = p_id;
+        IF FOUND THEN
+          PERFORM roomhook_refresh_lane(v_app, v_room, p_node, true);
+        END IF;
+      END $$;
+
+      -- The key generated for the environment's single app when none is configured: one for every
+      -- process sharing the database (SQLite keeps it in <data>/secret-key).
+      CREATE TABLE app_keys (
+        app_id BIGINT PRIMARY KEY,
+        secret_key TEXT NOT NULL,
+        created_ms BIGINT NOT NULL
+      );
     `,
   },
 ];

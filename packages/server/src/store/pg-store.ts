@@ -70,27 +70,6 @@ const SQL = {
     ORDER BY view_count DESC, room_id LIMIT $2`,
   listPublicAfter: `SELECT room_id, owner, view_count, is_public, info FROM rooms WHERE app_id = $1 AND is_public = 1
     AND (view_count < $2 OR (view_count = $2 AND room_id > $3)) ORDER BY view_count DESC, room_id LIMIT $4`,
-  nextSeq: `INSERT INTO room_sequences (app_id, room_id, last_seq) VALUES ($1, $2, 1)
-    ON CONFLICT (app_id, room_id) DO UPDATE SET last_seq = room_sequences.last_seq + 1 RETURNING last_seq`,
-  insertEvent: `INSERT INTO room_events (app_id, room_id, seq, event_id, command, time_ms, operator, platform, client_ip, packet)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
-  switchedOn: `SELECT 1 FROM callback_configs WHERE app_id = $1 AND disabled_reason IS NULL AND strpos(commands, $2) > 0`,
-  lastDeliverySeq: `SELECT seq FROM deliveries WHERE app_id = $1 AND room_id = $2 ORDER BY seq DESC LIMIT 1`,
-  insertDelivery: `INSERT INTO deliveries (app_id, room_id, seq, prev_seq, event_row, command, state, next_attempt_ms, created_ms)
-    VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $7) RETURNING id`,
-  // An empty lane gets its new head's due time; a lane with a head keeps it (the new delivery waits).
-  laneAppend: `INSERT INTO delivery_lanes (app_id, room_id, head_due_ms) VALUES ($1, $2, $3)
-    ON CONFLICT (app_id, room_id) DO UPDATE SET head_due_ms = COALESCE(delivery_lanes.head_due_ms, excluded.head_due_ms)`,
-  laneEnsure: `INSERT INTO delivery_lanes (app_id, room_id, head_due_ms) VALUES ($1, $2, NULL) ON CONFLICT DO NOTHING`,
-  laneLock: `SELECT locked_by FROM delivery_lanes WHERE app_id = $1 AND room_id = $2 FOR UPDATE`,
-  // Run after laneLock, as a statement of its own: its snapshot then holds every delivery committed
-  // before the lock was ours.
-  laneRefresh: `UPDATE delivery_lanes SET head_due_ms = (SELECT next_attempt_ms FROM deliveries
-      WHERE app_id = $1 AND room_id = $2 AND state = 'pending' ORDER BY seq LIMIT 1)
-    WHERE app_id = $1 AND room_id = $2`,
-  laneRelease: `UPDATE delivery_lanes SET head_due_ms = (SELECT next_attempt_ms FROM deliveries
-      WHERE app_id = $1 AND room_id = $2 AND state = 'pending' ORDER BY seq LIMIT 1), locked_by = NULL, locked_until = NULL
-    WHERE app_id = $1 AND room_id = $2 AND (locked_by = $3 OR locked_by IS NULL)`,
   laneClaim: `WITH c AS (
       SELECT app_id, room_id FROM delivery_lanes
       WHERE head_due_ms <= $1 AND (locked_until IS NULL OR locked_until <= $1)
@@ -103,6 +82,9 @@ const SQL = {
     SELECT l.app_id, l.room_id, h.id, h.seq, h.next_attempt_ms FROM l
     LEFT JOIN LATERAL (SELECT d.id, d.seq, d.next_attempt_ms FROM deliveries d
       WHERE d.app_id = l.app_id AND d.room_id = l.room_id AND d.state = 'pending' ORDER BY d.seq LIMIT 1) h ON true`,
+  appendEvent: `SELECT o_seq, o_delivery FROM roomhook_append_event($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+  refreshLane: `SELECT roomhook_refresh_lane($1, $2, $3, $4)`,
+  recordAttempt: `SELECT roomhook_record_attempt($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
   listEvents: `SELECT app_id, room_id, seq, event_id, time_ms, operator, platform, client_ip, packet FROM room_events
     WHERE app_id = $1 AND room_id = $2 AND seq > $3 ORDER BY seq LIMIT $4`,
   getMember: `SELECT user_id, state, platform, client_ip, since_ms, node_id FROM room_members
@@ -140,14 +122,6 @@ const SQL = {
     JOIN room_events e ON e.id = d.event_row WHERE d.id = $1`,
   listAttempts: `SELECT n, started_ms, duration_ms, status, error, reply FROM delivery_attempts WHERE delivery_id = $1 ORDER BY n`,
   listPending: `SELECT id, app_id, room_id, seq, next_attempt_ms FROM deliveries WHERE state = 'pending' ORDER BY id`,
-  // Two processes may both have sent an attempt (a lease that ran out): the first record stands.
-  insertAttempt: `INSERT INTO delivery_attempts (delivery_id, n, started_ms, duration_ms, status, error, reply)
-    VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
-  setPending: `UPDATE deliveries SET attempts = $1, next_attempt_ms = $2, last_error = $3 WHERE id = $4 AND state = 'pending'
-    RETURNING app_id, room_id`,
-  setDone: `UPDATE deliveries SET attempts = $1, state = $2, done_ms = $3, last_error = $4 WHERE id = $5 AND state = 'pending'
-    RETURNING app_id, room_id`,
-  laneOf: `SELECT app_id, room_id FROM deliveries WHERE id = $1`,
   redeliver: `UPDATE deliveries SET state = 'pending', next_attempt_ms = $1, done_ms = NULL
     WHERE app_id = $2 AND id = $3 AND state <> 'pending' RETURNING id, app_id, room_id, seq, next_attempt_ms`,
   redeliverDead: `UPDATE deliveries SET state = 'pending', next_attempt_ms = $1, done_ms = NULL
@@ -282,45 +256,28 @@ export class PgStoreTx implements StoreTx {
 
   async appendEvent(event: RoomEventInput): Promise<StoredRoomEvent> {
     if (!this.writable) throw new Error("write attempted outside a write transaction");
-    const [s] = await this.q<{ last_seq: number }>("nextSeq", [event.appId, event.roomId]);
-    if (s === undefined) throw new Error("sequence not returned");
-    const seq = s.last_seq;
     const eventId = newEventId(event.timeMs);
-    const command = event.packet.CallbackCommand;
-    const [ev] = await this.q<{ id: number }>("insertEvent", [
+    const [r] = await this.q<{ o_seq: number; o_delivery: number | null }>("appendEvent", [
       event.appId,
       event.roomId,
-      seq,
       eventId,
-      command,
+      event.packet.CallbackCommand,
       event.timeMs,
       event.operator,
       event.platform,
       event.clientIp,
       JSON.stringify(event.packet),
     ]);
-    if (ev === undefined) throw new Error("event row not returned");
-    if ((await this.q("switchedOn", [event.appId, `"${command}"`])).length > 0) {
-      const [last] = await this.q<{ seq: number }>("lastDeliverySeq", [event.appId, event.roomId]);
-      const [d] = await this.q<{ id: number }>("insertDelivery", [
-        event.appId,
-        event.roomId,
-        seq,
-        last?.seq ?? 0,
-        ev.id,
-        command,
-        event.timeMs,
-      ]);
-      if (d === undefined) throw new Error("delivery row not returned");
-      await this.exec("laneAppend", [event.appId, event.roomId, event.timeMs]);
+    if (r === undefined) throw new Error("roomhook_append_event returned nothing");
+    const seq = r.o_seq;
+    if (r.o_delivery !== null)
       this.ready.push({
-        id: d.id,
+        id: r.o_delivery,
         appId: event.appId,
         roomId: event.roomId,
         seq,
         nextAttemptMs: event.timeMs,
       });
-    }
     const stored: StoredRoomEvent = { ...event, seq, eventId };
     this.appended.push(stored);
     return stored;
@@ -489,7 +446,8 @@ export class PgStoreTx implements StoreTx {
   }
 
   async recordAttempt(id: number, a: AttemptRecord, next: AttemptNext) {
-    await this.exec("insertAttempt", [
+    const error = a.error ?? (a.status !== undefined && a.status !== 200 ? `HTTP ${a.status}` : null);
+    await this.exec("recordAttempt", [
       id,
       a.n,
       a.startedMs,
@@ -497,33 +455,20 @@ export class PgStoreTx implements StoreTx {
       a.status ?? null,
       a.error ?? null,
       a.reply ?? null,
+      next.state,
+      next.state === "pending" ? next.nextAttemptMs : null,
+      next.state === "dead" ? next.reason : next.state === "pending" ? error : null,
+      this.nodeId,
     ]);
-    const error = a.error ?? (a.status !== undefined && a.status !== 200 ? `HTTP ${a.status}` : null);
-    switch (next.state) {
-      case "pending":
-        await this.exec("setPending", [a.n, next.nextAttemptMs, error, id]);
-        break;
-      case "delivered":
-        await this.exec("setDone", [a.n, "delivered", a.startedMs + a.durationMs, null, id]);
-        break;
-      case "dead":
-        await this.exec("setDone", [a.n, "dead", a.startedMs + a.durationMs, next.reason, id]);
-        break;
-    }
-    const [lane] = await this.q<{ app_id: number; room_id: string }>("laneOf", [id]);
-    if (lane !== undefined) await this.releaseLane(lane.app_id, lane.room_id);
   }
 
   async releaseLane(appId: number, roomId: string) {
-    await this.exec("laneLock", [appId, roomId]);
-    await this.exec("laneRelease", [appId, roomId, this.nodeId]);
+    await this.exec("refreshLane", [appId, roomId, this.nodeId, true]);
   }
 
   /** A delivery put back in its lane: the lane's head may be another one now (its lease stays). */
   private async refreshLane(appId: number, roomId: string) {
-    await this.exec("laneEnsure", [appId, roomId]);
-    await this.exec("laneLock", [appId, roomId]);
-    await this.exec("laneRefresh", [appId, roomId]);
+    await this.exec("refreshLane", [appId, roomId, this.nodeId, false]);
   }
 
   async redeliver(appId: number, id: number, nowMs: number) {
@@ -579,6 +524,8 @@ const RETRYABLE = new Set([
   "23505", // unique_violation: a concurrent create of the same key; the rule now sees it
 ]);
 const MAX_TRIES = 5;
+/** Commands that are one statement each, run without an explicit transaction. */
+const SINGLE_STATEMENT = new Set<WriteCommand["op"]>(["recordAttempt", "releaseLane", "touchNode"]);
 
 const EVENTS_CHANNEL = "roomhook_events";
 const SETTINGS_CHANNEL = "roomhook_settings";
@@ -656,6 +603,7 @@ export async function openPgStore(opts: PgStoreOptions): Promise<PgStore> {
   const settingsListeners: ((appId: number) => void)[] = [];
   const eventListeners: ((events: StoredRoomEvent[]) => void)[] = [];
   const readTx = new PgStoreTx(pool, false, nodeId);
+  const direct = new PgStoreTx(pool, true, nodeId);
   let closed = false;
 
   /**
@@ -736,13 +684,15 @@ export async function openPgStore(opts: PgStoreOptions): Promise<PgStore> {
     try {
       await client.query("BEGIN");
       const value = (await runWriteCommand(tx, cmd)) as WriteResult<C>;
-      if (tx.appended.length > 0) {
-        await client.query("SELECT pg_notify($1, $2)", [EVENTS_CHANNEL, eventsPayload(nodeId, tx.appended)]);
-      }
+      // NOTIFY is sent at COMMIT: both go in one simple query (one round trip), values as literals.
+      let finish = "COMMIT";
       const appId = settingsAppOf(cmd);
-      if (appId !== undefined)
-        await client.query("SELECT pg_notify($1, $2)", [SETTINGS_CHANNEL, String(appId)]);
-      await client.query("COMMIT");
+      if (appId !== undefined) finish = `SELECT pg_notify('${SETTINGS_CHANNEL}', '${appId}'); ${finish}`;
+      if (tx.appended.length > 0) {
+        const payload = client.escapeLiteral(eventsPayload(nodeId, tx.appended));
+        finish = `SELECT pg_notify('${EVENTS_CHANNEL}', ${payload}); ${finish}`;
+      }
+      await client.query(finish);
       return { value, tx };
     } catch (e) {
       try {
@@ -758,6 +708,8 @@ export async function openPgStore(opts: PgStoreOptions): Promise<PgStore> {
 
   async function write<C extends WriteCommand>(cmd: C): Promise<WriteResult<C>> {
     if (closed) throw new Error("store is closed");
+    // One statement (a function call), atomic by itself: no BEGIN and COMMIT round trips.
+    if (SINGLE_STATEMENT.has(cmd.op)) return (await runWriteCommand(direct, cmd)) as WriteResult<C>;
     for (let attempt = 1; ; attempt++) {
       try {
         const { value, tx } = await runOnce(cmd);
