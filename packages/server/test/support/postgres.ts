@@ -18,6 +18,8 @@ export interface ThrowawayPostgres {
   port: number;
   pid: number;
   stop(): Promise<void>;
+  /** Lets this process exit while the server runs (it is then stopped by an exit handler). */
+  unref(): void;
 }
 
 export interface PostgresOptions {
@@ -98,7 +100,16 @@ export async function startPostgres(opts: PostgresOptions): Promise<ThrowawayPos
     );
     const adminUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
     if (await waitReady(adminUrl, exited)) {
-      return { adminUrl, port, pid: child.pid ?? 0, stop: () => stopServer(child, exited, dir) };
+      return {
+        adminUrl,
+        port,
+        pid: child.pid ?? 0,
+        stop: () => stopServer(child, exited, dir),
+        unref: () => {
+          child.unref();
+          (child.stderr as { unref?: () => void } | null)?.unref?.();
+        },
+      };
     }
     lastError = log;
     child.kill("SIGKILL");
@@ -147,14 +158,21 @@ async function serverUrl(): Promise<string> {
   const shared = process.env[TEST_PG_ENV];
   if (shared !== undefined && shared !== "") return shared;
   own ??= startPostgres({ durable: false }).then((s) => {
-    process.once("exit", () => {
-      // Last resort for a test file run alone: the server must not outlive the run.
+    // A test file run alone: the server must neither keep the run alive nor outlive it.
+    s.unref();
+    const kill = () => {
       try {
         process.kill(s.pid, "SIGINT");
       } catch {
         // already gone
       }
-    });
+    };
+    process.once("exit", kill);
+    for (const signal of ["SIGINT", "SIGTERM"] as const)
+      process.once(signal, () => {
+        kill();
+        process.exit(130);
+      });
     return s;
   });
   return (await own).adminUrl;
