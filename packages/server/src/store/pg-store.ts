@@ -87,6 +87,9 @@ const SQL = {
   recordAttempt: `SELECT roomhook_record_attempt($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
   listEvents: `SELECT app_id, room_id, seq, event_id, time_ms, operator, platform, client_ip, packet FROM room_events
     WHERE app_id = $1 AND room_id = $2 AND seq > $3 ORDER BY seq LIMIT $4`,
+  listEventsSinceRow: `SELECT app_id, room_id, seq, event_id, time_ms, operator, platform, client_ip, packet FROM room_events
+    WHERE app_id = $1 AND room_id = $2 AND seq < $3 AND id > $4 ORDER BY seq`,
+  lastEventRow: `SELECT COALESCE(max(id), 0) AS id FROM room_events`,
   getMember: `SELECT user_id, state, platform, client_ip, since_ms, node_id FROM room_members
     WHERE app_id = $1 AND room_id = $2 AND user_id = $3`,
   putMember: `INSERT INTO room_members (app_id, room_id, user_id, state, platform, client_ip, since_ms, node_id)
@@ -285,6 +288,16 @@ export class PgStoreTx implements StoreTx {
 
   async listEvents(appId: number, roomId: string, afterSeq: number, limit: number) {
     return (await this.q<EventRow>("listEvents", [appId, roomId, afterSeq, limit])).map(toEvent);
+  }
+
+  /** A room's events before a sequence number written after a row id (see openPgStore's ordering). */
+  async listEventsSinceRow(appId: number, roomId: string, beforeSeq: number, afterRow: number) {
+    return (await this.q<EventRow>("listEventsSinceRow", [appId, roomId, beforeSeq, afterRow])).map(toEvent);
+  }
+
+  async lastEventRow(): Promise<number> {
+    const [r] = await this.q<{ id: number }>("lastEventRow", []);
+    return r?.id ?? 0;
   }
 
   async getMember(appId: number, roomId: string, userId: string) {
@@ -609,13 +622,22 @@ export async function openPgStore(opts: PgStoreOptions): Promise<PgStore> {
   /**
    * Room events reach listeners in each room's sequence order, with none missing or twice, whichever
    * process committed them: this process's own arrive at its commit, others' by NOTIFY on another
-   * connection, so they can cross. An event after a gap waits while the gap is read from the table
-   * (committed already: a room's events commit in sequence order).
+   * connection, so the two can cross. An event after a gap waits while the gap is read from the table
+   * (committed already: a room's events commit in sequence order). The first event of a room this
+   * process passes on brings the room's earlier events that were written since it began listening.
    */
   const lastSeq = new Map<string, number>();
+  let listeningFromRow = 0;
   let chain = Promise.resolve();
-  const order = (events: StoredRoomEvent[]): Promise<void> => {
+  type Batch =
+    StoredRoomEvent[] | { ref: { appId: number; roomId: string; fromSeq: number; count: number }[] };
+  const order = (batch: Batch): Promise<void> => {
     const task = chain.then(async () => {
+      let events: StoredRoomEvent[] = [];
+      if (Array.isArray(batch)) events = batch;
+      else
+        for (const r of batch.ref)
+          events.push(...(await readTx.listEvents(r.appId, r.roomId, r.fromSeq - 1, r.count)));
       const out: StoredRoomEvent[] = [];
       for (const e of events) {
         const key = `${e.appId}\u0000${e.roomId}`;
@@ -623,6 +645,8 @@ export async function openPgStore(opts: PgStoreOptions): Promise<PgStore> {
         if (last !== undefined && e.seq <= last) continue;
         if (last !== undefined && e.seq > last + 1)
           out.push(...(await readTx.listEvents(e.appId, e.roomId, last, e.seq - last - 1)));
+        if (last === undefined && e.seq > 1)
+          out.push(...(await readTx.listEventsSinceRow(e.appId, e.roomId, e.seq, listeningFromRow)));
         out.push(e);
         lastSeq.delete(key); // re-inserted last: the map's oldest entries are its least recent rooms
         lastSeq.set(key, e.seq);
@@ -636,7 +660,7 @@ export async function openPgStore(opts: PgStoreOptions): Promise<PgStore> {
     return chain;
   };
 
-  // Other processes' room events, in commit order: a referenced batch is read before the next one.
+  // Other processes' room events, in commit order (a referenced batch is read in its turn).
   let listener: pg.Client | undefined;
   const onNotification = (msg: pg.Notification) => {
     if (msg.channel === SETTINGS_CHANNEL) {
@@ -651,12 +675,7 @@ export async function openPgStore(opts: PgStoreOptions): Promise<PgStore> {
       return;
     }
     if (m.n === nodeId) return; // told to its own listeners at commit
-    if ("e" in m) void order(m.e);
-    else
-      for (const r of m.ref)
-        void readTx.listEvents(r.appId, r.roomId, r.fromSeq - 1, r.count).then(order, (err: unknown) => {
-          logger.error({ err }, "could not read another process's room events");
-        });
+    void order("e" in m ? m.e : { ref: m.ref });
   };
   const listen = async (): Promise<void> => {
     const c = new pg.Client({ connectionString: opts.url, types });
@@ -673,6 +692,9 @@ export async function openPgStore(opts: PgStoreOptions): Promise<PgStore> {
     await c.connect();
     await c.query(`LISTEN ${EVENTS_CHANNEL}`);
     await c.query(`LISTEN ${SETTINGS_CHANNEL}`);
+    // Rows written from here on are notified to this connection (the first start only: after a lost
+    // connection, the older mark also brings what was written while it was away).
+    if (listeningFromRow === 0) listeningFromRow = await readTx.lastEventRow();
     listener = c;
   };
   await listen();

@@ -1,0 +1,173 @@
+import { after, test } from "node:test";
+import assert from "node:assert/strict";
+import { createLogger } from "../logger.ts";
+import type { OpContext, RoomRecord } from "../rooms/room.ts";
+import { openPgStore, type PgStore } from "./pg-store.ts";
+import type { StoredRoomEvent } from "./store.ts";
+import { freshDatabase, stopOwnPostgres } from "../../test/support/postgres.ts";
+
+/** Two stores on one database stand for two processes: what they share, and how. */
+
+const NOW = 1_700_000_000_000;
+const ctx: OpContext = {
+  appId: 1,
+  operator: "admin",
+  platform: "RESTAPI",
+  clientIp: "127.0.0.1",
+  nowMs: NOW,
+};
+const logger = createLogger({ level: "silent" });
+
+function room(id: string, customInfo = ""): RoomRecord {
+  return {
+    RoomId: id,
+    RoomType: "Live",
+    RoomName: id,
+    Owner_Account: "o0",
+    MaxMemberCount: 10,
+    CoverURL: "",
+    IsMessageDisabled: false,
+    Category: [],
+    IsPublicVisible: true,
+    IsSeatEnabled: false,
+    TakeSeatMode: "None",
+    MaxSeatCount: 0,
+    ActivityStatus: 0,
+    IsUnlimitedRoomEnabled: false,
+    CustomInfo: customInfo,
+    BackgroundURL: "",
+    Notice: "",
+    CreateTime: 1,
+    ViewCount: 0,
+  };
+}
+
+after(() => stopOwnPostgres());
+
+async function two(fn: (a: PgStore, b: PgStore) => Promise<void>): Promise<void> {
+  const url = await freshDatabase();
+  // Opened together: the migrations run once.
+  const [a, b] = await Promise.all([
+    openPgStore({ url, poolSize: 4, nodeId: "A", logger }),
+    openPgStore({ url, poolSize: 4, nodeId: "B", logger }),
+  ]);
+  try {
+    await fn(a, b);
+  } finally {
+    await Promise.all([a.close(), b.close()]);
+  }
+}
+
+function waitFor(what: string, ok: () => boolean): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const deadline = Date.now() + 5000;
+    const tick = () => {
+      if (ok()) resolve();
+      else if (Date.now() > deadline) reject(new Error(`timed out waiting for ${what}`));
+      else setTimeout(tick, 10);
+    };
+    tick();
+  });
+}
+
+test("a lane is leased to one process at a time; recording the attempt gives it back; a lease runs out", () =>
+  two(async (a, b) => {
+    await a.write({
+      op: "setCallback",
+      appId: 1,
+      config: { url: "http://127.0.0.1:1/", commands: ["Live.CallbackAfterChangeOwner"] },
+      nowMs: NOW,
+    });
+    await a.write({ op: "createRoom", ctx, room: room("L") });
+    await a.write({ op: "createRoom", ctx, room: room("M") });
+    for (const u of ["o1", "o2"]) {
+      await a.write({ op: "changeOwner", ctx, input: { roomId: "L", newOwner: u } });
+      await b.write({ op: "changeOwner", ctx, input: { roomId: "M", newOwner: u } });
+    }
+    const lease = NOW + 10_000;
+    const gotA = await a.sharedLanes.claim(NOW, 10, lease);
+    assert.deepEqual(gotA.map((d) => [d.roomId, d.seq]).sort(), [
+      ["L", 2],
+      ["M", 2],
+    ]);
+    // B finds both lanes leased: nothing to send, although both have deliveries due.
+    assert.deepEqual(await b.sharedLanes.claim(NOW, 10, lease), []);
+    const headL = gotA.find((d) => d.roomId === "L");
+    assert.ok(headL);
+    await a.write({
+      op: "recordAttempt",
+      id: headL.id,
+      attempt: { n: 1, startedMs: NOW, durationMs: 1, status: 200 },
+      next: { state: "delivered" },
+    });
+    // L is back, with its next head; M is still A's.
+    assert.deepEqual(
+      (await b.sharedLanes.claim(NOW, 10, lease + 100_000)).map((d) => [d.roomId, d.seq]),
+      [["L", 3]],
+    );
+    // A dies holding M: when its lease has run out, B takes M over and gets the same head again.
+    assert.deepEqual(await b.sharedLanes.claim(lease - 1, 10, lease + 10_000), []);
+    assert.deepEqual(
+      (await b.sharedLanes.claim(lease, 10, lease + 10_000)).map((d) => [d.roomId, d.seq]),
+      [["M", 2]],
+    );
+    // A's late record of M's head still counts once, and does not take the lane from B.
+    const headM = gotA.find((d) => d.roomId === "M");
+    assert.ok(headM);
+    await a.write({
+      op: "recordAttempt",
+      id: headM.id,
+      attempt: { n: 1, startedMs: NOW, durationMs: 1, status: 200 },
+      next: { state: "delivered" },
+    });
+    assert.deepEqual(await a.sharedLanes.claim(lease + 1, 10, lease + 20_000), []);
+    assert.equal((await a.read((tx) => tx.listAttempts(headM.id))).length, 1);
+  }));
+
+test("a retried head keeps its lane until it is due; a killed lane is given back empty", () =>
+  two(async (a, b) => {
+    await a.write({
+      op: "setCallback",
+      appId: 1,
+      config: { url: "http://127.0.0.1:1/", commands: ["Live.CallbackAfterChangeOwner"] },
+      nowMs: NOW,
+    });
+    await a.write({ op: "createRoom", ctx, room: room("R") });
+    await a.write({ op: "changeOwner", ctx, input: { roomId: "R", newOwner: "x" } });
+    await a.write({ op: "changeOwner", ctx, input: { roomId: "R", newOwner: "y" } });
+    const [head] = await a.sharedLanes.claim(NOW, 10, NOW + 10_000);
+    assert.ok(head);
+    await a.write({
+      op: "recordAttempt",
+      id: head.id,
+      attempt: { n: 1, startedMs: NOW, durationMs: 1, status: 500 },
+      next: { state: "pending", nextAttemptMs: NOW + 5000 },
+    });
+    // The lane waits behind its head: the later delivery is not sent before it.
+    assert.deepEqual(await b.sharedLanes.claim(NOW + 4999, 10, NOW + 20_000), []);
+    assert.deepEqual(
+      (await b.sharedLanes.claim(NOW + 5000, 10, NOW + 20_000)).map((d) => d.id),
+      [head.id],
+    );
+    await b.write({ op: "disableCallback", appId: 1, reason: "410 Gone", nowMs: NOW });
+    assert.equal(await b.read(async (tx) => (await tx.listPendingDeliveries()).length), 0);
+  }));
+
+test("room events reach the other process in sequence order, large ones too", () =>
+  two(async (a, b) => {
+    const seenByB: StoredRoomEvent[] = [];
+    b.onRoomEvents((events) => seenByB.push(...events));
+    await a.write({ op: "createRoom", ctx, room: room("big", "x".repeat(12_000)) });
+    for (let i = 1; i <= 20; i++) {
+      const via = i % 2 === 0 ? a : b;
+      await via.write({ op: "changeOwner", ctx, input: { roomId: "big", newOwner: `o${i}` } });
+    }
+    await waitFor("21 events at B", () => seenByB.length >= 21);
+    assert.deepEqual(
+      seenByB.map((e) => e.seq),
+      Array.from({ length: 21 }, (_, i) => i + 1),
+    );
+    const created = seenByB[0]?.packet;
+    assert.ok(created?.CallbackCommand === "Live.CallbackAfterCreateRoom");
+    assert.equal(JSON.stringify(created).includes("x".repeat(12_000)), true, "the large event arrived whole");
+  }));
