@@ -3,30 +3,12 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { genUserSig } from "@roomhook/protocol";
-import { TEST_ADMIN, TEST_APP, TEST_KEY } from "./support/harness.ts";
+import { TEST_KEY } from "./support/harness.ts";
 import { startReceiver } from "./support/receiver.ts";
-import { spawnServer } from "./support/server-process.ts";
+import { adminCall, spawnServer } from "./support/server-process.ts";
 
 const ROOMS = 8;
 const CHANGES = 30;
-
-async function call(
-  base: string,
-  service: string,
-  command: string,
-  body: unknown,
-): Promise<{ ErrorCode: number }> {
-  const sig = genUserSig({ sdkAppId: TEST_APP, key: TEST_KEY, identifier: TEST_ADMIN, expire: 3600 });
-  const res = await fetch(
-    `${base}/v4/${service}/${command}?sdkappid=${TEST_APP}&identifier=${TEST_ADMIN}&usersig=${sig}&random=1&contenttype=json`,
-    {
-      method: "POST",
-      body: JSON.stringify(body),
-    },
-  );
-  return (await res.json()) as { ErrorCode: number };
-}
 
 test("SIGKILL with deliveries pending and in flight: after restart all arrive, in order per room, duplicates only for those in flight", async () => {
   const dataDir = mkdtempSync(join(tmpdir(), "roomhook-crash-"));
@@ -37,7 +19,7 @@ test("SIGKILL with deliveries pending and in flight: after restart all arrive, i
     const first = await spawnServer(env);
     assert.equal(
       (
-        await call(first.url, "live_config", "set_callback", {
+        await adminCall(first.url, "live_config", "set_callback", {
           Url: rx.url,
           CallbackCommandList: ["Live.CallbackAfterChangeOwner"],
         })
@@ -47,7 +29,7 @@ test("SIGKILL with deliveries pending and in flight: after restart all arrive, i
     for (let r = 0; r < ROOMS; r++) {
       assert.equal(
         (
-          await call(first.url, "live_engine_http_srv", "create_room", {
+          await adminCall(first.url, "live_engine_http_srv", "create_room", {
             RoomInfo: { RoomId: `c${r}`, RoomType: "Live", Owner_Account: "u0" },
           })
         ).ErrorCode,
@@ -57,7 +39,7 @@ test("SIGKILL with deliveries pending and in flight: after restart all arrive, i
     await Promise.all(
       Array.from({ length: ROOMS }, async (_, r) => {
         for (let n = 1; n <= CHANGES; n++) {
-          const env = await call(first.url, "live_engine_http_srv", "change_room_owner", {
+          const env = await adminCall(first.url, "live_engine_http_srv", "change_room_owner", {
             RoomId: `c${r}`,
             NewOwner_Account: `u${n}`,
           });

@@ -7,9 +7,9 @@ import pg from "pg";
 import { WebSocket } from "ws";
 import { genUserSig } from "@roomhook/protocol";
 import { RoomhookClient, type RoomEvents } from "@roomhook/client";
-import { TEST_ADMIN, TEST_APP, TEST_KEY } from "./support/harness.ts";
+import { TEST_APP, TEST_KEY } from "./support/harness.ts";
 import { startReceiver } from "./support/receiver.ts";
-import { spawnServer, type ServerProcess } from "./support/server-process.ts";
+import { adminCall, spawnServer, type ServerProcess } from "./support/server-process.ts";
 import { freshDatabase, stopOwnPostgres } from "./support/postgres.ts";
 
 /**
@@ -21,20 +21,6 @@ const ROOMS = 6;
 const CHANGES = 30;
 const CHANGE_OWNER = "Live.CallbackAfterChangeOwner";
 const MEMBER_STATE = "Live.CallbackAfterMemberStateChanged";
-
-async function call(
-  base: string,
-  service: string,
-  command: string,
-  body: unknown,
-): Promise<{ ErrorCode: number }> {
-  const sig = genUserSig({ sdkAppId: TEST_APP, key: TEST_KEY, identifier: TEST_ADMIN, expire: 3600 });
-  const res = await fetch(
-    `${base}/v4/${service}/${command}?sdkappid=${TEST_APP}&identifier=${TEST_ADMIN}&usersig=${sig}&random=1&contenttype=json`,
-    { method: "POST", body: JSON.stringify(body) },
-  );
-  return (await res.json()) as { ErrorCode: number };
-}
 
 function user(userId: string, urls: string[], reconnect: boolean): RoomhookClient {
   return new RoomhookClient({
@@ -91,7 +77,7 @@ test("three processes, one PostgreSQL, one SIGKILLed mid-load: nothing acknowled
     );
     assert.equal(
       (
-        await call(p1.url, "live_config", "set_callback", {
+        await adminCall(p1.url, "live_config", "set_callback", {
           Url: rx.url,
           CallbackCommandList: [CHANGE_OWNER, MEMBER_STATE],
         })
@@ -100,7 +86,7 @@ test("three processes, one PostgreSQL, one SIGKILLed mid-load: nothing acknowled
     );
     for (let r = 0; r < ROOMS; r++) {
       const via = procs[r % 3] ?? p0;
-      const env = await call(via.url, "live_engine_http_srv", "create_room", {
+      const env = await adminCall(via.url, "live_engine_http_srv", "create_room", {
         RoomInfo: { RoomId: `s${r}`, RoomType: "Live", Owner_Account: "u0" },
       });
       assert.equal(env.ErrorCode, 0);
@@ -137,7 +123,7 @@ test("three processes, one PostgreSQL, one SIGKILLed mid-load: nothing acknowled
             const live = [...alive];
             const via = live[(r + n + k) % live.length] ?? p1;
             try {
-              const env = await call(via.url, "live_engine_http_srv", "change_room_owner", {
+              const env = await adminCall(via.url, "live_engine_http_srv", "change_room_owner", {
                 RoomId: `s${r}`,
                 NewOwner_Account: `u${n}`,
               });
@@ -163,7 +149,7 @@ test("three processes, one PostgreSQL, one SIGKILLed mid-load: nothing acknowled
     // One more through process 2 alone: bob (on process 1) can learn of it only from process 2's NOTIFY.
     assert.equal(
       (
-        await call(p2.url, "live_engine_http_srv", "change_room_owner", {
+        await adminCall(p2.url, "live_engine_http_srv", "change_room_owner", {
           RoomId: "s0",
           NewOwner_Account: "last",
         })

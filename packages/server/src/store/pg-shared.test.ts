@@ -1,46 +1,14 @@
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { createLogger } from "../logger.ts";
-import type { OpContext, RoomRecord } from "../rooms/room.ts";
+import { adminContext as ctx, TEST_NOW as NOW, testRoom } from "../../test/support/fixtures.ts";
 import { openPgStore, type PgStore } from "./pg-store.ts";
 import type { StoredRoomEvent } from "./store.ts";
 import { freshDatabase, stopOwnPostgres } from "../../test/support/postgres.ts";
 
 /** Two stores on one database stand for two processes: what they share, and how. */
 
-const NOW = 1_700_000_000_000;
-const ctx: OpContext = {
-  appId: 1,
-  operator: "admin",
-  platform: "RESTAPI",
-  clientIp: "127.0.0.1",
-  nowMs: NOW,
-};
 const logger = createLogger({ level: "silent" });
-
-function room(id: string, customInfo = ""): RoomRecord {
-  return {
-    RoomId: id,
-    RoomType: "Live",
-    RoomName: id,
-    Owner_Account: "o0",
-    MaxMemberCount: 10,
-    CoverURL: "",
-    IsMessageDisabled: false,
-    Category: [],
-    IsPublicVisible: true,
-    IsSeatEnabled: false,
-    TakeSeatMode: "None",
-    MaxSeatCount: 0,
-    ActivityStatus: 0,
-    IsUnlimitedRoomEnabled: false,
-    CustomInfo: customInfo,
-    BackgroundURL: "",
-    Notice: "",
-    CreateTime: 1,
-    ViewCount: 0,
-  };
-}
 
 after(() => stopOwnPostgres());
 
@@ -70,16 +38,21 @@ function waitFor(what: string, ok: () => boolean): Promise<void> {
   });
 }
 
+/** Owner changes get callbacks (to an address nothing listens on: these tests send nothing). */
+function switchOnOwnerChanges(store: PgStore) {
+  return store.write({
+    op: "setCallback",
+    appId: 1,
+    config: { url: "http://127.0.0.1:1/", commands: ["Live.CallbackAfterChangeOwner"] },
+    nowMs: NOW,
+  });
+}
+
 test("a lane is leased to one process at a time; recording the attempt gives it back; a lease runs out", () =>
   two(async (a, b) => {
-    await a.write({
-      op: "setCallback",
-      appId: 1,
-      config: { url: "http://127.0.0.1:1/", commands: ["Live.CallbackAfterChangeOwner"] },
-      nowMs: NOW,
-    });
-    await a.write({ op: "createRoom", ctx, room: room("L") });
-    await a.write({ op: "createRoom", ctx, room: room("M") });
+    await switchOnOwnerChanges(a);
+    await a.write({ op: "createRoom", ctx, room: testRoom("L") });
+    await a.write({ op: "createRoom", ctx, room: testRoom("M") });
     for (const u of ["o1", "o2"]) {
       await a.write({ op: "changeOwner", ctx, input: { roomId: "L", newOwner: u } });
       await b.write({ op: "changeOwner", ctx, input: { roomId: "M", newOwner: u } });
@@ -126,13 +99,8 @@ test("a lane is leased to one process at a time; recording the attempt gives it 
 
 test("a retried head keeps its lane until it is due; a killed lane is given back empty", () =>
   two(async (a, b) => {
-    await a.write({
-      op: "setCallback",
-      appId: 1,
-      config: { url: "http://127.0.0.1:1/", commands: ["Live.CallbackAfterChangeOwner"] },
-      nowMs: NOW,
-    });
-    await a.write({ op: "createRoom", ctx, room: room("R") });
+    await switchOnOwnerChanges(a);
+    await a.write({ op: "createRoom", ctx, room: testRoom("R") });
     await a.write({ op: "changeOwner", ctx, input: { roomId: "R", newOwner: "x" } });
     await a.write({ op: "changeOwner", ctx, input: { roomId: "R", newOwner: "y" } });
     const [head] = await a.sharedLanes.claim(NOW, 10, NOW + 10_000);
@@ -157,7 +125,7 @@ test("room events reach the other process in sequence order, large ones too", ()
   two(async (a, b) => {
     const seenByB: StoredRoomEvent[] = [];
     b.onRoomEvents((events) => seenByB.push(...events));
-    await a.write({ op: "createRoom", ctx, room: room("big", "x".repeat(12_000)) });
+    await a.write({ op: "createRoom", ctx, room: testRoom("big", "o0", { CustomInfo: "x".repeat(12_000) }) });
     for (let i = 1; i <= 20; i++) {
       const via = i % 2 === 0 ? a : b;
       await via.write({ op: "changeOwner", ctx, input: { roomId: "big", newOwner: `o${i}` } });

@@ -6,7 +6,20 @@ import { runWriteCommand, type WriteCommand, type WriteResult } from "../rooms/w
 import { newEventId } from "./event-id.ts";
 import { pgMigrations } from "./pg-migrations.ts";
 import {
+  attemptError,
   DELIVERY_COLUMNS,
+  toAttempt,
+  toBan,
+  toCallbackConfig,
+  toNodeMember,
+  toSigningSecret,
+  toToken,
+  type AttemptRow,
+  type BanRow,
+  type ConfigRow,
+  type NodeMemberRow,
+  type SecretRow,
+  type TokenRow,
   roomInfoJson,
   settingsAppOf,
   toDelivery,
@@ -227,14 +240,7 @@ export class PgStoreTx implements StoreTx {
   }
 
   async listBans(appId: number, roomId: string, nowSec: number, offset: number, limit: number) {
-    const rows = await this.q<{ user_id: string; banned_until: number; reason: string }>("listBans", [
-      appId,
-      roomId,
-      nowSec,
-      limit,
-      offset,
-    ]);
-    return rows.map((r): BanEntry => ({ userId: r.user_id, bannedUntil: r.banned_until, reason: r.reason }));
+    return (await this.q<BanRow>("listBans", [appId, roomId, nowSec, limit, offset])).map(toBan);
   }
 
   async isBanned(appId: number, roomId: string, userId: string, nowSec: number) {
@@ -335,10 +341,7 @@ export class PgStoreTx implements StoreTx {
   }
 
   async listNodeMembers(nodeId: string): Promise<NodeMember[]> {
-    const rows = await this.q<{ app_id: number; room_id: string; user_id: string }>("listNodeMembers", [
-      nodeId,
-    ]);
-    return rows.map((r) => ({ appId: r.app_id, roomId: r.room_id, userId: r.user_id }));
+    return (await this.q<NodeMemberRow>("listNodeMembers", [nodeId])).map(toNodeMember);
   }
 
   async deleteNode(nodeId: string) {
@@ -346,17 +349,8 @@ export class PgStoreTx implements StoreTx {
   }
 
   async getCallbackConfig(appId: number): Promise<CallbackConfig | undefined> {
-    const [row] = await this.q<{
-      url: string;
-      commands: string;
-      disabled_reason: string | null;
-      disabled_ms: number | null;
-    }>("getConfig", [appId]);
-    if (row === undefined) return undefined;
-    const config: CallbackConfig = { url: row.url, commands: JSON.parse(row.commands) as string[] };
-    if (row.disabled_reason !== null) config.disabledReason = row.disabled_reason;
-    if (row.disabled_ms !== null) config.disabledMs = row.disabled_ms;
-    return config;
+    const [row] = await this.q<ConfigRow>("getConfig", [appId]);
+    return row === undefined ? undefined : toCallbackConfig(row);
   }
 
   async putCallbackConfig(appId: number, config: { url: string; commands: string[] }, nowMs: number) {
@@ -372,8 +366,8 @@ export class PgStoreTx implements StoreTx {
   }
 
   async getCallbackToken(appId: number): Promise<CallbackToken | undefined> {
-    const [row] = await this.q<{ token: string; enabled: number }>("getToken", [appId]);
-    return row === undefined ? undefined : { token: row.token, enabled: row.enabled === 1 };
+    const [row] = await this.q<TokenRow>("getToken", [appId]);
+    return row === undefined ? undefined : toToken(row);
   }
 
   async putCallbackToken(appId: number, token: CallbackToken) {
@@ -381,15 +375,7 @@ export class PgStoreTx implements StoreTx {
   }
 
   async listSigningSecrets(appId: number, nowMs: number): Promise<SigningSecret[]> {
-    const rows = await this.q<{ secret: string; created_ms: number; expires_ms: number | null }>(
-      "listSecrets",
-      [appId, nowMs],
-    );
-    return rows.map((r) =>
-      r.expires_ms === null
-        ? { secret: r.secret, createdMs: r.created_ms }
-        : { secret: r.secret, createdMs: r.created_ms, expiresMs: r.expires_ms },
-    );
+    return (await this.q<SecretRow>("listSecrets", [appId, nowMs])).map(toSigningSecret);
   }
 
   async rotateSigningSecret(appId: number, secret: string, nowMs: number, oldExpireMs: number) {
@@ -437,21 +423,7 @@ export class PgStoreTx implements StoreTx {
   }
 
   async listAttempts(deliveryId: number): Promise<AttemptRecord[]> {
-    const rows = await this.q<{
-      n: number;
-      started_ms: number;
-      duration_ms: number;
-      status: number | null;
-      error: string | null;
-      reply: string | null;
-    }>("listAttempts", [deliveryId]);
-    return rows.map((r) => {
-      const a: AttemptRecord = { n: r.n, startedMs: r.started_ms, durationMs: r.duration_ms };
-      if (r.status !== null) a.status = r.status;
-      if (r.error !== null) a.error = r.error;
-      if (r.reply !== null) a.reply = r.reply;
-      return a;
-    });
+    return (await this.q<AttemptRow>("listAttempts", [deliveryId])).map(toAttempt);
   }
 
   async listPendingDeliveries() {
@@ -459,7 +431,7 @@ export class PgStoreTx implements StoreTx {
   }
 
   async recordAttempt(id: number, a: AttemptRecord, next: AttemptNext) {
-    const error = a.error ?? (a.status !== undefined && a.status !== 200 ? `HTTP ${a.status}` : null);
+    const error = attemptError(a);
     await this.exec("recordAttempt", [
       id,
       a.n,

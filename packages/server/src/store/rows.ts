@@ -1,6 +1,18 @@
 import type { RoomRecord } from "../rooms/room.ts";
 import type { WriteCommand } from "../rooms/write-commands.ts";
-import type { DeliveryRecord, DeliveryState, MemberRecord, ReadyDelivery, StoredRoomEvent } from "./store.ts";
+import type {
+  AttemptRecord,
+  BanEntry,
+  CallbackConfig,
+  CallbackToken,
+  DeliveryRecord,
+  DeliveryState,
+  MemberRecord,
+  NodeMember,
+  ReadyDelivery,
+  SigningSecret,
+  StoredRoomEvent,
+} from "./store.ts";
 
 /** Row shapes and their mapping to records: one schema, the same columns in SQLite and PostgreSQL. */
 
@@ -138,4 +150,81 @@ export const SETTINGS_OPS = new Set<WriteCommand["op"]>([
 /** The app whose callback settings a command changes, if it changes them. */
 export function settingsAppOf(cmd: WriteCommand): number | undefined {
   return SETTINGS_OPS.has(cmd.op) && "appId" in cmd ? cmd.appId : undefined;
+}
+
+export interface BanRow {
+  user_id: string;
+  banned_until: number;
+  reason: string;
+}
+
+export function toBan(r: BanRow): BanEntry {
+  return { userId: r.user_id, bannedUntil: r.banned_until, reason: r.reason };
+}
+
+export interface NodeMemberRow {
+  app_id: number;
+  room_id: string;
+  user_id: string;
+}
+
+export function toNodeMember(r: NodeMemberRow): NodeMember {
+  return { appId: r.app_id, roomId: r.room_id, userId: r.user_id };
+}
+
+export interface ConfigRow {
+  url: string;
+  commands: string;
+  disabled_reason: string | null;
+  disabled_ms: number | null;
+}
+
+export function toCallbackConfig(row: ConfigRow): CallbackConfig {
+  const config: CallbackConfig = { url: row.url, commands: JSON.parse(row.commands) as string[] };
+  if (row.disabled_reason !== null) config.disabledReason = row.disabled_reason;
+  if (row.disabled_ms !== null) config.disabledMs = row.disabled_ms;
+  return config;
+}
+
+export interface TokenRow {
+  token: string;
+  enabled: number;
+}
+
+export function toToken(row: TokenRow): CallbackToken {
+  return { token: row.token, enabled: row.enabled === 1 };
+}
+
+export interface SecretRow {
+  secret: string;
+  created_ms: number;
+  expires_ms: number | null;
+}
+
+export function toSigningSecret(r: SecretRow): SigningSecret {
+  return r.expires_ms === null
+    ? { secret: r.secret, createdMs: r.created_ms }
+    : { secret: r.secret, createdMs: r.created_ms, expiresMs: r.expires_ms };
+}
+
+export interface AttemptRow {
+  n: number;
+  started_ms: number;
+  duration_ms: number;
+  status: number | null;
+  error: string | null;
+  reply: string | null;
+}
+
+export function toAttempt(r: AttemptRow): AttemptRecord {
+  const a: AttemptRecord = { n: r.n, startedMs: r.started_ms, durationMs: r.duration_ms };
+  if (r.status !== null) a.status = r.status;
+  if (r.error !== null) a.error = r.error;
+  if (r.reply !== null) a.reply = r.reply;
+  return a;
+}
+
+/** What a delivery's last_error says after an attempt: the error, or the HTTP status that was not 200. */
+export function attemptError(a: AttemptRecord): string | null {
+  return a.error ?? (a.status !== undefined && a.status !== 200 ? `HTTP ${a.status}` : null);
 }

@@ -4,40 +4,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LiveError } from "../live-error.ts";
+import { adminContext as ctx, testRoom } from "../../test/support/fixtures.ts";
 import { openSqliteStore } from "./sqlite-store.ts";
-import type { OpContext, RoomRecord } from "../rooms/room.ts";
-
-function room(id: string, owner: string): RoomRecord {
-  return {
-    RoomId: id,
-    RoomType: "Live",
-    RoomName: id,
-    Owner_Account: owner,
-    MaxMemberCount: 10,
-    CoverURL: "",
-    IsMessageDisabled: false,
-    Category: [],
-    IsPublicVisible: true,
-    IsSeatEnabled: false,
-    TakeSeatMode: "None",
-    MaxSeatCount: 0,
-    ActivityStatus: 0,
-    IsUnlimitedRoomEnabled: false,
-    CustomInfo: "",
-    BackgroundURL: "",
-    Notice: "",
-    CreateTime: 1,
-    ViewCount: 0,
-  };
-}
-
-const ctx: OpContext = {
-  appId: 1,
-  operator: "admin",
-  platform: "RESTAPI",
-  clientIp: "127.0.0.1",
-  nowMs: 1_700_000_000_000,
-};
 
 async function withStore(fn: (dir: string) => Promise<void>): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "roomhook-store-"));
@@ -52,7 +20,8 @@ test("concurrent writes share commits, and a command that fails is rolled back a
   withStore(async (dir) => {
     const store = await openSqliteStore({ dataDir: dir });
     try {
-      for (let i = 0; i < 200; i++) await store.write({ op: "createRoom", ctx, room: room(`r${i}`, "a") });
+      for (let i = 0; i < 200; i++)
+        await store.write({ op: "createRoom", ctx, room: testRoom(`r${i}`, "a") });
       // Every tenth command bans the owner after writing nothing else: rule failure (100006). Every
       // seventh changes the owner of a room that does not exist (100004). The rest change owners.
       const jobs = Array.from({ length: 200 }, (_, i) =>
@@ -97,7 +66,7 @@ test("concurrent writes share commits, and a command that fails is rolled back a
 test("migrations run once: reopening keeps data", () =>
   withStore(async (dir) => {
     const a = await openSqliteStore({ dataDir: dir });
-    await a.write({ op: "createRoom", ctx: { ...ctx, appId: 7 }, room: room("keep", "k") });
+    await a.write({ op: "createRoom", ctx: { ...ctx, appId: 7 }, room: testRoom("keep", "k") });
     await a.close();
     const b = await openSqliteStore({ dataDir: dir });
     assert.equal((await b.read((tx) => tx.getRoom(7, "keep")))?.Owner_Account, "k");
@@ -108,7 +77,7 @@ test("close waits for writes already accepted", () =>
   withStore(async (dir) => {
     const a = await openSqliteStore({ dataDir: dir });
     const writes = Array.from({ length: 50 }, (_, i) =>
-      a.write({ op: "createRoom", ctx, room: room(`c${i}`, "o") }),
+      a.write({ op: "createRoom", ctx, room: testRoom(`c${i}`, "o") }),
     );
     await a.close();
     await Promise.all(writes);

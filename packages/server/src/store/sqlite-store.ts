@@ -27,7 +27,20 @@ import type {
   StoredRoomEvent,
 } from "./store.ts";
 import {
+  attemptError,
   DELIVERY_COLUMNS,
+  toAttempt,
+  toBan,
+  toCallbackConfig,
+  toNodeMember,
+  toSigningSecret,
+  toToken,
+  type AttemptRow,
+  type BanRow,
+  type ConfigRow,
+  type NodeMemberRow,
+  type SecretRow,
+  type TokenRow,
   roomInfoJson,
   settingsAppOf,
   toDelivery,
@@ -287,14 +300,8 @@ export class SqliteStoreTx implements StoreTx {
   }
 
   listBans(appId: number, roomId: string, nowSec: number, offset: number, limit: number) {
-    const rows = this.s.listBans.all(appId, roomId, nowSec, limit, offset) as {
-      user_id: string;
-      banned_until: number;
-      reason: string;
-    }[];
-    return Promise.resolve(
-      rows.map((r): BanEntry => ({ userId: r.user_id, bannedUntil: r.banned_until, reason: r.reason })),
-    );
+    const rows = this.s.listBans.all(appId, roomId, nowSec, limit, offset) as BanRow[];
+    return Promise.resolve(rows.map(toBan));
   }
 
   isBanned(appId: number, roomId: string, userId: string, nowSec: number) {
@@ -396,8 +403,7 @@ export class SqliteStoreTx implements StoreTx {
   }
 
   listNodeMembers(nodeId: string): Promise<NodeMember[]> {
-    const rows = this.s.listNodeMembers.all(nodeId) as { app_id: number; room_id: string; user_id: string }[];
-    return Promise.resolve(rows.map((r) => ({ appId: r.app_id, roomId: r.room_id, userId: r.user_id })));
+    return Promise.resolve((this.s.listNodeMembers.all(nodeId) as NodeMemberRow[]).map(toNodeMember));
   }
 
   deleteNode(nodeId: string) {
@@ -406,14 +412,8 @@ export class SqliteStoreTx implements StoreTx {
   }
 
   getCallbackConfig(appId: number): Promise<CallbackConfig | undefined> {
-    const row = this.s.getConfig.get(appId) as
-      | { url: string; commands: string; disabled_reason: string | null; disabled_ms: number | null }
-      | undefined;
-    if (row === undefined) return Promise.resolve(undefined);
-    const config: CallbackConfig = { url: row.url, commands: JSON.parse(row.commands) as string[] };
-    if (row.disabled_reason !== null) config.disabledReason = row.disabled_reason;
-    if (row.disabled_ms !== null) config.disabledMs = row.disabled_ms;
-    return Promise.resolve(config);
+    const row = this.s.getConfig.get(appId) as ConfigRow | undefined;
+    return Promise.resolve(row === undefined ? undefined : toCallbackConfig(row));
   }
 
   putCallbackConfig(appId: number, config: { url: string; commands: string[] }, nowMs: number) {
@@ -431,8 +431,8 @@ export class SqliteStoreTx implements StoreTx {
   }
 
   getCallbackToken(appId: number): Promise<CallbackToken | undefined> {
-    const row = this.s.getToken.get(appId) as { token: string; enabled: number } | undefined;
-    return Promise.resolve(row === undefined ? undefined : { token: row.token, enabled: row.enabled === 1 });
+    const row = this.s.getToken.get(appId) as TokenRow | undefined;
+    return Promise.resolve(row === undefined ? undefined : toToken(row));
   }
 
   putCallbackToken(appId: number, token: CallbackToken) {
@@ -441,18 +441,7 @@ export class SqliteStoreTx implements StoreTx {
   }
 
   listSigningSecrets(appId: number, nowMs: number): Promise<SigningSecret[]> {
-    const rows = this.s.listSecrets.all(appId, nowMs) as {
-      secret: string;
-      created_ms: number;
-      expires_ms: number | null;
-    }[];
-    return Promise.resolve(
-      rows.map((r) =>
-        r.expires_ms === null
-          ? { secret: r.secret, createdMs: r.created_ms }
-          : { secret: r.secret, createdMs: r.created_ms, expiresMs: r.expires_ms },
-      ),
-    );
+    return Promise.resolve((this.s.listSecrets.all(appId, nowMs) as SecretRow[]).map(toSigningSecret));
   }
 
   rotateSigningSecret(appId: number, secret: string, nowMs: number, oldExpireMs: number) {
@@ -505,23 +494,7 @@ export class SqliteStoreTx implements StoreTx {
   }
 
   listAttempts(deliveryId: number): Promise<AttemptRecord[]> {
-    const rows = this.s.listAttempts.all(deliveryId) as {
-      n: number;
-      started_ms: number;
-      duration_ms: number;
-      status: number | null;
-      error: string | null;
-      reply: string | null;
-    }[];
-    return Promise.resolve(
-      rows.map((r) => {
-        const a: AttemptRecord = { n: r.n, startedMs: r.started_ms, durationMs: r.duration_ms };
-        if (r.status !== null) a.status = r.status;
-        if (r.error !== null) a.error = r.error;
-        if (r.reply !== null) a.reply = r.reply;
-        return a;
-      }),
-    );
+    return Promise.resolve((this.s.listAttempts.all(deliveryId) as AttemptRow[]).map(toAttempt));
   }
 
   listPendingDeliveries() {
@@ -538,7 +511,7 @@ export class SqliteStoreTx implements StoreTx {
       a.error ?? null,
       a.reply ?? null,
     );
-    const error = a.error ?? (a.status !== undefined && a.status !== 200 ? `HTTP ${a.status}` : null);
+    const error = attemptError(a);
     switch (next.state) {
       case "pending":
         this.w.setPending.run(a.n, next.nextAttemptMs, error, id);

@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LiveError } from "../live-error.ts";
+import { adminContext as ctx, TEST_NOW as NOW, testRoom } from "../../test/support/fixtures.ts";
 import { createLogger } from "../logger.ts";
-import type { OpContext, RoomRecord } from "../rooms/room.ts";
 import { openSqliteStore } from "./sqlite-store.ts";
 import { openPgStore } from "./pg-store.ts";
 import type { ReadyDelivery, Store, StoredRoomEvent } from "./store.ts";
@@ -16,38 +16,6 @@ import { freshDatabase, stopOwnPostgres } from "../../test/support/postgres.ts";
  * alike. A store that passes here can carry the whole server.
  */
 
-function room(id: string, owner: string): RoomRecord {
-  return {
-    RoomId: id,
-    RoomType: "Live",
-    RoomName: id,
-    Owner_Account: owner,
-    MaxMemberCount: 10,
-    CoverURL: "",
-    IsMessageDisabled: false,
-    Category: [],
-    IsPublicVisible: true,
-    IsSeatEnabled: false,
-    TakeSeatMode: "None",
-    MaxSeatCount: 0,
-    ActivityStatus: 0,
-    IsUnlimitedRoomEnabled: false,
-    CustomInfo: "",
-    BackgroundURL: "",
-    Notice: "",
-    CreateTime: 1,
-    ViewCount: 0,
-  };
-}
-
-const NOW = 1_700_000_000_000;
-const ctx: OpContext = {
-  appId: 1,
-  operator: "admin",
-  platform: "RESTAPI",
-  clientIp: "127.0.0.1",
-  nowMs: NOW,
-};
 const logger = createLogger({ level: "silent" });
 
 const kinds: { name: string; open: () => Promise<{ store: Store; cleanup: () => void }> }[] = [
@@ -94,7 +62,7 @@ for (const kind of kinds) {
       withStore(kind.open, async (store) => {
         const seen: StoredRoomEvent[] = [];
         store.onRoomEvents((events) => seen.push(...events));
-        const created = await store.write({ op: "createRoom", ctx, room: room("r1", "alice") });
+        const created = await store.write({ op: "createRoom", ctx, room: testRoom("r1", "alice") });
         assert.equal(created.seq, 1);
         const changed = await store.write({
           op: "changeOwner",
@@ -105,7 +73,7 @@ for (const kind of kinds) {
         assert.equal(changed.event.seq, 2);
         assert.equal(changed.originalOwner, "alice");
         const r = await store.read((tx) => tx.getRoom(1, "r1"));
-        assert.deepEqual(r, { ...room("r1", "bob") });
+        assert.deepEqual(r, { ...testRoom("r1", "bob") });
         const events = await store.read((tx) => tx.listEvents(1, "r1", 0, 10));
         assert.deepEqual(
           events.map((e) => [e.seq, e.packet.CallbackCommand, e.timeMs]),
@@ -123,7 +91,7 @@ for (const kind of kinds) {
 
     test("concurrent owner changes of one room run one at a time: each starts where the last ended", () =>
       withStore(kind.open, async (store) => {
-        await store.write({ op: "createRoom", ctx, room: room("hot", "u0") });
+        await store.write({ op: "createRoom", ctx, room: testRoom("hot", "u0") });
         const n = 40;
         const results = await Promise.all(
           Array.from({ length: n }, (_, i) =>
@@ -151,7 +119,7 @@ for (const kind of kinds) {
         );
         const tries = await Promise.allSettled(
           Array.from({ length: 8 }, (_, i) =>
-            store.write({ op: "createRoom", ctx, room: room("same", `owner${i}`) }),
+            store.write({ op: "createRoom", ctx, room: testRoom("same", `owner${i}`) }),
           ),
         );
         assert.equal(tries.filter((t) => t.status === "fulfilled").length, 1);
@@ -166,7 +134,7 @@ for (const kind of kinds) {
       withStore(kind.open, async (store) => {
         const ready: ReadyDelivery[] = [];
         store.onReadyDeliveries((r) => ready.push(...r));
-        await store.write({ op: "createRoom", ctx, room: room("o", "a") }); // no config yet: no delivery
+        await store.write({ op: "createRoom", ctx, room: testRoom("o", "a") }); // no config yet: no delivery
         await store.write({
           op: "setCallback",
           appId: 1,
@@ -219,7 +187,7 @@ for (const kind of kinds) {
 
     test("members: a dead node's members go offline in one callback per room; those who came back stay", () =>
       withStore(kind.open, async (store) => {
-        await store.write({ op: "createRoom", ctx, room: room("m", "host") });
+        await store.write({ op: "createRoom", ctx, room: testRoom("m", "host") });
         const on = (user: string, node: string) =>
           store.write({
             op: "enterRoom",

@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { genUserSig } from "@roomhook/protocol";
+import { TEST_ADMIN, TEST_APP, TEST_KEY } from "./harness.ts";
 
 const MAIN = fileURLToPath(new URL("../../src/main.ts", import.meta.url));
 
@@ -51,4 +53,19 @@ export async function spawnServer(env: Record<string, string>): Promise<ServerPr
       await exited;
     },
   };
+}
+
+/** A REST call to a server process as the test app's admin; the envelope as JSON. */
+export async function adminCall(
+  base: string,
+  service: string,
+  command: string,
+  body: unknown,
+): Promise<{ ErrorCode: number }> {
+  const sig = genUserSig({ sdkAppId: TEST_APP, key: TEST_KEY, identifier: TEST_ADMIN, expire: 3600 });
+  const res = await fetch(
+    `${base}/v4/${service}/${command}?sdkappid=${TEST_APP}&identifier=${TEST_ADMIN}&usersig=${sig}&random=1&contenttype=json`,
+    { method: "POST", body: JSON.stringify(body) },
+  );
+  return (await res.json()) as { ErrorCode: number };
 }
