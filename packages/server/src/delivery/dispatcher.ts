@@ -227,6 +227,7 @@ export function createDispatcher(deps: {
 
   /** A claim from shared lanes is a query: one at a time, and once more if asked meanwhile. */
   let claiming = false;
+  let claimErrorLoggedMs = 0;
   let again = false;
 
   function pump(): void {
@@ -246,7 +247,12 @@ export function createDispatcher(deps: {
               if (batch.length === free) again = true;
             },
             (err: unknown) => {
-              logger.error({ err }, "could not claim deliveries");
+              // Polled every deliveryPollMs: while the database is away, one line per 10 s is enough.
+              const now = Date.now();
+              if (now - claimErrorLoggedMs >= 10_000) {
+                claimErrorLoggedMs = now;
+                logger.error({ err }, "could not claim deliveries (repeats are not logged for 10 s)");
+              }
             },
           )
           .finally(() => {

@@ -1,4 +1,5 @@
 import { after, test } from "node:test";
+import pg from "pg";
 import assert from "node:assert/strict";
 import { createLogger } from "../logger.ts";
 import { adminContext as ctx, TEST_NOW as NOW, testRoom } from "../../test/support/fixtures.ts";
@@ -12,8 +13,10 @@ const logger = createLogger({ level: "silent" });
 
 after(() => stopOwnPostgres());
 
+let url = "";
+
 async function two(fn: (a: PgStore, b: PgStore) => Promise<void>): Promise<void> {
-  const url = await freshDatabase();
+  url = await freshDatabase();
   // Opened together: the migrations run once.
   const [a, b] = await Promise.all([
     openPgStore({ url, poolSize: 4, nodeId: "A", logger }),
@@ -138,4 +141,38 @@ test("room events reach the other process in sequence order, large ones too", ()
     const created = seenByB[0]?.packet;
     assert.ok(created?.CallbackCommand === "Live.CallbackAfterCreateRoom");
     assert.equal(JSON.stringify(created).includes("x".repeat(12_000)), true, "the large event arrived whole");
+  }));
+
+test("a lost listening connection comes back; what it missed comes with the room's next event", () =>
+  two(async (a, b) => {
+    const seenByB: StoredRoomEvent[] = [];
+    b.onRoomEvents((events) => seenByB.push(...events));
+    await a.write({ op: "createRoom", ctx, room: testRoom("gap") });
+    await waitFor("the create at B", () => seenByB.length === 1);
+    // PostgreSQL ends both listening connections and, for a while, takes no new connection to this
+    // database (as a restart or a network cut would); the pools' open connections go on working.
+    const db = new URL(url).pathname.slice(1);
+    const adminUrl = new URL(url);
+    adminUrl.pathname = "/postgres"; // a database cannot shut its own door
+    const admin = new pg.Client({ connectionString: adminUrl.toString() });
+    await admin.connect();
+    try {
+      await admin.query(`ALTER DATABASE ${db} WITH ALLOW_CONNECTIONS false`);
+      const ended = await admin.query<{ n: number }>(
+        "SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE query LIKE 'LISTEN roomhook_settings%'",
+      );
+      assert.equal(ended.rows[0]?.n, 2, "both stores' listening connections");
+      await a.write({ op: "changeOwner", ctx, input: { roomId: "gap", newOwner: "missed" } });
+      await new Promise((r) => setTimeout(r, 2500)); // B tries to listen again, and fails, twice
+    } finally {
+      await admin.query(`ALTER DATABASE ${db} WITH ALLOW_CONNECTIONS true`);
+      await admin.end();
+    }
+    await new Promise((r) => setTimeout(r, 1500)); // B listens again
+    await a.write({ op: "changeOwner", ctx, input: { roomId: "gap", newOwner: "next" } });
+    await waitFor("3 events at B", () => seenByB.length >= 3);
+    assert.deepEqual(
+      seenByB.map((e) => e.seq),
+      [1, 2, 3],
+    );
   }));

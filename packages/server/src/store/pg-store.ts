@@ -649,6 +649,20 @@ export async function openPgStore(opts: PgStoreOptions): Promise<PgStore> {
     if (m.n === nodeId) return; // told to its own listeners at commit
     void order("e" in m ? m.e : { ref: m.ref });
   };
+  // Lost, the listening connection is made again every second until it is back; meanwhile pushes from
+  // other processes stop (a room's next event brings what was missed, see `order`).
+  let relistening = false;
+  const relisten = () => {
+    if (closed || relistening) return;
+    relistening = true;
+    setTimeout(() => {
+      relistening = false;
+      listen().catch((err: unknown) => {
+        logger.warn({ err }, "cannot listen for other processes' room events yet");
+        relisten();
+      });
+    }, 1000).unref();
+  };
   const listen = async (): Promise<void> => {
     const c = new pg.Client({ connectionString: opts.url, types });
     c.on("notification", onNotification);
@@ -656,10 +670,8 @@ export async function openPgStore(opts: PgStoreOptions): Promise<PgStore> {
       logger.warn({ err }, "lost the PostgreSQL connection that listens for other processes' events");
     });
     c.on("end", () => {
-      if (closed) return;
-      listener = undefined;
-      // Pushes from other processes stop until it is back; retried every second.
-      setTimeout(() => void listen().catch(() => undefined), 1000).unref();
+      if (listener === c) listener = undefined;
+      relisten();
     });
     await c.connect();
     await c.query(`LISTEN ${EVENTS_CHANNEL}`);
@@ -667,7 +679,8 @@ export async function openPgStore(opts: PgStoreOptions): Promise<PgStore> {
     // Rows written from here on are notified to this connection (the first start only: after a lost
     // connection, the older mark also brings what was written while it was away).
     if (listeningFromRow === 0) listeningFromRow = await readTx.lastEventRow();
-    listener = c;
+    if (closed) await c.end();
+    else listener = c;
   };
   await listen();
 
