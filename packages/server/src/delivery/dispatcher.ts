@@ -137,7 +137,7 @@ export function createDispatcher(deps: {
   async function deliver(r: ReadyDelivery): Promise<void> {
     const d = await store.read((tx) => tx.getDeliveryToSend(r.id));
     if (d?.state !== "pending") {
-      lanes.settle(r, { recorded: false });
+      await lanes.settle(r, { recorded: false });
       return;
     }
     const nowMs = clock.now();
@@ -153,7 +153,7 @@ export function createDispatcher(deps: {
         { n: attempt, startedMs: nowMs, durationMs: 0, error: reason },
         { state: "dead", reason },
       );
-      lanes.settle(r, { recorded: true });
+      await lanes.settle(r, { recorded: true });
       return;
     }
     const req = buildCallbackRequest({
@@ -184,7 +184,7 @@ export function createDispatcher(deps: {
         "callback configuration disabled: receiver answered 410 Gone",
       );
     }
-    lanes.settle(r, {
+    await lanes.settle(r, {
       recorded: true,
       ...(next.state === "pending" ? { retryAtMs: next.nextAttemptMs } : {}),
     });
@@ -215,7 +215,7 @@ export function createDispatcher(deps: {
       .catch((err: unknown) => {
         // The attempt could not be recorded (store failure): try again later, in order.
         logger.error({ err, deliveryId: r.id }, "delivery failed unexpectedly");
-        lanes.settle(r, { recorded: false, retryAtMs: clock.now() + 1000 });
+        return lanes.settle(r, { recorded: false, retryAtMs: clock.now() + 1000 });
       })
       .finally(() => {
         inFlight.delete(p);
@@ -296,10 +296,13 @@ export function createDispatcher(deps: {
     async runOnce() {
       if (!subscribed) await load();
       for (;;) {
+        // A claim from shared lanes takes time: one that began while a delivery was in flight may have
+        // found its lane still leased. Only an empty claim begun with nothing in flight means done.
+        const busyBefore = inFlight.size > 0;
         const batch = await lanes.claim(clock.now(), config.concurrency - inFlight.size);
         if (batch.length === 0) {
-          if (inFlight.size === 0) return;
-          await Promise.race(inFlight);
+          if (inFlight.size > 0) await Promise.race(inFlight);
+          else if (!busyBefore) return;
           continue;
         }
         for (const r of batch) void launch(r);

@@ -101,7 +101,7 @@ export interface LaneSource {
    * The head's attempt is over. recorded: its outcome is in the store (which, with shared lanes, also
    * gave the lane back). retryAtMs: the head waits until then; otherwise the lane moves on.
    */
-  settle(d: ReadyDelivery, how: { recorded: boolean; retryAtMs?: number }): void;
+  settle(d: ReadyDelivery, how: { recorded: boolean; retryAtMs?: number }): Promise<void>;
   /** When to look again. */
   nextDueMs(nowMs: number): number | undefined;
   readonly size: number;
@@ -129,6 +129,7 @@ function memoryLanes(store: Store): LaneSource {
     settle(d, how) {
       if (how.retryAtMs === undefined) lanes.done(d);
       else lanes.retryAt(d, how.retryAtMs);
+      return Promise.resolve();
     },
     nextDueMs: () => lanes.nextDueMs(),
     get size() {
@@ -157,10 +158,10 @@ function sharedLanes(
       held += heads.length;
       return heads;
     },
-    settle(d, how) {
+    async settle(d, how) {
       held--;
       if (how.recorded) return;
-      store.write({ op: "releaseLane", appId: d.appId, roomId: d.roomId }).catch((err: unknown) => {
+      await store.write({ op: "releaseLane", appId: d.appId, roomId: d.roomId }).catch((err: unknown) => {
         logger.warn({ err, deliveryId: d.id }, "could not give a lane back; its lease will run out");
       });
     },

@@ -83,18 +83,7 @@ const SQL = {
     ORDER BY view_count DESC, room_id LIMIT $2`,
   listPublicAfter: `SELECT room_id, owner, view_count, is_public, info FROM rooms WHERE app_id = $1 AND is_public = 1
     AND (view_count < $2 OR (view_count = $2 AND room_id > $3)) ORDER BY view_count DESC, room_id LIMIT $4`,
-  laneClaim: `WITH c AS (
-      SELECT app_id, room_id FROM delivery_lanes
-      WHERE head_due_ms <= $1 AND (locked_until IS NULL OR locked_until <= $1)
-      ORDER BY head_due_ms LIMIT $2 FOR UPDATE SKIP LOCKED
-    ), l AS (
-      UPDATE delivery_lanes dl SET locked_by = $3, locked_until = $4
-      FROM c WHERE dl.app_id = c.app_id AND dl.room_id = c.room_id
-      RETURNING dl.app_id, dl.room_id
-    )
-    SELECT l.app_id, l.room_id, h.id, h.seq, h.next_attempt_ms FROM l
-    LEFT JOIN LATERAL (SELECT d.id, d.seq, d.next_attempt_ms FROM deliveries d
-      WHERE d.app_id = l.app_id AND d.room_id = l.room_id AND d.state = 'pending' ORDER BY d.seq LIMIT 1) h ON true`,
+  laneClaim: `SELECT o_app, o_room, o_id, o_seq, o_due FROM roomhook_claim_lanes($1, $2, $3, $4)`,
   appendEvent: `SELECT o_seq, o_delivery FROM roomhook_append_event($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
   refreshLane: `SELECT roomhook_refresh_lane($1, $2, $3, $4)`,
   recordAttempt: `SELECT roomhook_record_attempt($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
@@ -739,25 +728,25 @@ export async function openPgStore(opts: PgStoreOptions): Promise<PgStore> {
       async claim(nowMs, limit, leaseUntilMs) {
         const rows = (
           await pool.query<{
-            app_id: number;
-            room_id: string;
-            id: number | null;
-            seq: number | null;
-            next_attempt_ms: number | null;
+            o_app: number;
+            o_room: string;
+            o_id: number | null;
+            o_seq: number | null;
+            o_due: number | null;
           }>({ name: "laneClaim", text: SQL.laneClaim, values: [nowMs, limit, nodeId, leaseUntilMs] })
         ).rows;
         const heads: ReadyDelivery[] = [];
         const empty: { appId: number; roomId: string }[] = [];
         for (const r of rows) {
-          if (r.id === null || r.seq === null || r.next_attempt_ms === null || r.next_attempt_ms > nowMs)
-            empty.push({ appId: r.app_id, roomId: r.room_id });
+          if (r.o_id === null || r.o_seq === null || r.o_due === null || r.o_due > nowMs)
+            empty.push({ appId: r.o_app, roomId: r.o_room });
           else
             heads.push({
-              id: r.id,
-              appId: r.app_id,
-              roomId: r.room_id,
-              seq: r.seq,
-              nextAttemptMs: r.next_attempt_ms,
+              id: r.o_id,
+              appId: r.o_app,
+              roomId: r.o_room,
+              seq: r.o_seq,
+              nextAttemptMs: r.o_due,
             });
         }
         // A lane whose head is gone (delivered elsewhere, killed) or not due: given back with its true due time.
