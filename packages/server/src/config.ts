@@ -203,7 +203,7 @@ export const configKeys = [
     key: "pgPoolSize",
     env: "ROOMHOOK_PG_POOL_SIZE",
     flag: "",
-    default: "20",
+    default: "10",
     doc: "PostgreSQL connections per process (one more listens for other processes' room events)",
   },
   {
@@ -365,7 +365,7 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
       problems.push(`${databaseUrlRaw.from}: must be a postgres:// or postgresql:// URL`);
     else databaseUrl = v;
   }
-  const pgPoolSize = int("pgPoolSize", 20, 1, 1000);
+  const pgPoolSize = int("pgPoolSize", 10, 1, 1000);
   // A suffix per start: a restarted process is a new node, and its previous life is reaped by timeout.
   const nodeId = `${str("nodeId", `${hostname()}-${process.pid}`)}-${randomBytes(3).toString("hex")}`;
   if (Buffer.byteLength(nodeId) > 128) problems.push(`node id: at most 128 bytes`);
