@@ -176,3 +176,16 @@ test("a lost listening connection comes back; what it missed comes with the room
       [1, 2, 3],
     );
   }));
+
+test("a change of callback settings is told once to the process that made it and once to the others", () =>
+  two(async (a, b) => {
+    const atA: number[] = [];
+    const atB: number[] = [];
+    a.onSettingsChanged((app) => atA.push(app));
+    b.onSettingsChanged((app) => atB.push(app));
+    await switchOnOwnerChanges(a);
+    await waitFor("B told", () => atB.length > 0);
+    await new Promise((r) => setTimeout(r, 200)); // A's own notification, if it took it, has come by now
+    assert.deepEqual(atA, [1]);
+    assert.deepEqual(atB, [1]);
+  }));

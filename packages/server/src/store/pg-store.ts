@@ -509,6 +509,8 @@ const MIGRATION_LOCK = 0x726f6f6d; // "room"
 /** Rooms whose last passed-on sequence number is remembered (the least recent are forgotten). */
 const ORDERED_ROOMS = 100_000;
 
+/** An app's callback settings changed (another process drops what it cached of them). */
+type SettingsMessage = { n: string; a: number };
 type EventsMessage =
   | { n: string; e: StoredRoomEvent[] }
   | { n: string; ref: { appId: number; roomId: string; fromSeq: number; count: number }[] };
@@ -624,19 +626,15 @@ export async function openPgStore(opts: PgStoreOptions): Promise<PgStore> {
   // Other processes' room events, in commit order (a referenced batch is read in its turn).
   let listener: pg.Client | undefined;
   const onNotification = (msg: pg.Notification) => {
-    if (msg.channel === SETTINGS_CHANNEL) {
-      const appId = Number(msg.payload);
-      for (const l of settingsListeners) l(appId);
-      return;
-    }
-    let m: EventsMessage;
+    let m: EventsMessage | SettingsMessage;
     try {
-      m = JSON.parse(msg.payload ?? "") as EventsMessage;
+      m = JSON.parse(msg.payload ?? "") as EventsMessage | SettingsMessage;
     } catch {
       return;
     }
     if (m.n === nodeId) return; // told to its own listeners at commit
-    void order("e" in m ? m.e : { ref: m.ref });
+    if ("a" in m) for (const l of settingsListeners) l(m.a);
+    else void order("e" in m ? m.e : { ref: m.ref });
   };
   // Lost, the listening connection is made again every second until it is back; meanwhile pushes from
   // other processes stop (a room's next event brings what was missed, see `order`).
@@ -683,7 +681,12 @@ export async function openPgStore(opts: PgStoreOptions): Promise<PgStore> {
       // NOTIFY is sent at COMMIT: both go in one simple query (one round trip), values as literals.
       let finish = "COMMIT";
       const appId = settingsAppOf(cmd);
-      if (appId !== undefined) finish = `SELECT pg_notify('${SETTINGS_CHANNEL}', '${appId}'); ${finish}`;
+      if (appId !== undefined) {
+        const payload = client.escapeLiteral(
+          JSON.stringify({ n: nodeId, a: appId } satisfies SettingsMessage),
+        );
+        finish = `SELECT pg_notify('${SETTINGS_CHANNEL}', ${payload}); ${finish}`;
+      }
       if (tx.appended.length > 0) {
         const payload = client.escapeLiteral(eventsPayload(nodeId, tx.appended));
         finish = `SELECT pg_notify('${EVENTS_CHANNEL}', ${payload}); ${finish}`;
