@@ -3,7 +3,8 @@ import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import pg from "pg";
 import type { Config } from "./config.ts";
-import { migratePg } from "./store/pg-store.ts";
+import { migratePg, pgExecutor } from "./store/pg-store.ts";
+import { SQL } from "./store/statements.ts";
 
 /**
  * The single app of the environment gets a key at first start (64 hex characters, the shape of a
@@ -30,14 +31,9 @@ async function loadOrCreatePgKey(url: string, sdkAppId: number): Promise<string>
   try {
     await migratePg(pool);
     // The first process to start writes it; the others (and restarts) read the same one.
-    await pool.query(
-      "INSERT INTO app_keys (app_id, secret_key, created_ms) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-      [sdkAppId, randomBytes(32).toString("hex"), Date.now()],
-    );
-    const r = await pool.query<{ secret_key: string }>("SELECT secret_key FROM app_keys WHERE app_id = $1", [
-      sdkAppId,
-    ]);
-    const key = r.rows[0]?.secret_key;
+    const x = pgExecutor(pool);
+    await x.run(SQL.putAppKey, [sdkAppId, randomBytes(32).toString("hex"), Date.now()]);
+    const key = (await x.all<{ secret_key: string }>(SQL.getAppKey, [sdkAppId]))[0]?.secret_key;
     if (key === undefined) throw new Error("the generated secret key was not stored");
     return key;
   } finally {

@@ -16,7 +16,7 @@ import { createRequestIds, registerRestRoutes } from "./rest/rest-server.ts";
 import { failEnvelope } from "@roomhook/protocol";
 import { openSqliteStore } from "./store/sqlite-store.ts";
 import { openPgStore } from "./store/pg-store.ts";
-import type { Store } from "./store/store.ts";
+import { COMMANDS_MODULE, commandRunner, type RoomStore } from "./rooms/commands.ts";
 
 export interface ServerOptions {
   config: Config;
@@ -24,7 +24,7 @@ export interface ServerOptions {
   apps: { sdkAppId: number; secretKey: string; admins: string[] }[];
   logger: Logger;
   clock?: Clock;
-  store?: Store;
+  store?: RoomStore;
   /** "auto" (default) sends callbacks continuously; "manual" only on dispatcher.runOnce() (tests). */
   dispatch?: "auto" | "manual";
 }
@@ -32,7 +32,7 @@ export interface ServerOptions {
 export interface RoomhookServer {
   /** Base URL, known after listen(). */
   readonly url: string;
-  readonly store: Store;
+  readonly store: RoomStore;
   readonly dispatcher: Dispatcher;
   readonly gateway: Gateway;
   listen(): Promise<string>;
@@ -40,15 +40,21 @@ export interface RoomhookServer {
 }
 
 /** SQLite in the data directory, or PostgreSQL when a database URL is configured. */
-export async function openStore(config: Config, logger: Logger): Promise<Store> {
+export async function openStore(config: Config, logger: Logger): Promise<RoomStore> {
   if (config.databaseUrl !== undefined)
     return openPgStore({
       url: config.databaseUrl,
       poolSize: config.pgPoolSize,
       nodeId: config.nodeId,
       logger,
+      runner: commandRunner,
     });
-  return openSqliteStore({ dataDir: config.dataDir, groupCommitWindowMs: config.groupCommitWindowMs });
+  return openSqliteStore({
+    dataDir: config.dataDir,
+    groupCommitWindowMs: config.groupCommitWindowMs,
+    runner: commandRunner,
+    runnerModule: COMMANDS_MODULE,
+  });
 }
 
 export async function createServer(opts: ServerOptions): Promise<RoomhookServer> {

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Agent, request } from "node:http";
 import { genUserSig } from "@roomhook/protocol";
-import { openSqliteStore } from "../src/store/sqlite-store.ts";
+import { openTestSqlite } from "./support/stores.ts";
 import { TEST_ADMIN, TEST_APP, TEST_KEY } from "./support/harness.ts";
 import { spawnServer } from "./support/server-process.ts";
 
@@ -76,7 +76,7 @@ test("every acknowledged owner change survives SIGKILL of the server", async () 
 
     const second = await spawnServer(env);
     const agent2 = new Agent({ keepAlive: false });
-    const store = await openSqliteStore({ dataDir });
+    const store = await openTestSqlite(dataDir);
     try {
       for (let r = 0; r < ROOMS; r++) {
         const history = (await store.read((tx) => tx.listEvents(TEST_APP, `k${r}`, 0, 10_000)))

@@ -8,8 +8,8 @@ import type {
   CallbackToken,
   DeliveryToSend,
   ReadyDelivery,
-  Store,
 } from "../store/store.ts";
+import type { RoomStore } from "../rooms/commands.ts";
 import { laneSource } from "./lanes.ts";
 import { MAX_ATTEMPTS, parseRetryAfter, retryDelay } from "./retry-schedule.ts";
 import type { SendOutcome, Sender } from "./sender.ts";
@@ -100,7 +100,7 @@ export function buildCallbackRequest(opts: {
  * recorded before its lane moves on, so a crash repeats at most the deliveries in flight.
  */
 export function createDispatcher(deps: {
-  store: Store;
+  store: RoomStore;
   sender: Sender;
   clock: Clock;
   logger: Logger;
@@ -203,7 +203,7 @@ export function createDispatcher(deps: {
   }
 
   async function record(d: DeliveryToSend, attempt: AttemptRecord, next: AttemptNext): Promise<void> {
-    await store.write({ op: "recordAttempt", id: d.id, attempt, next });
+    await store.write({ op: "recordAttempt", id: d.id, appId: d.appId, roomId: d.roomId, attempt, next });
     logger.debug(
       { deliveryId: d.id, eventId: d.eventId, attempt: attempt.n, status: attempt.status, next: next.state },
       "delivery attempt",

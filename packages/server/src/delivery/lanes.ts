@@ -1,5 +1,6 @@
 import type { Logger } from "../logger.ts";
-import type { ReadyDelivery, SharedLanes, Store } from "../store/store.ts";
+import type { ReadyDelivery, SharedLanes } from "../store/store.ts";
+import type { RoomStore } from "../rooms/commands.ts";
 
 /**
  * Lanes: one per room of an app. A lane sends its deliveries one at a time in sequence order, so a
@@ -108,7 +109,7 @@ export interface LaneSource {
 }
 
 export function laneSource(
-  store: Store,
+  store: RoomStore,
   config: { leaseMs: number; pollMs: number },
   logger: Logger,
 ): LaneSource {
@@ -116,7 +117,7 @@ export function laneSource(
   return shared === undefined ? memoryLanes(store) : sharedLanes(store, shared, config, logger);
 }
 
-function memoryLanes(store: Store): LaneSource {
+function memoryLanes(store: RoomStore): LaneSource {
   const lanes = new Lanes();
   return {
     add: (ready) => {
@@ -144,7 +145,7 @@ function memoryLanes(store: Store): LaneSource {
  * another process takes the lane over, resending the delivery that was in flight.
  */
 function sharedLanes(
-  store: Store,
+  store: RoomStore,
   shared: SharedLanes,
   config: { leaseMs: number; pollMs: number },
   logger: Logger,

@@ -15,7 +15,8 @@ import type { OpContext } from "../rooms/room.ts";
 import { readNewRoom, roomInfoView } from "../rooms/room-info.ts";
 import { requireRoom } from "../rooms/room-lifecycle.ts";
 import { systemContext } from "../rooms/members.ts";
-import type { Store, StoredRoomEvent } from "../store/store.ts";
+import type { StoredRoomEvent } from "../store/store.ts";
+import type { RoomStore } from "../rooms/commands.ts";
 import { clientIp } from "../rest/rest-server.ts";
 
 /**
@@ -29,7 +30,7 @@ import { clientIp } from "../rest/rest-server.ts";
 
 export interface GatewayOptions {
   server: Server;
-  store: Store;
+  store: RoomStore;
   apps: { sdkAppId: number; secretKey: string }[];
   clock: Clock;
   logger: Logger;

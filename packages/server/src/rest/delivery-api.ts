@@ -1,6 +1,7 @@
 import { generateSigningSecret } from "@roomhook/protocol";
 import { LiveError } from "../live-error.ts";
-import type { AttemptRecord, DeliveryFilter, DeliveryRecord, DeliveryState, Store } from "../store/store.ts";
+import type { AttemptRecord, DeliveryFilter, DeliveryRecord, DeliveryState } from "../store/store.ts";
+import type { RoomStore } from "../rooms/commands.ts";
 import type { RestCommand } from "./live-engine-api.ts";
 
 /**
@@ -38,7 +39,7 @@ function attemptView(a: AttemptRecord) {
 }
 
 export function deliveryApi(
-  store: Store,
+  store: RoomStore,
   opts: { signingSecretOverlapSec: number },
 ): Record<string, RestCommand> {
   async function withAttempts(d: DeliveryRecord) {

@@ -1,13 +1,13 @@
 import { readCallbackConfig, readCallbackToken } from "../callbacks/callback-config.ts";
 import { LiveError } from "../live-error.ts";
-import type { Store } from "../store/store.ts";
+import type { RoomStore } from "../rooms/commands.ts";
 import type { RestCommand } from "./live-engine-api.ts";
 
 /**
  * `live_config` (Tencent: callback configuration APIs). A change applies to every event committed after
  * it: the switch is read in the event's own transaction.
  */
-export function liveConfigApi(store: Store): Record<string, RestCommand> {
+export function liveConfigApi(store: RoomStore): Record<string, RestCommand> {
   return {
     async set_callback(ctx, body) {
       const config = readCallbackConfig(body);

@@ -3,7 +3,8 @@ import type { FieldReader } from "../rooms/field-reader.ts";
 import type { OpContext } from "../rooms/room.ts";
 import { readNewRoom, readRoomUpdate, roomInfoView, roomListEntry } from "../rooms/room-info.ts";
 import { requireRoom } from "../rooms/room-lifecycle.ts";
-import type { RoomListCursor, Store } from "../store/store.ts";
+import type { RoomListCursor } from "../store/store.ts";
+import type { RoomStore } from "../rooms/commands.ts";
 
 /** A REST command: reads its body, does its work, returns the `Response` payload (or nothing). */
 export type RestCommand = (ctx: OpContext, body: FieldReader) => Promise<unknown>;
@@ -32,7 +33,7 @@ function decodeCursor(next: string): RoomListCursor | undefined {
 }
 
 /** `live_engine_http_srv`: rooms, owner, admins, bans (Tencent: Live RESTful API list). */
-export function liveEngineApi(store: Store): Record<string, RestCommand> {
+export function liveEngineApi(store: RoomStore): Record<string, RestCommand> {
   return {
     async create_room(ctx, body) {
       const room = readNewRoom(body.object("RoomInfo"), {

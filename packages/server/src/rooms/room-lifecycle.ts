@@ -1,5 +1,5 @@
 import { LiveError } from "../live-error.ts";
-import type { StoreTx, StoredRoomEvent } from "../store/store.ts";
+import type { StoreReader, StoreTx, StoredRoomEvent } from "../store/store.ts";
 import type { OpContext, RoomRecord } from "./room.ts";
 import { createRoomInfo, destroyRoomInfo, updateRoomInfo } from "./room-info.ts";
 
@@ -33,7 +33,7 @@ export async function createRoom(tx: StoreTx, ctx: OpContext, room: RoomRecord):
   });
 }
 
-export async function requireRoom(tx: StoreTx, appId: number, roomId: string): Promise<RoomRecord> {
+export async function requireRoom(tx: StoreReader, appId: number, roomId: string): Promise<RoomRecord> {
   const room = await tx.getRoom(appId, roomId);
   if (room === undefined) throw new LiveError(100004, `room ${roomId} does not exist`);
   return room;

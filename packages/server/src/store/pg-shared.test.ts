@@ -1,26 +1,27 @@
 import { after, test } from "node:test";
 import pg from "pg";
 import assert from "node:assert/strict";
-import { createLogger } from "../logger.ts";
 import { adminContext as ctx, TEST_NOW as NOW, testRoom } from "../../test/support/fixtures.ts";
-import { openPgStore, type PgStore } from "./pg-store.ts";
+import type { PgStore } from "./pg-store.ts";
+import { openTestPg } from "../../test/support/stores.ts";
+import type { WriteCommand, WriteResults } from "../rooms/commands.ts";
 import type { StoredRoomEvent } from "./store.ts";
 import { freshDatabase, stopOwnPostgres } from "../../test/support/postgres.ts";
 
 /** Two stores on one database stand for two processes: what they share, and how. */
 
-const logger = createLogger({ level: "silent" });
-
 after(() => stopOwnPostgres());
 
 let url = "";
 
-async function two(fn: (a: PgStore, b: PgStore) => Promise<void>): Promise<void> {
+async function two(
+  fn: (a: PgStore<WriteCommand, WriteResults>, b: PgStore<WriteCommand, WriteResults>) => Promise<void>,
+): Promise<void> {
   url = await freshDatabase();
   // Opened together: the migrations run once.
   const [a, b] = await Promise.all([
-    openPgStore({ url, poolSize: 4, nodeId: "A", logger }),
-    openPgStore({ url, poolSize: 4, nodeId: "B", logger }),
+    openTestPg(url, { poolSize: 4, nodeId: "A" }),
+    openTestPg(url, { poolSize: 4, nodeId: "B" }),
   ]);
   try {
     await fn(a, b);
@@ -42,7 +43,7 @@ function waitFor(what: string, ok: () => boolean): Promise<void> {
 }
 
 /** Owner changes get callbacks (to an address nothing listens on: these tests send nothing). */
-function switchOnOwnerChanges(store: PgStore) {
+function switchOnOwnerChanges(store: PgStore<WriteCommand, WriteResults>) {
   return store.write({
     op: "setCallback",
     appId: 1,
@@ -73,6 +74,8 @@ test("a lane is leased to one process at a time; recording the attempt gives it 
     await a.write({
       op: "recordAttempt",
       id: headL.id,
+      appId: headL.appId,
+      roomId: headL.roomId,
       attempt: { n: 1, startedMs: NOW, durationMs: 1, status: 200 },
       next: { state: "delivered" },
     });
@@ -93,6 +96,8 @@ test("a lane is leased to one process at a time; recording the attempt gives it 
     await a.write({
       op: "recordAttempt",
       id: headM.id,
+      appId: headM.appId,
+      roomId: headM.roomId,
       attempt: { n: 1, startedMs: NOW, durationMs: 1, status: 200 },
       next: { state: "delivered" },
     });
@@ -111,6 +116,8 @@ test("a retried head keeps its lane until it is due; a killed lane is given back
     await a.write({
       op: "recordAttempt",
       id: head.id,
+      appId: head.appId,
+      roomId: head.roomId,
       attempt: { n: 1, startedMs: NOW, durationMs: 1, status: 500 },
       next: { state: "pending", nextAttemptMs: NOW + 5000 },
     });

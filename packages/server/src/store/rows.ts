@@ -1,5 +1,4 @@
 import type { RoomRecord } from "../rooms/room.ts";
-import type { WriteCommand } from "../rooms/write-commands.ts";
 import type {
   AttemptRecord,
   BanEntry,
@@ -88,9 +87,6 @@ export function toMember(r: MemberRow): MemberRecord {
   };
 }
 
-export const DELIVERY_COLUMNS = `d.id, d.app_id, d.room_id, d.seq, d.prev_seq, e.event_id, d.command, d.state, d.attempts,
-  d.next_attempt_ms, d.created_ms, d.done_ms, d.last_error`;
-
 export interface DeliveryRow {
   id: number;
   app_id: number;
@@ -137,21 +133,6 @@ export interface ReadyRow {
 export function toReady(r: ReadyRow): ReadyDelivery {
   return { id: r.id, appId: r.app_id, roomId: r.room_id, seq: r.seq, nextAttemptMs: r.next_attempt_ms };
 }
-export const SETTINGS_OPS = new Set<WriteCommand["op"]>([
-  "setCallback",
-  "updateCallback",
-  "deleteCallback",
-  "setCallbackToken",
-  "disableCallback",
-  "rotateSigningSecret",
-  "deleteSigningSecrets",
-]);
-
-/** The app whose callback settings a command changes, if it changes them. */
-export function settingsAppOf(cmd: WriteCommand): number | undefined {
-  return SETTINGS_OPS.has(cmd.op) && "appId" in cmd ? cmd.appId : undefined;
-}
-
 export interface BanRow {
   user_id: string;
   banned_until: number;

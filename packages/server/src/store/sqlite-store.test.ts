@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LiveError } from "../live-error.ts";
 import { adminContext as ctx, testRoom } from "../../test/support/fixtures.ts";
-import { openSqliteStore } from "./sqlite-store.ts";
+import { openTestSqlite } from "../../test/support/stores.ts";
 
 async function withStore(fn: (dir: string) => Promise<void>): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "roomhook-store-"));
@@ -18,7 +18,7 @@ async function withStore(fn: (dir: string) => Promise<void>): Promise<void> {
 
 test("concurrent writes share commits, and a command that fails is rolled back alone", () =>
   withStore(async (dir) => {
-    const store = await openSqliteStore({ dataDir: dir });
+    const store = await openTestSqlite(dir);
     try {
       for (let i = 0; i < 200; i++)
         await store.write({ op: "createRoom", ctx, room: testRoom(`r${i}`, "a") });
@@ -65,23 +65,23 @@ test("concurrent writes share commits, and a command that fails is rolled back a
 
 test("migrations run once: reopening keeps data", () =>
   withStore(async (dir) => {
-    const a = await openSqliteStore({ dataDir: dir });
+    const a = await openTestSqlite(dir);
     await a.write({ op: "createRoom", ctx: { ...ctx, appId: 7 }, room: testRoom("keep", "k") });
     await a.close();
-    const b = await openSqliteStore({ dataDir: dir });
+    const b = await openTestSqlite(dir);
     assert.equal((await b.read((tx) => tx.getRoom(7, "keep")))?.Owner_Account, "k");
     await b.close();
   }));
 
 test("close waits for writes already accepted", () =>
   withStore(async (dir) => {
-    const a = await openSqliteStore({ dataDir: dir });
+    const a = await openTestSqlite(dir);
     const writes = Array.from({ length: 50 }, (_, i) =>
       a.write({ op: "createRoom", ctx, room: testRoom(`c${i}`, "o") }),
     );
     await a.close();
     await Promise.all(writes);
-    const b = await openSqliteStore({ dataDir: dir });
+    const b = await openTestSqlite(dir);
     for (let i = 0; i < 50; i++) assert.ok(await b.read((tx) => tx.getRoom(1, `c${i}`)));
     await b.close();
   }));

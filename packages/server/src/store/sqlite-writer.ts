@@ -2,14 +2,17 @@ import { close as closeFd, fdatasync, open } from "node:fs";
 import { promisify } from "node:util";
 import { parentPort, workerData } from "node:worker_threads";
 import { CommitSync } from "./commit-sync.ts";
-import type { ReadyDelivery, StoredRoomEvent } from "./store.ts";
+import type { Command, CommandRunner, ReadyDelivery, StoredRoomEvent } from "./store.ts";
 import { LiveError } from "../live-error.ts";
-import { runWriteCommand, type WriteCommand } from "../rooms/write-commands.ts";
+import { migrate } from "./migrate.ts";
+import { sqliteMigrations } from "./schema-sqlite.ts";
+import { NO_SHARED_LANES, SqlStoreTx } from "./sql-store.ts";
 import {
-  migrate,
   openWriteConnection,
-  SqliteStoreTx,
+  sqliteExecutor,
+  sqliteMigrationConnection,
   type ToWriter,
+  type WriterData,
   type WriterMessage,
   type WriterResult,
 } from "./sqlite-store.ts";
@@ -17,28 +20,32 @@ import {
 /**
  * The SQLite writer thread: owns the write connection and group-commits. Commands that arrive
  * together share one transaction and one fsync; each runs in its own savepoint, so one that fails is
- * rolled back alone. Results go back only after the COMMIT returned (synchronous=FULL).
+ * rolled back alone. Results go back only after the COMMIT returned and the WAL was flushed to disk
+ * (fdatasync, see syncWal): durable before acknowledged.
  */
 
 const port = (() => {
   if (parentPort === null) throw new Error("sqlite-writer must run as a worker thread");
   return parentPort;
 })();
-const { path, windowMs } = workerData as { path: string; windowMs: number };
+const { path, windowMs, runnerModule } = workerData as WriterData;
 
 const send = (msg: WriterMessage) => {
   port.postMessage(msg);
 };
 
 let db: ReturnType<typeof openWriteConnection>;
+let runner: CommandRunner;
 try {
   db = openWriteConnection(path);
-  migrate(db);
+  await migrate(sqliteMigrationConnection(db), sqliteMigrations, Date.now());
+  runner = ((await import(runnerModule)) as { commandRunner: CommandRunner }).commandRunner;
 } catch (e) {
   send({ type: "fatal", message: (e as Error).message });
   throw e;
 }
-const tx = new SqliteStoreTx(db, true);
+const x = sqliteExecutor(db);
+let tx = new SqlStoreTx(x, NO_SHARED_LANES);
 const openAsync = promisify(open);
 const fdatasyncAsync = promisify(fdatasync);
 const closeAsync = promisify(closeFd);
@@ -91,7 +98,7 @@ const stmt = {
   rollbackTo: db.prepare("ROLLBACK TO job"),
 };
 const stats = { commits: 0, jobs: 0 };
-let queue: { id: number; cmd: WriteCommand }[] = [];
+let queue: { id: number; cmd: Command }[] = [];
 let scheduled = false;
 let running = false;
 let closeRequested = false;
@@ -125,7 +132,7 @@ async function flush(): Promise<void> {
       stmt.savepoint.run();
       try {
         // SQLite calls are synchronous: this await only unwraps already-resolved promises.
-        const value = await runWriteCommand(tx, job.cmd);
+        const value = await runner.run(tx, job.cmd);
         stmt.release.run();
         results.push({ id: job.id, ok: true, value });
       } catch (error) {
@@ -142,8 +149,7 @@ async function flush(): Promise<void> {
   } catch (error) {
     // BEGIN or COMMIT failed (I/O error, disk full): nothing of this batch is durable.
     if (db.inTransaction) stmt.rollback.run();
-    tx.ready = [];
-    tx.appended = [];
+    tx = new SqlStoreTx(x, NO_SHARED_LANES);
     send({
       type: "results",
       results: batch.map((job) => failure(job.id, error)),
@@ -153,10 +159,8 @@ async function flush(): Promise<void> {
     });
     return;
   }
-  const ready = tx.ready;
-  const events = tx.appended;
-  tx.ready = [];
-  tx.appended = [];
+  const { ready, appended: events } = tx;
+  tx = new SqlStoreTx(x, NO_SHARED_LANES);
   sync.committed([{ results, ready, events }]);
 }
 

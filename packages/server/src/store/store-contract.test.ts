@@ -5,10 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LiveError } from "../live-error.ts";
 import { adminContext as ctx, TEST_NOW as NOW, testRoom } from "../../test/support/fixtures.ts";
-import { createLogger } from "../logger.ts";
-import { openSqliteStore } from "./sqlite-store.ts";
-import { openPgStore } from "./pg-store.ts";
-import type { ReadyDelivery, Store, StoredRoomEvent } from "./store.ts";
+import type { RoomStore } from "../rooms/commands.ts";
+import type { ReadyDelivery, StoredRoomEvent } from "./store.ts";
+import { openTestPg, openTestSqlite } from "../../test/support/stores.ts";
 import { freshDatabase, stopOwnPostgres } from "../../test/support/postgres.ts";
 
 /**
@@ -16,14 +15,12 @@ import { freshDatabase, stopOwnPostgres } from "../../test/support/postgres.ts";
  * alike. A store that passes here can carry the whole server.
  */
 
-const logger = createLogger({ level: "silent" });
-
-const kinds: { name: string; open: () => Promise<{ store: Store; cleanup: () => void }> }[] = [
+const kinds: { name: string; open: () => Promise<{ store: RoomStore; cleanup: () => void }> }[] = [
   {
     name: "SQLite",
     open: async () => {
       const dir = mkdtempSync(join(tmpdir(), "roomhook-contract-"));
-      const store = await openSqliteStore({ dataDir: dir });
+      const store = await openTestSqlite(dir);
       return {
         store,
         cleanup: () => {
@@ -35,7 +32,7 @@ const kinds: { name: string; open: () => Promise<{ store: Store; cleanup: () => 
   {
     name: "PostgreSQL",
     open: async () => ({
-      store: await openPgStore({ url: await freshDatabase(), poolSize: 8, nodeId: "test-node", logger }),
+      store: await openTestPg(await freshDatabase()),
       cleanup: () => undefined,
     }),
   },
@@ -44,8 +41,8 @@ const kinds: { name: string; open: () => Promise<{ store: Store; cleanup: () => 
 after(() => stopOwnPostgres());
 
 async function withStore(
-  open: () => Promise<{ store: Store; cleanup: () => void }>,
-  fn: (s: Store) => Promise<void>,
+  open: () => Promise<{ store: RoomStore; cleanup: () => void }>,
+  fn: (s: RoomStore) => Promise<void>,
 ) {
   const { store, cleanup } = await open();
   try {
@@ -169,6 +166,8 @@ for (const kind of kinds) {
         await store.write({
           op: "recordAttempt",
           id: first.id,
+          appId: first.appId,
+          roomId: first.roomId,
           attempt: { n: 1, startedMs: NOW, durationMs: 3, status: 200 },
           next: { state: "delivered" },
         });

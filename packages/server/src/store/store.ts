@@ -1,6 +1,5 @@
 import type { RoomEventPacket, OptPlatform } from "@roomhook/protocol";
 import type { RoomRecord } from "../rooms/room.ts";
-import type { WriteCommand, WriteResult } from "../rooms/write-commands.ts";
 
 /** A room event as it is appended: the packet is exactly the callback Tencent documents for it. */
 export interface RoomEventInput {
@@ -129,69 +128,80 @@ export interface RoomListCursor {
 }
 
 /**
- * What room rules may do inside one transaction. Implementations: SQLite (sync underneath, answered
- * with resolved promises), PostgreSQL. A rule that throws has all its writes rolled back, alone.
+ * What a read may see: committed state (and, inside a write, that transaction's own writes).
+ * Implementations: SqlReader over SQLite's read connection or PostgreSQL's pool (sql-store.ts).
  */
-export interface StoreTx {
+export interface StoreReader {
   getRoom(appId: number, roomId: string): Promise<RoomRecord | undefined>;
   /** The owner alone: the owner change's hot path needs no other field. */
   getOwner(appId: number, roomId: string): Promise<string | undefined>;
-  insertRoom(appId: number, room: RoomRecord): Promise<void>;
-  /** Writes every field of the record. */
-  updateRoom(appId: number, room: RoomRecord): Promise<void>;
-  setOwner(appId: number, roomId: string, owner: string): Promise<void>;
-  /** Deletes the room with its admins and bans; its events and sequence stay. */
-  deleteRoom(appId: number, roomId: string): Promise<void>;
   listAdmins(appId: number, roomId: string): Promise<string[]>;
-  addAdmins(appId: number, roomId: string, userIds: string[]): Promise<void>;
-  removeAdmins(appId: number, roomId: string, userIds: string[]): Promise<void>;
   /** Bans still in force at nowSec, ordered by user id. */
   listBans(appId: number, roomId: string, nowSec: number, offset: number, limit: number): Promise<BanEntry[]>;
   isBanned(appId: number, roomId: string, userId: string, nowSec: number): Promise<boolean>;
-  putBans(appId: number, roomId: string, bans: BanEntry[]): Promise<void>;
-  removeBans(appId: number, roomId: string, userIds: string[]): Promise<void>;
   /** Public rooms by ViewCount descending then RoomId, after the cursor. */
   listPublicRooms(appId: number, after: RoomListCursor | undefined, limit: number): Promise<RoomRecord[]>;
-  /**
-   * Appends a room event with the room's next sequence number and, when the app's callback
-   * configuration has its command switched on at this moment, its delivery: the transactional outbox.
-   */
-  appendEvent(event: RoomEventInput): Promise<StoredRoomEvent>;
   /** Events of a room after a sequence number, oldest first. */
   listEvents(appId: number, roomId: string, afterSeq: number, limit: number): Promise<StoredRoomEvent[]>;
-
   getMember(appId: number, roomId: string, userId: string): Promise<MemberRecord | undefined>;
-  putMember(appId: number, roomId: string, member: MemberRecord): Promise<void>;
-  removeMember(appId: number, roomId: string, userId: string): Promise<void>;
   /** Members online, by user id. */
   listMembers(appId: number, roomId: string): Promise<MemberRecord[]>;
-  /** Records that a gateway node (a server process) is alive at nowMs. */
-  touchNode(nodeId: string, nowMs: number): Promise<void>;
   /** Nodes not seen since beforeMs: their process died or lost the database. */
   listDeadNodes(beforeMs: number): Promise<string[]>;
   /** Members online through a node, by app, room and user. */
   listNodeMembers(nodeId: string): Promise<NodeMember[]>;
-  deleteNode(nodeId: string): Promise<void>;
-
   getCallbackConfig(appId: number): Promise<CallbackConfig | undefined>;
-  /** Creates or replaces the configuration, enabled. */
-  putCallbackConfig(appId: number, config: { url: string; commands: string[] }, nowMs: number): Promise<void>;
-  deleteCallbackConfig(appId: number): Promise<boolean>;
-  disableCallbackConfig(appId: number, reason: string, nowMs: number): Promise<void>;
   getCallbackToken(appId: number): Promise<CallbackToken | undefined>;
-  putCallbackToken(appId: number, token: CallbackToken): Promise<void>;
   /** Secrets that sign at nowMs, newest first. */
   listSigningSecrets(appId: number, nowMs: number): Promise<SigningSecret[]>;
-  /** Adds a secret; those already active stop signing at oldExpireMs. */
-  rotateSigningSecret(appId: number, secret: string, nowMs: number, oldExpireMs: number): Promise<void>;
-  deleteSigningSecrets(appId: number): Promise<void>;
-
   getDelivery(appId: number, id: number): Promise<DeliveryRecord | undefined>;
   getDeliveryToSend(id: number): Promise<DeliveryToSend | undefined>;
   listDeliveries(appId: number, filter: DeliveryFilter): Promise<DeliveryRecord[]>;
   listAttempts(deliveryId: number): Promise<AttemptRecord[]>;
   /** Every pending delivery, oldest first: what a dispatcher loads at start. */
   listPendingDeliveries(): Promise<ReadyDelivery[]>;
+  /** Callbacks of a room for this app after a sequence number, oldest first (the catch-up query). */
+  listRoomCallbacks(
+    appId: number,
+    roomId: string,
+    afterSeq: number,
+    limit: number,
+  ): Promise<(DeliveryRecord & { body: string })[]>;
+}
+
+/**
+ * What a command's rule may do inside one transaction: every read, and the writes. A rule that throws
+ * has all its writes rolled back, alone.
+ */
+export interface StoreTx extends StoreReader {
+  insertRoom(appId: number, room: RoomRecord): Promise<void>;
+  /** Writes every field of the record. */
+  updateRoom(appId: number, room: RoomRecord): Promise<void>;
+  setOwner(appId: number, roomId: string, owner: string): Promise<void>;
+  /** Deletes the room with its admins and bans; its events and sequence stay. */
+  deleteRoom(appId: number, roomId: string): Promise<void>;
+  addAdmins(appId: number, roomId: string, userIds: string[]): Promise<void>;
+  removeAdmins(appId: number, roomId: string, userIds: string[]): Promise<void>;
+  putBans(appId: number, roomId: string, bans: BanEntry[]): Promise<void>;
+  removeBans(appId: number, roomId: string, userIds: string[]): Promise<void>;
+  /**
+   * Appends a room event with the room's next sequence number and, when the app's callback
+   * configuration has its command switched on at this moment, its delivery: the transactional outbox.
+   */
+  appendEvent(event: RoomEventInput): Promise<StoredRoomEvent>;
+  putMember(appId: number, roomId: string, member: MemberRecord): Promise<void>;
+  removeMember(appId: number, roomId: string, userId: string): Promise<void>;
+  /** Records that a gateway node (a server process) is alive at nowMs. */
+  touchNode(nodeId: string, nowMs: number): Promise<void>;
+  deleteNode(nodeId: string): Promise<void>;
+  /** Creates or replaces the configuration, enabled. */
+  putCallbackConfig(appId: number, config: { url: string; commands: string[] }, nowMs: number): Promise<void>;
+  deleteCallbackConfig(appId: number): Promise<boolean>;
+  disableCallbackConfig(appId: number, reason: string, nowMs: number): Promise<void>;
+  putCallbackToken(appId: number, token: CallbackToken): Promise<void>;
+  /** Adds a secret; those already active stop signing at oldExpireMs. */
+  rotateSigningSecret(appId: number, secret: string, nowMs: number, oldExpireMs: number): Promise<void>;
+  deleteSigningSecrets(appId: number): Promise<void>;
   /**
    * Records an attempt and the delivery's next state. With shared lanes (PostgreSQL), also gives the
    * delivery's lane back: its lease ends and its head's due time is set again.
@@ -205,13 +215,6 @@ export interface StoreTx {
   redeliverDead(appId: number, fromMs: number, toMs: number, nowMs: number): Promise<ReadyDelivery[]>;
   /** Ends every pending delivery of the app as dead (its callback configuration was disabled). */
   killPendingDeliveries(appId: number, reason: string, nowMs: number): Promise<number>;
-  /** Callbacks of a room for this app after a sequence number, oldest first (the catch-up query). */
-  listRoomCallbacks(
-    appId: number,
-    roomId: string,
-    afterSeq: number,
-    limit: number,
-  ): Promise<(DeliveryRecord & { body: string })[]>;
 }
 
 /**
@@ -223,13 +226,47 @@ export interface SharedLanes {
   claim(nowMs: number, limit: number, leaseUntilMs: number): Promise<ReadyDelivery[]>;
 }
 
-export interface Store {
+/** A write command as the store sees it: data (it may cross to SQLite's writer thread) with its name. */
+export interface Command {
+  readonly op: string;
+}
+
+/**
+ * How a store may run a command on PostgreSQL:
+ * - `batched`: in one transaction with the process's other concurrent commands (group commit), after
+ *   taking the advisory locks of its `keys` (commands with a common key run one after the other, in
+ *   the order they came; every batch takes its keys in one sorted order, so batches never deadlock);
+ * - `alone`: in a transaction of its own (it touches rows no key names, such as every lane of an app);
+ * - `statement`: its rule is one statement, atomic by itself: no transaction at all.
+ * SQLite's writer thread runs every command the same way (one writer, a savepoint each).
+ */
+export type CommandPlan = { run: "batched"; keys: string[] } | { run: "alone" } | { run: "statement" };
+
+/**
+ * What a store is handed to run commands (rooms/commands.ts): the store knows the registry only
+ * through this, so it never imports a room rule.
+ */
+export interface CommandRunner<C extends Command = Command, R extends ResultMap<C> = ResultMap<C>> {
+  /** Never set: carries the result types, so that a store opened with this runner is typed by it. */
+  readonly results?: R;
+  /** Runs the command's rule inside a transaction. */
+  run(tx: StoreTx, cmd: C): Promise<unknown>;
+  /** How the command may be run (PostgreSQL). */
+  plan(cmd: C): CommandPlan;
+  /** The app whose callback settings the command changes, if any: their listeners are told. */
+  settingsApp(cmd: C): number | undefined;
+}
+
+/** Results by command name: `Results[C["op"]]` is what `write(cmd)` resolves with. */
+export type ResultMap<C extends Command> = { [K in C["op"]]: unknown };
+
+export interface Store<C extends Command = Command, R extends ResultMap<C> = ResultMap<C>> {
   /** Present when lanes are shared with other processes; absent, the dispatcher keeps them in memory. */
   readonly sharedLanes?: SharedLanes;
   /** Reads from committed state only. */
-  read<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  read<T>(fn: (r: StoreReader) => Promise<T>): Promise<T>;
   /** Runs a command in a durable transaction (group-committed with others); resolves after the commit. */
-  write<C extends WriteCommand>(cmd: C): Promise<WriteResult<C>>;
+  write<K extends C>(cmd: K): Promise<R[K["op"]]>;
   /** Called with the app whose callback settings (config, token, secrets) this process changed. */
   onSettingsChanged(listener: (appId: number) => void): void;
   /** Called with the room events of every durable batch, in commit order (pushes to clients). */

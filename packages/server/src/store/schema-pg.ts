@@ -1,10 +1,13 @@
+import type { Migration } from "./migrate.ts";
+
 /**
- * PostgreSQL schema: the same tables and columns as SQLite's (sqlite-migrations.ts, rows.ts), plus
- * what several processes need to share the work: delivery lanes with leases. Numbered, forward-only;
- * each runs once, in its own transaction, under an advisory lock, so processes that start together
- * run them once.
+ * PostgreSQL schema: the same tables, columns and indexes as SQLite's (schema-sqlite.ts; a test
+ * compares them after migration), plus what several processes need to share the work: delivery lanes
+ * with leases, and the key generated for an environment's app. Numbered, forward-only (migrate.ts).
+ * Version 1 once also created functions for the outbox append and the attempt record; the statements
+ * they held are now in the shared catalog (statements.ts), and version 2 drops them where they exist.
  */
-export const pgMigrations: { version: number; name: string; sql: string }[] = [
+export const pgMigrations: Migration[] = [
   {
     version: 1,
     name: "rooms, room events, callbacks, outbox, members, nodes, shared delivery lanes",
@@ -150,38 +153,6 @@ export const pgMigrations: { version: number; name: string; sql: string }[] = [
       -- Hot paths as functions: one round trip instead of several. In READ COMMITTED each statement of
       -- a (volatile) function takes a new snapshot, which the lane functions rely on.
 
-      -- The outbox append (StoreTx.appendEvent): the room's next sequence number, the event, and, when
-      -- its command is switched on now, its delivery and the lane's due time.
-      CREATE FUNCTION roomhook_append_event(
-        p_app BIGINT, p_room TEXT, p_event_id TEXT, p_command TEXT, p_time BIGINT,
-        p_operator TEXT, p_platform TEXT, p_ip TEXT, p_packet TEXT,
-        OUT o_seq BIGINT, OUT o_delivery BIGINT
-      ) LANGUAGE plpgsql AS $$
-      DECLARE
-        v_event BIGINT;
-        v_prev BIGINT;
-      BEGIN
-        INSERT INTO room_sequences AS s (app_id, room_id, last_seq) VALUES (p_app, p_room, 1)
-          ON CONFLICT (app_id, room_id) DO UPDATE SET last_seq = s.last_seq + 1
-          RETURNING s.last_seq INTO o_seq;
-        INSERT INTO room_events (app_id, room_id, seq, event_id, command, time_ms, operator, platform, client_ip, packet)
-          VALUES (p_app, p_room, o_seq, p_event_id, p_command, p_time, p_operator, p_platform, p_ip, p_packet)
-          RETURNING id INTO v_event;
-        o_delivery := NULL;
-        -- The switch: the command is in the enabled configuration's list (a JSON array of strings).
-        IF EXISTS (SELECT 1 FROM callback_configs c WHERE c.app_id = p_app AND c.disabled_reason IS NULL
-                   AND strpos(c.commands, '"' || p_command || '"') > 0) THEN
-          SELECT d.seq INTO v_prev FROM deliveries d WHERE d.app_id = p_app AND d.room_id = p_room
-            ORDER BY d.seq DESC LIMIT 1;
-          INSERT INTO deliveries (app_id, room_id, seq, prev_seq, event_row, command, state, next_attempt_ms, created_ms)
-            VALUES (p_app, p_room, o_seq, COALESCE(v_prev, 0), v_event, p_command, 'pending', p_time, p_time)
-            RETURNING id INTO o_delivery;
-          -- An empty lane gets its new head's due time; a lane with a head keeps it.
-          INSERT INTO delivery_lanes AS l (app_id, room_id, head_due_ms) VALUES (p_app, p_room, p_time)
-            ON CONFLICT (app_id, room_id) DO UPDATE SET head_due_ms = COALESCE(l.head_due_ms, excluded.head_due_ms);
-        END IF;
-      END $$;
-
       -- Sets a lane's due time from its head (lowest pending sequence), after locking the lane, so the
       -- head is read with every append committed before the lock was ours. With p_release, the lease
       -- ends too, if it is p_node's (or nobody's): a lease that ran out and passed on is not touched.
@@ -236,31 +207,6 @@ export const pgMigrations: { version: number; name: string; sql: string }[] = [
           ) h ON true;
       END $$;
 
-      -- An attempt and the delivery's next state (StoreTx.recordAttempt), then its lane given back.
-      -- Two processes may both have sent an attempt (a lease that ran out): the first record stands.
-      CREATE FUNCTION roomhook_record_attempt(
-        p_id BIGINT, p_n INTEGER, p_started BIGINT, p_duration BIGINT, p_status INTEGER, p_error TEXT,
-        p_reply TEXT, p_state TEXT, p_next_ms BIGINT, p_last_error TEXT, p_node TEXT
-      ) RETURNS void LANGUAGE plpgsql AS $$
-      DECLARE
-        v_app BIGINT;
-        v_room TEXT;
-      BEGIN
-        INSERT INTO delivery_attempts (delivery_id, n, started_ms, duration_ms, status, error, reply)
-          VALUES (p_id, p_n, p_started, p_duration, p_status, p_error, p_reply) ON CONFLICT DO NOTHING;
-        IF p_state = 'pending' THEN
-          UPDATE deliveries SET attempts = p_n, next_attempt_ms = p_next_ms, last_error = p_last_error
-            WHERE id = p_id AND state = 'pending';
-        ELSE
-          UPDATE deliveries SET attempts = p_n, state = p_state, done_ms = p_started + p_duration,
-            last_error = p_last_error WHERE id = p_id AND state = 'pending';
-        END IF;
-        SELECT app_id, room_id INTO v_app, v_room FROM deliveries WHERE id = p_id;
-        IF FOUND THEN
-          PERFORM roomhook_refresh_lane(v_app, v_room, p_node, true);
-        END IF;
-      END $$;
-
       -- The key generated for the environment's single app when none is configured: one for every
       -- process sharing the database (SQLite keeps it in <data>/secret-key).
       CREATE TABLE app_keys (
@@ -268,6 +214,31 @@ export const pgMigrations: { version: number; name: string; sql: string }[] = [
         secret_key TEXT NOT NULL,
         created_ms BIGINT NOT NULL
       );
+    `,
+  },
+  {
+    version: 2,
+    name: "shared statement catalog: instr(), batch locks, the same indexes as SQLite",
+    sql: `
+      DROP FUNCTION IF EXISTS roomhook_append_event(BIGINT, TEXT, TEXT, TEXT, BIGINT, TEXT, TEXT, TEXT, TEXT);
+      DROP FUNCTION IF EXISTS roomhook_record_attempt(BIGINT, INTEGER, BIGINT, BIGINT, INTEGER, TEXT, TEXT, TEXT, BIGINT, TEXT, TEXT);
+
+      -- SQLite's instr(), which the shared statements use (the position of b in a, from 1; 0 if absent).
+      CREATE FUNCTION instr(a TEXT, b TEXT) RETURNS INTEGER LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+        AS $$ SELECT strpos(a, b) $$;
+
+      -- A batch of commands takes the advisory locks of every key it touches (rooms, an app's settings)
+      -- at its start, in one sorted order: two batches never wait for each other in a circle.
+      CREATE FUNCTION roomhook_lock_keys(p_keys TEXT[]) RETURNS void LANGUAGE plpgsql AS $$
+      DECLARE
+        k BIGINT;
+      BEGIN
+        FOR k IN SELECT DISTINCT hashtextextended(x, 0) AS h FROM unnest(p_keys) AS x ORDER BY h LOOP
+          PERFORM pg_advisory_xact_lock(k);
+        END LOOP;
+      END $$;
+
+      CREATE INDEX deliveries_pending ON deliveries (id) WHERE state = 'pending';
     `,
   },
 ];

@@ -1,5 +1,11 @@
-/** Numbered, forward-only. Each runs once, in its own transaction, at start. */
-export const sqliteMigrations: { version: number; name: string; sql: string }[] = [
+import type { Migration } from "./migrate.ts";
+
+/**
+ * SQLite schema: the same tables, columns and indexes as PostgreSQL's (schema-pg.ts; a test compares
+ * them after migration) but for what only several processes need there. Numbered, forward-only
+ * (migrate.ts).
+ */
+export const sqliteMigrations: Migration[] = [
   {
     version: 1,
     name: "rooms, admins, bans, room events",
@@ -146,6 +152,13 @@ export const sqliteMigrations: { version: number; name: string; sql: string }[] 
         node_id TEXT PRIMARY KEY,
         last_seen_ms INTEGER NOT NULL
       );
+    `,
+  },
+  {
+    version: 5,
+    name: "the same indexes as PostgreSQL",
+    sql: `
+      CREATE INDEX deliveries_lane_pending ON deliveries (app_id, room_id, seq) WHERE state = 'pending';
     `,
   },
 ];

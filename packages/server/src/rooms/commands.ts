@@ -1,0 +1,221 @@
+import type {
+  AttemptNext,
+  AttemptRecord,
+  CommandPlan,
+  CommandRunner,
+  ReadyDelivery,
+  Store,
+  StoreTx,
+} from "../store/store.ts";
+import { modifyAdmins } from "./admins.ts";
+import { banMembers, unbanMembers } from "./bans.ts";
+import { changeOwner, type ChangeOwnerInput, type ChangeOwnerResult } from "./change-owner.ts";
+import type { OpContext, RoomRecord } from "./room.ts";
+import { createRoom, destroyRoom, updateRoom } from "./room-lifecycle.ts";
+import { enterRoom, heartbeatLost, leaveRoom, reapNode, requireOwner } from "./members.ts";
+import {
+  deleteCallback,
+  disableCallback,
+  setCallback,
+  setCallbackToken,
+  updateCallback,
+} from "../callbacks/callback-config.ts";
+
+/**
+ * Every write command, declared once: its rule and what the stores must know of it. The command's
+ * data and result types derive from the entry; a store runs a command through `commandRunner` and
+ * never imports a rule. A command is data (it may cross to SQLite's writer thread), run as one
+ * transaction.
+ */
+interface CommandSpec<P, R> {
+  /** The rule, inside the command's transaction. */
+  run: (tx: StoreTx, p: P) => Promise<R>;
+  /** How PostgreSQL may run it (see CommandPlan): by default alone. */
+  plan?: (p: P) => CommandPlan;
+  /** The app whose callback settings (config, token, secrets) it changes. */
+  settingsApp?: (p: P) => number;
+}
+
+const command = <P, R>(spec: CommandSpec<P, R>) => spec;
+
+/** Commands on one room lock that room; the room's rules then run one at a time, across processes. */
+const room = (appId: number, roomId: string): CommandPlan => ({
+  run: "batched",
+  keys: [`room:${appId}:${roomId}`],
+});
+const onRoom = (p: { ctx: OpContext; roomId: string }) => room(p.ctx.appId, p.roomId);
+const settings = (p: { appId: number }): CommandPlan => ({ run: "batched", keys: [`settings:${p.appId}`] });
+const appOf = (p: { appId: number }) => p.appId;
+const done = async (work: Promise<unknown>) => {
+  await work;
+  return undefined;
+};
+
+type AdminInput = { ctx: OpContext; roomId: string; userIds: string[]; opType: "add" | "delete" };
+type CallbackInput = { appId: number; config: { url: string; commands: string[] }; nowMs: number };
+
+export const commands = {
+  createRoom: command({
+    run: (tx, p: { ctx: OpContext; room: RoomRecord }) => createRoom(tx, p.ctx, p.room),
+    plan: (p) => room(p.ctx.appId, p.room.RoomId),
+  }),
+  destroyRoom: command({
+    run: (tx, p: { ctx: OpContext; roomId: string }) => destroyRoom(tx, p.ctx, p.roomId),
+    plan: onRoom,
+  }),
+  updateRoom: command({
+    run: (tx, p: { ctx: OpContext; roomId: string; changes: Partial<RoomRecord> }) =>
+      updateRoom(tx, p.ctx, { roomId: p.roomId, changes: p.changes }),
+    plan: onRoom,
+  }),
+  changeOwner: command({
+    run: (tx, p: { ctx: OpContext; input: ChangeOwnerInput }): Promise<ChangeOwnerResult> =>
+      changeOwner(tx, p.ctx, p.input),
+    plan: (p) => room(p.ctx.appId, p.input.roomId),
+  }),
+  modifyAdmins: command({
+    run: (tx, p: AdminInput) =>
+      modifyAdmins(tx, p.ctx, { roomId: p.roomId, userIds: p.userIds, op: p.opType }),
+    plan: onRoom,
+  }),
+  banMembers: command({
+    run: (
+      tx,
+      p: { ctx: OpContext; roomId: string; userIds: string[]; durationSec: number; reason: string },
+    ) => done(banMembers(tx, p.ctx, p)),
+    plan: onRoom,
+  }),
+  unbanMembers: command({
+    run: (tx, p: { ctx: OpContext; roomId: string; userIds: string[] }) => done(unbanMembers(tx, p.ctx, p)),
+    plan: onRoom,
+  }),
+  enterRoom: command({
+    run: (tx, p: { ctx: OpContext; roomId: string }) => enterRoom(tx, p.ctx, p.roomId),
+    plan: onRoom,
+  }),
+  leaveRoom: command({
+    run: (tx, p: { ctx: OpContext; roomId: string }) => leaveRoom(tx, p.ctx, p.roomId),
+    plan: onRoom,
+  }),
+  heartbeatLost: command({
+    run: (tx, p: { ctx: OpContext; roomId: string; userIds: string[]; node: string }) =>
+      heartbeatLost(tx, p.ctx, p.roomId, p.userIds, p.node),
+    plan: onRoom,
+  }),
+  touchNode: command({
+    run: (tx, p: { nodeId: string; nowMs: number }) => done(tx.touchNode(p.nodeId, p.nowMs)),
+    plan: () => ({ run: "statement" }),
+  }),
+  /** A dead node's members, in any number of rooms: alone. */
+  reapNode: command({ run: (tx, p: { nodeId: string; nowMs: number }) => reapNode(tx, p.nodeId, p.nowMs) }),
+  releaseLane: command({
+    run: (tx, p: { appId: number; roomId: string }) => done(tx.releaseLane(p.appId, p.roomId)),
+    plan: () => ({ run: "statement" }),
+  }),
+  createRoomAndEnter: command({
+    run: async (tx, p: { ctx: OpContext; room: RoomRecord }) => {
+      // The creator owns the room and is in it, as a host is in the room they open.
+      const created = await createRoom(tx, p.ctx, p.room);
+      await enterRoom(tx, p.ctx, p.room.RoomId);
+      return created;
+    },
+    plan: (p) => room(p.ctx.appId, p.room.RoomId),
+  }),
+  destroyRoomByOwner: command({
+    run: async (tx, p: { ctx: OpContext; roomId: string }) => {
+      await requireOwner(tx, p.ctx, p.roomId);
+      return destroyRoom(tx, p.ctx, p.roomId);
+    },
+    plan: onRoom,
+  }),
+  modifyAdminsByOwner: command({
+    run: async (tx, p: AdminInput) => {
+      await requireOwner(tx, p.ctx, p.roomId);
+      return modifyAdmins(tx, p.ctx, { roomId: p.roomId, userIds: p.userIds, op: p.opType });
+    },
+    plan: onRoom,
+  }),
+  setCallback: command({
+    run: (tx, p: CallbackInput) => done(setCallback(tx, p.appId, p.config, p.nowMs)),
+    plan: settings,
+    settingsApp: appOf,
+  }),
+  updateCallback: command({
+    run: (tx, p: CallbackInput) => done(updateCallback(tx, p.appId, p.config, p.nowMs)),
+    plan: settings,
+    settingsApp: appOf,
+  }),
+  deleteCallback: command({
+    run: (tx, p: { appId: number }) => done(deleteCallback(tx, p.appId)),
+    plan: settings,
+    settingsApp: appOf,
+  }),
+  setCallbackToken: command({
+    run: (tx, p: { appId: number; token?: string; enabled?: boolean }) =>
+      done(setCallbackToken(tx, p.appId, p)),
+    plan: settings,
+    settingsApp: appOf,
+  }),
+  /** Also ends every pending delivery of the app, in any number of lanes: alone. */
+  disableCallback: command({
+    run: (tx, p: { appId: number; reason: string; nowMs: number }) =>
+      done(disableCallback(tx, p.appId, p.reason, p.nowMs)),
+    settingsApp: appOf,
+  }),
+  rotateSigningSecret: command({
+    run: (tx, p: { appId: number; secret: string; nowMs: number; oldExpireMs: number }) =>
+      done(tx.rotateSigningSecret(p.appId, p.secret, p.nowMs, p.oldExpireMs)),
+    plan: settings,
+    settingsApp: appOf,
+  }),
+  deleteSigningSecrets: command({
+    run: (tx, p: { appId: number }) => done(tx.deleteSigningSecrets(p.appId)),
+    plan: settings,
+    settingsApp: appOf,
+  }),
+  /** The attempt, the delivery's next state and (shared lanes) its lane given back: its room's lock. */
+  recordAttempt: command({
+    run: (tx, p: { id: number; appId: number; roomId: string; attempt: AttemptRecord; next: AttemptNext }) =>
+      done(tx.recordAttempt(p.id, p.attempt, p.next)),
+    plan: (p) => room(p.appId, p.roomId),
+  }),
+  redeliver: command({
+    run: (tx, p: { appId: number; id: number; nowMs: number }): Promise<ReadyDelivery | undefined> =>
+      tx.redeliver(p.appId, p.id, p.nowMs),
+  }),
+  redeliverDead: command({
+    run: (tx, p: { appId: number; fromMs: number; toMs: number; nowMs: number }): Promise<ReadyDelivery[]> =>
+      tx.redeliverDead(p.appId, p.fromMs, p.toMs, p.nowMs),
+  }),
+} satisfies Record<string, CommandSpec<never, unknown>>;
+
+type Commands = typeof commands;
+type Op = keyof Commands;
+type ParamsOf<K extends Op> = Commands[K] extends CommandSpec<infer P, unknown> ? P : never;
+
+/** Every write, as data: `{ op, ...params }`. */
+export type WriteCommand = { [K in Op]: { op: K } & ParamsOf<K> }[Op];
+
+/** What each command's write resolves with. */
+export type WriteResults = { [K in Op]: Awaited<ReturnType<Commands[K]["run"]>> };
+
+export type WriteResult<C extends WriteCommand> = WriteResults[C["op"]];
+
+/** The store as the server uses it: typed by the registry. */
+export type RoomStore = Store<WriteCommand, WriteResults>;
+
+function specOf(op: string): CommandSpec<unknown, unknown> {
+  // A Map would do as well; the ops are the registry's own keys, never a client's input.
+  if (!Object.hasOwn(commands, op)) throw new Error(`unknown write command: ${op}`);
+  return commands[op as Op] as unknown as CommandSpec<unknown, unknown>;
+}
+
+/** The registry as the stores see it (store.ts CommandRunner). */
+export const commandRunner: CommandRunner<WriteCommand, WriteResults> = {
+  run: (tx, cmd) => specOf(cmd.op).run(tx, cmd),
+  plan: (cmd) => specOf(cmd.op).plan?.(cmd) ?? { run: "alone" },
+  settingsApp: (cmd) => specOf(cmd.op).settingsApp?.(cmd),
+};
+
+/** This module, for SQLite's writer thread, which imports it to find `commandRunner`. */
+export const COMMANDS_MODULE = import.meta.url;

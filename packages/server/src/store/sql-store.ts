@@ -1,0 +1,433 @@
+import type { RoomRecord } from "../rooms/room.ts";
+import { newEventId } from "./event-id.ts";
+import {
+  attemptError,
+  roomInfoJson,
+  toAttempt,
+  toBan,
+  toCallbackConfig,
+  toDelivery,
+  toEvent,
+  toMember,
+  toNodeMember,
+  toReady,
+  toRoom,
+  toSigningSecret,
+  toToken,
+  type AttemptRow,
+  type BanRow,
+  type ConfigRow,
+  type DeliveryRow,
+  type EventRow,
+  type MemberRow,
+  type NodeMemberRow,
+  type ReadyRow,
+  type RoomRow,
+  type SecretRow,
+  type TokenRow,
+} from "./rows.ts";
+import { SQL, type Statement } from "./statements.ts";
+import type {
+  AttemptNext,
+  AttemptRecord,
+  BanEntry,
+  CallbackToken,
+  DeliveryFilter,
+  DeliveryToSend,
+  MemberRecord,
+  ReadyDelivery,
+  RoomEventInput,
+  RoomListCursor,
+  StoreReader,
+  StoreTx,
+  StoredRoomEvent,
+} from "./store.ts";
+
+export type SqlValue = string | number | null;
+
+/**
+ * Runs catalog statements on one engine. SQLite's answers synchronously underneath (its promises are
+ * already settled when returned, so a rule never yields to I/O inside a transaction); PostgreSQL's
+ * sends each statement without waiting for the one before (pipelining) when its connection allows.
+ */
+export interface SqlExecutor {
+  /** The statement's rows. */
+  all<R>(s: Statement, values: SqlValue[]): Promise<R[]>;
+  /** The number of rows the statement changed. */
+  run(s: Statement, values: SqlValue[]): Promise<number>;
+}
+
+/**
+ * What only one engine does around the shared statements: PostgreSQL shares delivery lanes between
+ * processes (delivery_lanes, leases); SQLite's single process keeps them in memory and does nothing.
+ */
+export interface LaneHooks {
+  /** After an append that may have made a delivery: its lane learns its head's due time. */
+  appended(x: SqlExecutor, appId: number, roomId: string): Promise<unknown>;
+  /** After an attempt was recorded: its lane is given back (lease ended, head's due time set). */
+  attempted(x: SqlExecutor, deliveryId: number): Promise<unknown>;
+  /** A lane is given back without an attempt. */
+  release(x: SqlExecutor, appId: number, roomId: string): Promise<unknown>;
+  /** Deliveries were put back in their lanes: each lane's head may have changed (its lease stays). */
+  refill(x: SqlExecutor, lanes: { appId: number; roomId: string }[]): Promise<unknown>;
+}
+
+export const NO_SHARED_LANES: LaneHooks = {
+  appended: () => Promise.resolve(),
+  attempted: () => Promise.resolve(),
+  release: () => Promise.resolve(),
+  refill: () => Promise.resolve(),
+};
+
+const first = <R>(rows: R[]): R | undefined => rows[0];
+
+/** Every read of the store contract, over the shared statements. */
+export class SqlReader implements StoreReader {
+  protected readonly x: SqlExecutor;
+  /** Inside a write: reads of a room lock its row to the commit (PostgreSQL's FOR UPDATE). */
+  private readonly locking: boolean;
+
+  constructor(x: SqlExecutor, locking = false) {
+    this.x = x;
+    this.locking = locking;
+  }
+
+  async getRoom(appId: number, roomId: string) {
+    const row = first(
+      await this.x.all<RoomRow>(this.locking ? SQL.getRoomForUpdate : SQL.getRoom, [appId, roomId]),
+    );
+    return row === undefined ? undefined : toRoom(row);
+  }
+
+  async getOwner(appId: number, roomId: string) {
+    const s = this.locking ? SQL.getOwnerForUpdate : SQL.getOwner;
+    return first(await this.x.all<{ owner: string }>(s, [appId, roomId]))?.owner;
+  }
+
+  async listAdmins(appId: number, roomId: string) {
+    return (await this.x.all<{ user_id: string }>(SQL.listAdmins, [appId, roomId])).map((r) => r.user_id);
+  }
+
+  async listBans(appId: number, roomId: string, nowSec: number, offset: number, limit: number) {
+    return (await this.x.all<BanRow>(SQL.listBans, [appId, roomId, nowSec, limit, offset])).map(toBan);
+  }
+
+  async isBanned(appId: number, roomId: string, userId: string, nowSec: number) {
+    return (await this.x.all(SQL.isBanned, [appId, roomId, userId, nowSec])).length > 0;
+  }
+
+  async listPublicRooms(appId: number, after: RoomListCursor | undefined, limit: number) {
+    const rows =
+      after === undefined
+        ? await this.x.all<RoomRow>(SQL.listPublicFirst, [appId, limit])
+        : await this.x.all<RoomRow>(SQL.listPublicAfter, [
+            appId,
+            after.viewCount,
+            after.viewCount,
+            after.roomId,
+            limit,
+          ]);
+    return rows.map(toRoom);
+  }
+
+  async listEvents(appId: number, roomId: string, afterSeq: number, limit: number) {
+    return (await this.x.all<EventRow>(SQL.listEvents, [appId, roomId, afterSeq, limit])).map(toEvent);
+  }
+
+  /** A room's events before a sequence number written after a row id (PostgreSQL's event ordering). */
+  async listEventsSinceRow(appId: number, roomId: string, beforeSeq: number, afterRow: number) {
+    return (await this.x.all<EventRow>(SQL.listEventsSinceRow, [appId, roomId, beforeSeq, afterRow])).map(
+      toEvent,
+    );
+  }
+
+  /** The id of the last event row written (0 when none). */
+  async lastEventRow(): Promise<number> {
+    return first(await this.x.all<{ id: number }>(SQL.lastEventRow, []))?.id ?? 0;
+  }
+
+  async getMember(appId: number, roomId: string, userId: string) {
+    const r = first(await this.x.all<MemberRow>(SQL.getMember, [appId, roomId, userId]));
+    return r === undefined ? undefined : toMember(r);
+  }
+
+  async listMembers(appId: number, roomId: string) {
+    return (await this.x.all<MemberRow>(SQL.listMembers, [appId, roomId])).map(toMember);
+  }
+
+  async listDeadNodes(beforeMs: number) {
+    return (await this.x.all<{ node_id: string }>(SQL.listDeadNodes, [beforeMs])).map((r) => r.node_id);
+  }
+
+  async listNodeMembers(nodeId: string) {
+    return (await this.x.all<NodeMemberRow>(SQL.listNodeMembers, [nodeId])).map(toNodeMember);
+  }
+
+  async getCallbackConfig(appId: number) {
+    const row = first(await this.x.all<ConfigRow>(SQL.getConfig, [appId]));
+    return row === undefined ? undefined : toCallbackConfig(row);
+  }
+
+  async getCallbackToken(appId: number) {
+    const row = first(await this.x.all<TokenRow>(SQL.getToken, [appId]));
+    return row === undefined ? undefined : toToken(row);
+  }
+
+  async listSigningSecrets(appId: number, nowMs: number) {
+    return (await this.x.all<SecretRow>(SQL.listSecrets, [appId, nowMs])).map(toSigningSecret);
+  }
+
+  async getDelivery(appId: number, id: number) {
+    const row = first(await this.x.all<DeliveryRow>(SQL.getDelivery, [appId, id]));
+    return row === undefined ? undefined : toDelivery(row);
+  }
+
+  async getDeliveryToSend(id: number): Promise<DeliveryToSend | undefined> {
+    type Row = DeliveryRow & { packet: string; client_ip: string; platform: string };
+    const row = first(await this.x.all<Row>(SQL.getDeliveryToSend, [id]));
+    if (row === undefined) return undefined;
+    return { ...toDelivery(row), body: row.packet, clientIp: row.client_ip, platform: row.platform };
+  }
+
+  async listDeliveries(appId: number, f: DeliveryFilter) {
+    const twice = (v: string | number | undefined) => [v ?? null, v ?? null];
+    const rows = await this.x.all<DeliveryRow>(SQL.listDeliveries, [
+      appId,
+      ...twice(f.state),
+      ...twice(f.roomId),
+      ...twice(f.command),
+      ...twice(f.fromMs),
+      ...twice(f.toMs),
+      ...twice(f.beforeId),
+      f.limit,
+    ]);
+    return rows.map(toDelivery);
+  }
+
+  async listAttempts(deliveryId: number) {
+    return (await this.x.all<AttemptRow>(SQL.listAttempts, [deliveryId])).map(toAttempt);
+  }
+
+  async listPendingDeliveries() {
+    return (await this.x.all<ReadyRow>(SQL.listPending, [])).map(toReady);
+  }
+
+  async listRoomCallbacks(appId: number, roomId: string, afterSeq: number, limit: number) {
+    type Row = DeliveryRow & { packet: string };
+    const rows = await this.x.all<Row>(SQL.listRoomCallbacks, [appId, roomId, afterSeq, limit]);
+    return rows.map((r) => ({ ...toDelivery(r), body: r.packet }));
+  }
+}
+
+/**
+ * Every write of the store contract, over the shared statements, inside a transaction its store
+ * opened. It keeps what the store announces after the commit: deliveries made due and room events.
+ */
+export class SqlStoreTx extends SqlReader implements StoreTx {
+  /** Deliveries made due by this transaction's commands so far. */
+  ready: ReadyDelivery[] = [];
+  /** Room events appended by this transaction's commands so far. */
+  appended: StoredRoomEvent[] = [];
+  /** Whether any write was sent: a rule that fails after one cannot be undone without the transaction. */
+  wrote = false;
+
+  private readonly lanes: LaneHooks;
+
+  constructor(x: SqlExecutor, lanes: LaneHooks) {
+    super(x, true);
+    this.lanes = lanes;
+  }
+
+  private w(s: Statement, values: SqlValue[]): Promise<number> {
+    this.wrote = true;
+    return this.x.run(s, values);
+  }
+
+  private wAll<R>(s: Statement, values: SqlValue[]): Promise<R[]> {
+    this.wrote = true;
+    return this.x.all<R>(s, values);
+  }
+
+  async insertRoom(appId: number, room: RoomRecord) {
+    await this.w(SQL.insertRoom, [
+      appId,
+      room.RoomId,
+      room.Owner_Account,
+      room.ViewCount,
+      room.IsPublicVisible ? 1 : 0,
+      roomInfoJson(room),
+    ]);
+  }
+
+  async updateRoom(appId: number, room: RoomRecord) {
+    await this.w(SQL.updateRoom, [
+      room.Owner_Account,
+      room.ViewCount,
+      room.IsPublicVisible ? 1 : 0,
+      roomInfoJson(room),
+      appId,
+      room.RoomId,
+    ]);
+  }
+
+  async setOwner(appId: number, roomId: string, owner: string) {
+    await this.w(SQL.setOwner, [owner, appId, roomId]);
+  }
+
+  async deleteRoom(appId: number, roomId: string) {
+    await Promise.all([
+      this.w(SQL.deleteRoom, [appId, roomId]),
+      this.w(SQL.deleteRoomAdmins, [appId, roomId]),
+      this.w(SQL.deleteRoomBans, [appId, roomId]),
+      this.w(SQL.deleteRoomMembers, [appId, roomId]),
+    ]);
+  }
+
+  async addAdmins(appId: number, roomId: string, userIds: string[]) {
+    await Promise.all(userIds.map((u) => this.w(SQL.addAdmin, [appId, roomId, u])));
+  }
+
+  async removeAdmins(appId: number, roomId: string, userIds: string[]) {
+    await Promise.all(userIds.map((u) => this.w(SQL.removeAdmin, [appId, roomId, u])));
+  }
+
+  async putBans(appId: number, roomId: string, bans: BanEntry[]) {
+    await Promise.all(
+      bans.map((b) => this.w(SQL.putBan, [appId, roomId, b.userId, b.bannedUntil, b.reason])),
+    );
+  }
+
+  async removeBans(appId: number, roomId: string, userIds: string[]) {
+    await Promise.all(userIds.map((u) => this.w(SQL.removeBan, [appId, roomId, u])));
+  }
+
+  async appendEvent(event: RoomEventInput): Promise<StoredRoomEvent> {
+    const { appId, roomId } = event;
+    const command = event.packet.CallbackCommand;
+    const eventId = newEventId(event.timeMs);
+    const [seqRows, , deliveries] = await Promise.all([
+      this.wAll<{ last_seq: number }>(SQL.nextSeq, [appId, roomId]),
+      this.w(SQL.insertEvent, [
+        eventId,
+        command,
+        event.timeMs,
+        event.operator,
+        event.platform,
+        event.clientIp,
+        JSON.stringify(event.packet),
+        appId,
+        roomId,
+      ]),
+      this.wAll<{ id: number }>(SQL.insertDelivery, [appId, roomId, `"${command}"`]),
+      this.lanes.appended(this.x, appId, roomId),
+    ]);
+    const seq = first(seqRows)?.last_seq;
+    if (seq === undefined) throw new Error("the room's next sequence number was not returned");
+    const delivery = first(deliveries);
+    if (delivery !== undefined)
+      this.ready.push({ id: delivery.id, appId, roomId, seq, nextAttemptMs: event.timeMs });
+    const stored: StoredRoomEvent = { ...event, seq, eventId };
+    this.appended.push(stored);
+    return stored;
+  }
+
+  async putMember(appId: number, roomId: string, m: MemberRecord) {
+    await this.w(SQL.putMember, [
+      appId,
+      roomId,
+      m.userId,
+      m.state,
+      m.platform,
+      m.clientIp,
+      m.sinceMs,
+      m.node,
+    ]);
+  }
+
+  async removeMember(appId: number, roomId: string, userId: string) {
+    await this.w(SQL.removeMember, [appId, roomId, userId]);
+  }
+
+  async touchNode(nodeId: string, nowMs: number) {
+    await this.w(SQL.touchNode, [nodeId, nowMs]);
+  }
+
+  async deleteNode(nodeId: string) {
+    await this.w(SQL.deleteNode, [nodeId]);
+  }
+
+  async putCallbackConfig(appId: number, config: { url: string; commands: string[] }, nowMs: number) {
+    await this.w(SQL.putConfig, [appId, config.url, JSON.stringify(config.commands), nowMs]);
+  }
+
+  async deleteCallbackConfig(appId: number) {
+    return (await this.w(SQL.deleteConfig, [appId])) > 0;
+  }
+
+  async disableCallbackConfig(appId: number, reason: string, nowMs: number) {
+    await this.w(SQL.disableConfig, [reason, nowMs, appId]);
+  }
+
+  async putCallbackToken(appId: number, token: CallbackToken) {
+    await this.w(SQL.putToken, [appId, token.token, token.enabled ? 1 : 0]);
+  }
+
+  async rotateSigningSecret(appId: number, secret: string, nowMs: number, oldExpireMs: number) {
+    await Promise.all([
+      this.w(SQL.expireSecrets, [oldExpireMs, appId, nowMs]),
+      this.w(SQL.addSecret, [appId, secret, nowMs]),
+    ]);
+  }
+
+  async deleteSigningSecrets(appId: number) {
+    await this.w(SQL.deleteSecrets, [appId]);
+  }
+
+  async recordAttempt(id: number, a: AttemptRecord, next: AttemptNext) {
+    const doneMs = a.startedMs + a.durationMs;
+    const state =
+      next.state === "pending"
+        ? this.w(SQL.setPending, [a.n, next.nextAttemptMs, attemptError(a), id])
+        : next.state === "delivered"
+          ? this.w(SQL.setDelivered, [a.n, doneMs, id])
+          : this.w(SQL.setDead, [a.n, doneMs, next.reason, id]);
+    await Promise.all([
+      this.w(SQL.insertAttempt, [
+        id,
+        a.n,
+        a.startedMs,
+        a.durationMs,
+        a.status ?? null,
+        a.error ?? null,
+        a.reply ?? null,
+      ]),
+      state,
+      this.lanes.attempted(this.x, id),
+    ]);
+  }
+
+  async releaseLane(appId: number, roomId: string) {
+    await this.lanes.release(this.x, appId, roomId);
+  }
+
+  async redeliver(appId: number, id: number, nowMs: number) {
+    const row = first(await this.wAll<ReadyRow>(SQL.redeliver, [nowMs, appId, id]));
+    if (row === undefined) return undefined;
+    const ready = toReady(row);
+    await this.lanes.refill(this.x, [ready]);
+    this.ready.push(ready);
+    return ready;
+  }
+
+  async redeliverDead(appId: number, fromMs: number, toMs: number, nowMs: number) {
+    const rows = (await this.wAll<ReadyRow>(SQL.redeliverDead, [nowMs, appId, fromMs, toMs])).map(toReady);
+    await this.lanes.refill(this.x, rows);
+    this.ready.push(...rows);
+    return rows;
+  }
+
+  async killPendingDeliveries(appId: number, reason: string, nowMs: number) {
+    // Shared lanes keep their due time; a claim that finds no head gives the lane back empty.
+    return this.w(SQL.killPending, [nowMs, reason, appId]);
+  }
+}

@@ -1,0 +1,169 @@
+/**
+ * Every statement both stores run, written once. Placeholders are `?`, bound in order; the PostgreSQL
+ * executor rewrites them to `$1, $2, …` and the SQLite executor drops `FOR UPDATE` (its single writer
+ * holds the whole database for the transaction, so the row lock is implied). Where the engines differ
+ * beyond that, the difference lives in the dialect (pg-store.ts: lane leases, notifications; the
+ * SQLite writer thread), not in a second copy of a statement. `instr(a, b)` is SQLite's; PostgreSQL's
+ * schema defines a function of that name (schema-pg.ts).
+ *
+ * Each entry's name is its prepared statement's name on both engines.
+ */
+
+export interface Statement {
+  readonly name: string;
+  readonly sql: string;
+}
+
+export function catalog<K extends string>(texts: Record<K, string>): Record<K, Statement> {
+  const out = {} as Record<K, Statement>;
+  for (const name of Object.keys(texts) as K[]) out[name] = { name, sql: texts[name] };
+  return out;
+}
+
+/** Columns of a delivery as DeliveryRow reads them (rows.ts), from `deliveries d JOIN room_events e`. */
+const DELIVERY = `d.id, d.app_id, d.room_id, d.seq, d.prev_seq, e.event_id, d.command, d.state, d.attempts,
+  d.next_attempt_ms, d.created_ms, d.done_ms, d.last_error`;
+const DELIVERY_FROM = `FROM deliveries d JOIN room_events e ON e.id = d.event_row`;
+const ROOM = `room_id, owner, view_count, is_public, info`;
+const EVENT = `app_id, room_id, seq, event_id, time_ms, operator, platform, client_ip, packet`;
+const MEMBER = `user_id, state, platform, client_ip, since_ms, node_id`;
+const READY = `id, app_id, room_id, seq, next_attempt_ms`;
+
+export const SQL = catalog({
+  // Rooms. In a write, the room's row is locked to the commit (PostgreSQL): a room's rules run one at
+  // a time, across processes.
+  getRoom: `SELECT ${ROOM} FROM rooms WHERE app_id = ? AND room_id = ?`,
+  getRoomForUpdate: `SELECT ${ROOM} FROM rooms WHERE app_id = ? AND room_id = ? FOR UPDATE`,
+  getOwner: `SELECT owner FROM rooms WHERE app_id = ? AND room_id = ?`,
+  getOwnerForUpdate: `SELECT owner FROM rooms WHERE app_id = ? AND room_id = ? FOR UPDATE`,
+  insertRoom: `INSERT INTO rooms (app_id, room_id, owner, view_count, is_public, info) VALUES (?, ?, ?, ?, ?, ?)`,
+  updateRoom: `UPDATE rooms SET owner = ?, view_count = ?, is_public = ?, info = ? WHERE app_id = ? AND room_id = ?`,
+  setOwner: `UPDATE rooms SET owner = ? WHERE app_id = ? AND room_id = ?`,
+  deleteRoom: `DELETE FROM rooms WHERE app_id = ? AND room_id = ?`,
+  deleteRoomAdmins: `DELETE FROM room_admins WHERE app_id = ? AND room_id = ?`,
+  deleteRoomBans: `DELETE FROM room_bans WHERE app_id = ? AND room_id = ?`,
+  deleteRoomMembers: `DELETE FROM room_members WHERE app_id = ? AND room_id = ?`,
+  listPublicFirst: `SELECT ${ROOM} FROM rooms WHERE app_id = ? AND is_public = 1
+    ORDER BY view_count DESC, room_id LIMIT ?`,
+  listPublicAfter: `SELECT ${ROOM} FROM rooms WHERE app_id = ? AND is_public = 1
+    AND (view_count < ? OR (view_count = ? AND room_id > ?)) ORDER BY view_count DESC, room_id LIMIT ?`,
+
+  // Admins and bans.
+  listAdmins: `SELECT user_id FROM room_admins WHERE app_id = ? AND room_id = ? ORDER BY user_id`,
+  addAdmin: `INSERT INTO room_admins (app_id, room_id, user_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
+  removeAdmin: `DELETE FROM room_admins WHERE app_id = ? AND room_id = ? AND user_id = ?`,
+  listBans: `SELECT user_id, banned_until, reason FROM room_bans
+    WHERE app_id = ? AND room_id = ? AND banned_until > ? ORDER BY user_id LIMIT ? OFFSET ?`,
+  isBanned: `SELECT 1 AS banned FROM room_bans WHERE app_id = ? AND room_id = ? AND user_id = ? AND banned_until > ?`,
+  putBan: `INSERT INTO room_bans (app_id, room_id, user_id, banned_until, reason) VALUES (?, ?, ?, ?, ?)
+    ON CONFLICT (app_id, room_id, user_id) DO UPDATE SET banned_until = excluded.banned_until, reason = excluded.reason`,
+  removeBan: `DELETE FROM room_bans WHERE app_id = ? AND room_id = ? AND user_id = ?`,
+
+  // Room events and the outbox append. The three statements of an append depend on each other only
+  // through the database, not through the client, so PostgreSQL receives them in one pipelined write.
+  nextSeq: `INSERT INTO room_sequences (app_id, room_id, last_seq) VALUES (?, ?, 1)
+    ON CONFLICT (app_id, room_id) DO UPDATE SET last_seq = room_sequences.last_seq + 1 RETURNING last_seq`,
+  insertEvent: `INSERT INTO room_events (app_id, room_id, seq, event_id, command, time_ms, operator, platform, client_ip, packet)
+    SELECT app_id, room_id, last_seq, ?, ?, ?, ?, ?, ?, ? FROM room_sequences WHERE app_id = ? AND room_id = ?`,
+  // The switch: the command is in the enabled configuration's list (a JSON array of strings; the
+  // quoted name matches whole names only). prev_seq: the room's previous callback to this app.
+  insertDelivery: `INSERT INTO deliveries (app_id, room_id, seq, prev_seq, event_row, command, state, next_attempt_ms, created_ms)
+    SELECT e.app_id, e.room_id, e.seq,
+      COALESCE((SELECT max(p.seq) FROM deliveries p WHERE p.app_id = e.app_id AND p.room_id = e.room_id), 0),
+      e.id, e.command, 'pending', e.time_ms, e.time_ms
+    FROM room_sequences s JOIN room_events e ON e.app_id = s.app_id AND e.room_id = s.room_id AND e.seq = s.last_seq
+    WHERE s.app_id = ? AND s.room_id = ? AND EXISTS (
+      SELECT 1 FROM callback_configs c WHERE c.app_id = s.app_id AND c.disabled_reason IS NULL
+      AND instr(c.commands, ?) > 0)
+    RETURNING id`,
+  listEvents: `SELECT ${EVENT} FROM room_events WHERE app_id = ? AND room_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
+  listEventsSinceRow: `SELECT ${EVENT} FROM room_events
+    WHERE app_id = ? AND room_id = ? AND seq < ? AND id > ? ORDER BY seq`,
+  lastEventRow: `SELECT COALESCE(max(id), 0) AS id FROM room_events`,
+
+  // Members and gateway nodes.
+  getMember: `SELECT ${MEMBER} FROM room_members WHERE app_id = ? AND room_id = ? AND user_id = ?`,
+  putMember: `INSERT INTO room_members (app_id, room_id, user_id, state, platform, client_ip, since_ms, node_id)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (app_id, room_id, user_id) DO UPDATE SET state = excluded.state, platform = excluded.platform,
+    client_ip = excluded.client_ip, since_ms = excluded.since_ms, node_id = excluded.node_id`,
+  removeMember: `DELETE FROM room_members WHERE app_id = ? AND room_id = ? AND user_id = ?`,
+  listMembers: `SELECT ${MEMBER} FROM room_members WHERE app_id = ? AND room_id = ? AND state = 'online' ORDER BY user_id`,
+  touchNode: `INSERT INTO gateway_nodes (node_id, last_seen_ms) VALUES (?, ?)
+    ON CONFLICT (node_id) DO UPDATE SET last_seen_ms = excluded.last_seen_ms`,
+  listDeadNodes: `SELECT node_id FROM gateway_nodes WHERE last_seen_ms < ? ORDER BY node_id`,
+  listNodeMembers: `SELECT app_id, room_id, user_id FROM room_members WHERE node_id = ? AND state = 'online'
+    ORDER BY app_id, room_id, user_id`,
+  deleteNode: `DELETE FROM gateway_nodes WHERE node_id = ?`,
+
+  // Callback settings.
+  getConfig: `SELECT url, commands, disabled_reason, disabled_ms FROM callback_configs WHERE app_id = ?`,
+  putConfig: `INSERT INTO callback_configs (app_id, url, commands, updated_ms) VALUES (?, ?, ?, ?)
+    ON CONFLICT (app_id) DO UPDATE SET url = excluded.url, commands = excluded.commands,
+    updated_ms = excluded.updated_ms, disabled_reason = NULL, disabled_ms = NULL`,
+  deleteConfig: `DELETE FROM callback_configs WHERE app_id = ?`,
+  disableConfig: `UPDATE callback_configs SET disabled_reason = ?, disabled_ms = ? WHERE app_id = ?`,
+  getToken: `SELECT token, enabled FROM callback_tokens WHERE app_id = ?`,
+  putToken: `INSERT INTO callback_tokens (app_id, token, enabled) VALUES (?, ?, ?)
+    ON CONFLICT (app_id) DO UPDATE SET token = excluded.token, enabled = excluded.enabled`,
+  listSecrets: `SELECT secret, created_ms, expires_ms FROM signing_secrets
+    WHERE app_id = ? AND (expires_ms IS NULL OR expires_ms > ?) ORDER BY id DESC`,
+  expireSecrets: `UPDATE signing_secrets SET expires_ms = ? WHERE app_id = ? AND (expires_ms IS NULL OR expires_ms > ?)`,
+  addSecret: `INSERT INTO signing_secrets (app_id, secret, created_ms) VALUES (?, ?, ?)`,
+  deleteSecrets: `DELETE FROM signing_secrets WHERE app_id = ?`,
+
+  // Deliveries and attempts.
+  getDelivery: `SELECT ${DELIVERY} ${DELIVERY_FROM} WHERE d.app_id = ? AND d.id = ?`,
+  getDeliveryToSend: `SELECT ${DELIVERY}, e.packet, e.client_ip, e.platform ${DELIVERY_FROM} WHERE d.id = ?`,
+  // Each filter is bound twice: NULL switches it off. Newest first, paged by id.
+  listDeliveries: `SELECT ${DELIVERY} ${DELIVERY_FROM} WHERE d.app_id = ?
+    AND (CAST(? AS TEXT) IS NULL OR d.state = ?)
+    AND (CAST(? AS TEXT) IS NULL OR d.room_id = ?)
+    AND (CAST(? AS TEXT) IS NULL OR d.command = ?)
+    AND (CAST(? AS BIGINT) IS NULL OR d.created_ms >= ?)
+    AND (CAST(? AS BIGINT) IS NULL OR d.created_ms < ?)
+    AND (CAST(? AS BIGINT) IS NULL OR d.id < ?)
+    ORDER BY d.id DESC LIMIT ?`,
+  listAttempts: `SELECT n, started_ms, duration_ms, status, error, reply FROM delivery_attempts
+    WHERE delivery_id = ? ORDER BY n`,
+  listPending: `SELECT ${READY} FROM deliveries WHERE state = 'pending' ORDER BY id`,
+  listRoomCallbacks: `SELECT ${DELIVERY}, e.packet ${DELIVERY_FROM}
+    WHERE d.app_id = ? AND d.room_id = ? AND d.seq > ? ORDER BY d.seq LIMIT ?`,
+  // Two processes may both have sent an attempt (a lease that ran out): the first record of an attempt
+  // number stands.
+  insertAttempt: `INSERT INTO delivery_attempts (delivery_id, n, started_ms, duration_ms, status, error, reply)
+    VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+  // Only a pending delivery is rescheduled or ended by a failure; a delivery ended meanwhile (its
+  // configuration was disabled: dead) becomes delivered when its attempt in flight succeeded, since
+  // the receiver has it (docs/delivery.md).
+  setPending: `UPDATE deliveries SET attempts = ?, next_attempt_ms = ?, last_error = ? WHERE id = ? AND state = 'pending'`,
+  setDelivered: `UPDATE deliveries SET attempts = ?, state = 'delivered', done_ms = ?, last_error = NULL
+    WHERE id = ? AND state <> 'delivered'`,
+  setDead: `UPDATE deliveries SET attempts = ?, state = 'dead', done_ms = ?, last_error = ? WHERE id = ? AND state = 'pending'`,
+  redeliver: `UPDATE deliveries SET state = 'pending', next_attempt_ms = ?, done_ms = NULL
+    WHERE app_id = ? AND id = ? AND state <> 'pending' RETURNING ${READY}`,
+  redeliverDead: `UPDATE deliveries SET state = 'pending', next_attempt_ms = ?, done_ms = NULL
+    WHERE app_id = ? AND state = 'dead' AND created_ms >= ? AND created_ms < ? RETURNING ${READY}`,
+  killPending: `UPDATE deliveries SET state = 'dead', done_ms = ?, last_error = ? WHERE app_id = ? AND state = 'pending'`,
+
+  // The migration runner's bookkeeping (migrate.ts).
+  appliedMigrations: `SELECT version FROM schema_migrations`,
+  recordMigration: `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
+
+  // The key generated for the single app of an environment without ROOMHOOK_SECRET_KEY (secret-key.ts).
+  putAppKey: `INSERT INTO app_keys (app_id, secret_key, created_ms) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
+  getAppKey: `SELECT secret_key FROM app_keys WHERE app_id = ?`,
+});
+
+export type StatementName = keyof typeof SQL;
+
+/** `?` placeholders as PostgreSQL's `$1, $2, …` (no statement here has a `?` inside a literal). */
+export function toPostgres(sql: string): string {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+}
+
+/** SQLite's single writer holds the database for the whole transaction: row locks are implied. */
+export function toSqlite(sql: string): string {
+  return sql.replace(/\s+FOR UPDATE\s*$/, "");
+}
