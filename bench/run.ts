@@ -96,15 +96,23 @@ if (only.has("clients")) {
 }
 
 if (only.has("scale")) {
-  const rows = await benchScaleOut({ seconds, processes: [1, 2, 3] });
-  const base = rows[0];
+  const { rows, bare } = await benchScaleOut({ seconds, processes: [1, 2, 3] });
+  const sqlite = rows.find((r) => r.store === "SQLite");
+  const pg1 = rows.find((r) => r.store === "PostgreSQL" && r.processes === 1);
+  const pct = (a: number, b: number | undefined) =>
+    b === undefined || b === 0 ? "?" : `${((a / b) * 100).toFixed(0)}%`;
   out([
     "6. Several processes: owner changes and callbacks, 50 connections in all, split over the processes",
+    `   bare PostgreSQL client, the same durable writes as one statement each, 16 connections: ${fmt(bare.writesPerSec)} writes/s p50 ${bare.p50} ms p99 ${bare.p99} ms`,
     ...rows.map(
       (r) =>
-        `   ${r.store.padEnd(10)} x${r.processes}: ${fmt(r.changesPerSec)} changes/s (${base === undefined ? "" : `${((r.changesPerSec / base.changesPerSec) * 100).toFixed(0)}% of SQLite`}) ` +
-        `p50 ${r.p50} ms p99 ${r.p99} ms; callbacks ${fmt(r.callbacksPerSecDuringRun)}/s during the run, rest drained in ${fmt(r.drainMs)} ms; ` +
+        `   ${r.store.padEnd(10)} x${r.processes}: ${fmt(r.changesPerSec)} changes/s (${pct(r.changesPerSec, sqlite?.changesPerSec)} of SQLite x1` +
+        (r.store === "PostgreSQL"
+          ? `, ${pct(r.changesPerSec, bare.writesPerSec)} of bare, ${pct(r.changesPerSec, pg1?.changesPerSec)} of PostgreSQL x1`
+          : "") +
+        `) p50 ${r.p50} ms p99 ${r.p99} ms; callbacks ${fmt(r.callbacksPerSecDuringRun)}/s during the run, rest drained in ${fmt(r.drainMs)} ms; ` +
         `received ${fmt(r.received)} of ${fmt(r.acked)}, errors ${r.errors}`,
     ),
+    "   targets: PostgreSQL x1 >= 50% of SQLite x1 and >= 50% of bare; x3 >= 90% of x1; p99 < 100 ms",
   ]);
 }

@@ -5,6 +5,7 @@ import pg from "pg";
 import { startPostgres } from "../packages/server/test/support/postgres.ts";
 import { ownerChangeLoad, prepare, startReceiver, startRoomhook, waitFor } from "./delivery.ts";
 import type { Child } from "./support.ts";
+import { benchBarePg, type BareRow } from "./pg-bare.ts";
 
 export interface ScaleRow {
   store: "SQLite" | "PostgreSQL";
@@ -24,10 +25,15 @@ export interface ScaleRow {
  * settings: fsync and synchronous_commit on), beside one process on SQLite, in the same run. The load
  * is 50 connections in all, split over the processes, each on its own rooms; every process dispatches.
  */
-export async function benchScaleOut(opts: { seconds: number; processes: number[] }): Promise<ScaleRow[]> {
+export async function benchScaleOut(opts: {
+  seconds: number;
+  processes: number[];
+}): Promise<{ rows: ScaleRow[]; bare: BareRow }> {
   const rows: ScaleRow[] = [];
   const pgServer = await startPostgres({ durable: true });
+  let bare: BareRow;
   try {
+    bare = await benchBarePg({ adminUrl: pgServer.adminUrl, seconds: opts.seconds });
     rows.push(await measure({ store: "SQLite", processes: 1, seconds: opts.seconds, adminUrl: "" }));
     for (const n of opts.processes)
       rows.push(
@@ -41,7 +47,7 @@ export async function benchScaleOut(opts: { seconds: number; processes: number[]
   } finally {
     await pgServer.stop();
   }
-  return rows;
+  return { rows, bare };
 }
 
 async function measure(o: {
