@@ -135,7 +135,8 @@ export function createDispatcher(deps: {
   }
 
   async function deliver(r: ReadyDelivery): Promise<void> {
-    const d = await store.read((tx) => tx.getDeliveryToSend(r.id));
+    // A shared lane's claim brings the delivery along; otherwise it is read now.
+    const d = r.toSend ?? (await store.read((tx) => tx.getDeliveryToSend(r.id)));
     if (d?.state !== "pending") {
       await lanes.settle(r, { recorded: false });
       return;

@@ -241,4 +241,51 @@ export const pgMigrations: Migration[] = [
       CREATE INDEX deliveries_pending ON deliveries (id) WHERE state = 'pending';
     `,
   },
+  {
+    version: 3,
+    name: "a claim hands out its heads whole: what the sender needs, without a read per delivery",
+    sql: `
+      DROP FUNCTION roomhook_claim_lanes(BIGINT, INTEGER, TEXT, BIGINT);
+
+      -- Leases up to p_limit due lanes no process holds, then reads their heads in a statement of its
+      -- own: its snapshot is taken once the leases are ours, so a head recorded a moment before is
+      -- not handed out again. A head comes with its event's body and origin; a lane without a pending
+      -- head comes back with NULLs (the caller gives it back).
+      CREATE FUNCTION roomhook_claim_heads(p_now BIGINT, p_limit INTEGER, p_node TEXT, p_until BIGINT)
+      RETURNS TABLE (lane_app BIGINT, lane_room TEXT, id BIGINT, app_id BIGINT, room_id TEXT, seq BIGINT,
+        prev_seq BIGINT, event_id TEXT, command TEXT, state TEXT, attempts INTEGER, next_attempt_ms BIGINT,
+        created_ms BIGINT, done_ms BIGINT, last_error TEXT, packet TEXT, client_ip TEXT, platform TEXT)
+      LANGUAGE plpgsql AS $$
+      #variable_conflict use_column
+      DECLARE
+        v_apps BIGINT[];
+        v_rooms TEXT[];
+      BEGIN
+        WITH c AS (
+          SELECT l.app_id, l.room_id FROM delivery_lanes l
+          WHERE l.head_due_ms <= p_now AND (l.locked_until IS NULL OR l.locked_until <= p_now)
+          ORDER BY l.head_due_ms LIMIT p_limit FOR UPDATE SKIP LOCKED
+        ), u AS (
+          UPDATE delivery_lanes dl SET locked_by = p_node, locked_until = p_until
+          FROM c WHERE dl.app_id = c.app_id AND dl.room_id = c.room_id
+          RETURNING dl.app_id, dl.room_id
+        )
+        SELECT array_agg(u.app_id), array_agg(u.room_id) INTO v_apps, v_rooms FROM u;
+        IF v_apps IS NULL THEN
+          RETURN;
+        END IF;
+        RETURN QUERY
+          SELECT x.a, x.r, h.id, h.app_id, h.room_id, h.seq, h.prev_seq, e.event_id, h.command, h.state,
+            h.attempts, h.next_attempt_ms, h.created_ms, h.done_ms, h.last_error, e.packet, e.client_ip,
+            e.platform
+          FROM unnest(v_apps, v_rooms) AS x(a, r)
+          LEFT JOIN LATERAL (
+            SELECT d.* FROM deliveries d
+            WHERE d.app_id = x.a AND d.room_id = x.r AND d.state = 'pending'
+            ORDER BY d.seq LIMIT 1
+          ) h ON true
+          LEFT JOIN room_events e ON e.id = h.event_row;
+      END $$;
+    `,
+  },
 ];

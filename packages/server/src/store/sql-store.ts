@@ -26,7 +26,7 @@ import {
   type SecretRow,
   type TokenRow,
 } from "./rows.ts";
-import { SQL, type Statement } from "./statements.ts";
+import { GROUPS, SQL, type Statement, type StatementGroup } from "./statements.ts";
 import type {
   AttemptNext,
   AttemptRecord,
@@ -55,17 +55,18 @@ export interface SqlExecutor {
   all<R>(s: Statement, values: SqlValue[]): Promise<R[]>;
   /** The number of rows the statement changed. */
   run(s: Statement, values: SqlValue[]): Promise<number>;
+  /** A group's statements in order (PostgreSQL: one function call); the rows of its result. */
+  group<R>(g: StatementGroup, values: SqlValue[]): Promise<R[]>;
 }
 
 /**
  * What only one engine does around the shared statements: PostgreSQL shares delivery lanes between
- * processes (delivery_lanes, leases); SQLite's single process keeps them in memory and does nothing.
+ * processes (delivery_lanes, leases; the groups' `sharedLanes` steps); SQLite's single process keeps
+ * them in memory and does nothing.
  */
 export interface LaneHooks {
-  /** After an append that may have made a delivery: its lane learns its head's due time. */
-  appended(x: SqlExecutor, appId: number, roomId: string): Promise<unknown>;
-  /** After an attempt was recorded: its lane is given back (lease ended, head's due time set). */
-  attempted(x: SqlExecutor, deliveryId: number): Promise<unknown>;
+  /** The process that holds the leases this transaction gives back ("" where nothing is leased). */
+  readonly node: string;
   /** A lane is given back without an attempt. */
   release(x: SqlExecutor, appId: number, roomId: string): Promise<unknown>;
   /** Deliveries were put back in their lanes: each lane's head may have changed (its lease stays). */
@@ -73,8 +74,7 @@ export interface LaneHooks {
 }
 
 export const NO_SHARED_LANES: LaneHooks = {
-  appended: () => Promise.resolve(),
-  attempted: () => Promise.resolve(),
+  node: "",
   release: () => Promise.resolve(),
   refill: () => Promise.resolve(),
 };
@@ -305,27 +305,22 @@ export class SqlStoreTx extends SqlReader implements StoreTx {
     const { appId, roomId } = event;
     const command = event.packet.CallbackCommand;
     const eventId = newEventId(event.timeMs);
-    const [seqRows, , deliveries] = await Promise.all([
-      this.wAll<{ last_seq: number }>(SQL.nextSeq, [appId, roomId]),
-      this.w(SQL.insertEvent, [
-        eventId,
-        command,
-        event.timeMs,
-        event.operator,
-        event.platform,
-        event.clientIp,
-        JSON.stringify(event.packet),
-        appId,
-        roomId,
-      ]),
-      this.wAll<{ id: number }>(SQL.insertDelivery, [appId, roomId, `"${command}"`]),
-      this.lanes.appended(this.x, appId, roomId),
+    this.wrote = true;
+    const [row] = await this.x.group<{ seq: number; delivery: number | null }>(GROUPS.appendEvent, [
+      appId,
+      roomId,
+      eventId,
+      command,
+      event.timeMs,
+      event.operator,
+      event.platform,
+      event.clientIp,
+      JSON.stringify(event.packet),
+      `"${command}"`,
     ]);
-    const seq = first(seqRows)?.last_seq;
-    if (seq === undefined) throw new Error("the room's next sequence number was not returned");
-    const delivery = first(deliveries);
-    if (delivery !== undefined)
-      this.ready.push({ id: delivery.id, appId, roomId, seq, nextAttemptMs: event.timeMs });
+    if (row === undefined) throw new Error("the room's next sequence number was not returned");
+    const { seq, delivery } = row;
+    if (delivery !== null) this.ready.push({ id: delivery, appId, roomId, seq, nextAttemptMs: event.timeMs });
     const stored: StoredRoomEvent = { ...event, seq, eventId };
     this.appended.push(stored);
     return stored;
@@ -384,25 +379,20 @@ export class SqlStoreTx extends SqlReader implements StoreTx {
   }
 
   async recordAttempt(id: number, a: AttemptRecord, next: AttemptNext) {
-    const doneMs = a.startedMs + a.durationMs;
-    const state =
-      next.state === "pending"
-        ? this.w(SQL.setPending, [a.n, next.nextAttemptMs, attemptError(a), id])
-        : next.state === "delivered"
-          ? this.w(SQL.setDelivered, [a.n, doneMs, id])
-          : this.w(SQL.setDead, [a.n, doneMs, next.reason, id]);
-    await Promise.all([
-      this.w(SQL.insertAttempt, [
-        id,
-        a.n,
-        a.startedMs,
-        a.durationMs,
-        a.status ?? null,
-        a.error ?? null,
-        a.reply ?? null,
-      ]),
-      state,
-      this.lanes.attempted(this.x, id),
+    this.wrote = true;
+    await this.x.group(GROUPS.recordAttempt, [
+      id,
+      a.n,
+      a.startedMs,
+      a.durationMs,
+      a.status ?? null,
+      a.error ?? null,
+      a.reply ?? null,
+      next.state,
+      next.state === "pending" ? next.nextAttemptMs : null,
+      a.startedMs + a.durationMs,
+      next.state === "pending" ? attemptError(a) : next.state === "dead" ? next.reason : null,
+      this.lanes.node,
     ]);
   }
 

@@ -6,7 +6,7 @@ import type { ClientErrorCode, ErrorCode } from "@roomhook/protocol";
 import { LiveError } from "../live-error.ts";
 import type { Migration, MigrationConnection } from "./migrate.ts";
 import { SqlReader, type SqlExecutor, type SqlValue } from "./sql-store.ts";
-import { SQL, toSqlite, type Statement } from "./statements.ts";
+import { SQL, toSqlite, type Statement, type StatementGroup } from "./statements.ts";
 import type { Command, CommandRunner, ReadyDelivery, ResultMap, Store, StoredRoomEvent } from "./store.ts";
 
 type Db = Database.Database;
@@ -28,6 +28,12 @@ export function sqliteExecutor(db: Db): SqlExecutor {
   return {
     all: <R>(s: Statement, values: SqlValue[]) => Promise.resolve(prepare(s).all(...values) as R[]),
     run: (s: Statement, values: SqlValue[]) => Promise.resolve(prepare(s).run(...values).changes),
+    // In order, in this thread: the steps for shared lanes have nothing to do here.
+    group: <R>(g: StatementGroup, values: SqlValue[]) => {
+      const bind = (args: readonly number[]) => args.map((i) => values[i] ?? null);
+      for (const step of g.steps) if (step.sharedLanes !== true) prepare(step.s).run(...bind(step.args));
+      return Promise.resolve(prepare(g.result.s).all(...bind(g.result.args)) as R[]);
+    },
   };
 }
 

@@ -136,15 +136,34 @@ export const SQL = catalog({
   // Only a pending delivery is rescheduled or ended by a failure; a delivery ended meanwhile (its
   // configuration was disabled: dead) becomes delivered when its attempt in flight succeeded, since
   // the receiver has it (docs/delivery.md).
-  setPending: `UPDATE deliveries SET attempts = ?, next_attempt_ms = ?, last_error = ? WHERE id = ? AND state = 'pending'`,
-  setDelivered: `UPDATE deliveries SET attempts = ?, state = 'delivered', done_ms = ?, last_error = NULL
-    WHERE id = ? AND state <> 'delivered'`,
-  setDead: `UPDATE deliveries SET attempts = ?, state = 'dead', done_ms = ?, last_error = ? WHERE id = ? AND state = 'pending'`,
+  // One statement for the three outcomes: the next state is 'pending', 'delivered' or 'dead'.
+  setOutcome: `UPDATE deliveries SET attempts = ?,
+      state = CASE WHEN ? = 'pending' THEN state ELSE ? END,
+      next_attempt_ms = COALESCE(?, next_attempt_ms),
+      done_ms = CASE WHEN ? = 'pending' THEN done_ms ELSE ? END,
+      last_error = ?
+    WHERE id = ? AND (state = 'pending' OR (? = 'delivered' AND state <> 'delivered'))`,
   redeliver: `UPDATE deliveries SET state = 'pending', next_attempt_ms = ?, done_ms = NULL
     WHERE app_id = ? AND id = ? AND state <> 'pending' RETURNING ${READY}`,
   redeliverDead: `UPDATE deliveries SET state = 'pending', next_attempt_ms = ?, done_ms = NULL
     WHERE app_id = ? AND state = 'dead' AND created_ms >= ? AND created_ms < ? RETURNING ${READY}`,
   killPending: `UPDATE deliveries SET state = 'dead', done_ms = ?, last_error = ? WHERE app_id = ? AND state = 'pending'`,
+
+  // Shared lanes (PostgreSQL's delivery_lanes). After an append that made a delivery (the room's last
+  // event has one), an empty lane gets the new head's due time; a lane with a head keeps it.
+  laneAppended: `INSERT INTO delivery_lanes AS l (app_id, room_id, head_due_ms)
+    SELECT d.app_id, d.room_id, d.next_attempt_ms FROM room_sequences s
+    JOIN deliveries d ON d.app_id = s.app_id AND d.room_id = s.room_id AND d.seq = s.last_seq
+    WHERE s.app_id = ? AND s.room_id = ?
+    ON CONFLICT (app_id, room_id) DO UPDATE SET head_due_ms = COALESCE(l.head_due_ms, excluded.head_due_ms)`,
+  // After an attempt's record: its lane is given back (roomhook_refresh_lane, schema-pg.ts).
+  laneAttempted: `SELECT roomhook_refresh_lane(app_id, room_id, ?, true) FROM deliveries WHERE id = ?`,
+  // What an append wrote: the room's sequence number and the delivery it made, if any.
+  appended: `SELECT s.last_seq AS seq, d.id AS delivery FROM room_sequences s
+    LEFT JOIN deliveries d ON d.app_id = s.app_id AND d.room_id = s.room_id AND d.seq = s.last_seq
+    WHERE s.app_id = ? AND s.room_id = ?`,
+  // What a group returns when it has nothing to return.
+  nothing: `SELECT 1 AS done`,
 
   // The migration runner's bookkeeping (migrate.ts).
   appliedMigrations: `SELECT version FROM schema_migrations`,
@@ -156,6 +175,134 @@ export const SQL = catalog({
 });
 
 export type StatementName = keyof typeof SQL;
+
+/**
+ * Statements that always run together, in order, and depend on each other only through the database:
+ * SQLite runs them one after the other; PostgreSQL calls them as one function made from this very
+ * text (pgGroupFunction), so they cost one statement on the wire and one round trip. Each step binds
+ * group parameters by name; a step marked `sharedLanes` runs only where lanes are shared (PostgreSQL).
+ */
+export interface StatementGroup {
+  readonly name: string;
+  /** `name TYPE` of each parameter, in call order (the types are PostgreSQL's). */
+  readonly params: readonly string[];
+  readonly steps: readonly { s: Statement; args: readonly number[]; sharedLanes?: boolean }[];
+  /** The last statement, whose rows the group returns, with `columns` as `name TYPE, …`. */
+  readonly result: { s: Statement; args: readonly number[] };
+  readonly columns: string;
+}
+
+function group(
+  name: string,
+  params: string[],
+  steps: [Statement, string[], "sharedLanes"?][],
+  result: [Statement, string[]],
+  columns: string,
+): StatementGroup {
+  const index = (n: string) => {
+    const i = params.findIndex((p) => p.split(" ")[0] === n);
+    if (i < 0) throw new Error(`group ${name}: no parameter ${n}`);
+    return i;
+  };
+  const bind = (s: Statement, names: string[]) => {
+    const holes = (s.sql.match(/\?/g) ?? []).length;
+    if (holes !== names.length)
+      throw new Error(`group ${name}: ${s.name} has ${holes} placeholders, ${names.length} names`);
+    return names.map(index);
+  };
+  return {
+    name,
+    params,
+    steps: steps.map(([s, names, lanes]) => ({
+      s,
+      args: bind(s, names),
+      ...(lanes === undefined ? {} : { sharedLanes: true }),
+    })),
+    result: { s: result[0], args: bind(...result) },
+    columns,
+  };
+}
+
+export const GROUPS = {
+  /** The outbox append (StoreTx.appendEvent): sequence number, event, delivery when switched on, lane. */
+  appendEvent: group(
+    "append_event",
+    [
+      "app BIGINT",
+      "room TEXT",
+      "event_id TEXT",
+      "command TEXT",
+      "time BIGINT",
+      "operator TEXT",
+      "platform TEXT",
+      "ip TEXT",
+      "packet TEXT",
+      "quoted TEXT",
+    ],
+    [
+      [SQL.nextSeq, ["app", "room"]],
+      [
+        SQL.insertEvent,
+        ["event_id", "command", "time", "operator", "platform", "ip", "packet", "app", "room"],
+      ],
+      [SQL.insertDelivery, ["app", "room", "quoted"]],
+      [SQL.laneAppended, ["app", "room"], "sharedLanes"],
+    ],
+    [SQL.appended, ["app", "room"]],
+    "seq BIGINT, delivery BIGINT",
+  ),
+  /** An attempt, the delivery's next state, and (shared lanes) its lane given back. */
+  recordAttempt: group(
+    "record_attempt",
+    [
+      "id BIGINT",
+      "n INTEGER",
+      "started BIGINT",
+      "duration BIGINT",
+      "status INTEGER",
+      "error TEXT",
+      "reply TEXT",
+      "next TEXT",
+      "next_ms BIGINT",
+      "done BIGINT",
+      "last_error TEXT",
+      "node TEXT",
+    ],
+    [
+      [SQL.insertAttempt, ["id", "n", "started", "duration", "status", "error", "reply"]],
+      [SQL.setOutcome, ["n", "next", "next", "next_ms", "next", "done", "last_error", "id", "next"]],
+      [SQL.laneAttempted, ["node", "id"], "sharedLanes"],
+    ],
+    [SQL.nothing, []],
+    "done INTEGER",
+  ),
+};
+
+/** A group's PostgreSQL function name: the text's hash is in it, so a changed group is a new function. */
+export function pgGroupName(g: StatementGroup): string {
+  return `roomhook_${g.name}_${fnv1a(pgGroupBody(g))}`;
+}
+
+/** The group as PostgreSQL runs it: its statements in order, each `?` bound to the function's `$n`. */
+function pgGroupBody(g: StatementGroup): string {
+  const text = (st: { s: Statement; args: readonly number[] }) => {
+    let i = 0;
+    return st.s.sql.replace(/\?/g, () => `$${(st.args[i++] ?? 0) + 1}`);
+  };
+  return [...g.steps.map(text), text(g.result)].join(";\n");
+}
+
+export function pgGroupFunction(g: StatementGroup): string {
+  const types = g.params.map((p) => p.split(" ")[1]).join(", ");
+  return `CREATE OR REPLACE FUNCTION ${pgGroupName(g)}(${types}) RETURNS TABLE (${g.columns})
+    LANGUAGE sql VOLATILE AS $group$\n${pgGroupBody(g)}\n$group$`;
+}
+
+function fnv1a(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return h.toString(16).padStart(8, "0");
+}
 
 /** `?` placeholders as PostgreSQL's `$1, $2, …` (no statement here has a `?` inside a literal). */
 export function toPostgres(sql: string): string {

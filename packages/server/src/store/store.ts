@@ -78,6 +78,8 @@ export interface ReadyDelivery {
   roomId: string;
   seq: number;
   nextAttemptMs: number;
+  /** The delivery as the sender needs it, when the store read it already (a shared lane's claim). */
+  toSend?: DeliveryToSend;
 }
 
 export interface DeliveryFilter {
