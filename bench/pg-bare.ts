@@ -2,6 +2,21 @@ import pg from "pg";
 import { migratePg } from "../packages/server/src/store/pg-store.ts";
 import { percentile } from "./support.ts";
 
+/** A new database on the benchmark's PostgreSQL; its URL. */
+export async function createDatabase(adminUrl: string, prefix: string): Promise<string> {
+  const name = `${prefix}_${Date.now().toString(36)}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
 export interface BareRow {
   writesPerSec: number;
   p50: number;
@@ -16,14 +31,7 @@ export interface BareRow {
  * around it.
  */
 export async function benchBarePg(o: { adminUrl: string; seconds: number }): Promise<BareRow> {
-  const name = `bench_bare_${Date.now().toString(36)}`;
-  const admin = new pg.Client({ connectionString: o.adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(o.adminUrl);
-  url.pathname = `/${name}`;
-  const pool = new pg.Pool({ connectionString: url.toString(), max: 16 });
+  const pool = new pg.Pool({ connectionString: await createDatabase(o.adminUrl, "bench_bare"), max: 16 });
   try {
     await migratePg(pool);
     await pool.query(

@@ -111,7 +111,9 @@ if (only.has("scale")) {
           ? `, ${pct(r.changesPerSec, bare.writesPerSec)} of bare, ${pct(r.changesPerSec, pg1?.changesPerSec)} of PostgreSQL x1`
           : "") +
         `) p50 ${r.p50} ms p99 ${r.p99} ms; callbacks ${fmt(r.callbacksPerSecDuringRun)}/s during the run, rest drained in ${fmt(r.drainMs)} ms; ` +
-        `received ${fmt(r.received)} of ${fmt(r.acked)}, errors ${r.errors}`,
+        `received ${fmt(r.received)} of ${fmt(r.acked)}, errors ${r.errors}; ` +
+        `CPU per change: roomhook ${r.cpuMsPerChange.roomhook} ms` +
+        (r.store === "PostgreSQL" ? `, PostgreSQL ${r.cpuMsPerChange.postgres} ms` : ""),
     ),
     "   targets: PostgreSQL x1 >= 50% of SQLite x1 and >= 50% of bare; x3 >= 90% of x1; p99 < 100 ms",
   ]);

@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import pg from "pg";
 import { startPostgres } from "../packages/server/test/support/postgres.ts";
 import { ownerChangeLoad, prepare, startReceiver, startRoomhook, waitFor } from "./delivery.ts";
 import type { Child } from "./support.ts";
-import { benchBarePg, type BareRow } from "./pg-bare.ts";
+import { benchBarePg, createDatabase, type BareRow } from "./pg-bare.ts";
+import { cpuSeconds } from "./process-cpu.ts";
 
 export interface ScaleRow {
   store: "SQLite" | "PostgreSQL";
@@ -18,6 +18,8 @@ export interface ScaleRow {
   acked: number;
   received: number;
   errors: number;
+  /** CPU milliseconds per owner change (its callback included) in roomhook's processes, and PostgreSQL's. */
+  cpuMsPerChange: { roomhook: number; postgres: number };
 }
 
 /**
@@ -59,16 +61,8 @@ async function measure(o: {
   const dirs = Array.from({ length: o.processes }, () => mkdtempSync(join(tmpdir(), "roomhook-bench-")));
   const rx = await startReceiver();
   let env: Record<string, string> = {};
-  if (o.store === "PostgreSQL") {
-    const name = `bench_${o.processes}_${Date.now().toString(36)}`;
-    const admin = new pg.Client({ connectionString: o.adminUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const url = new URL(o.adminUrl);
-    url.pathname = `/${name}`;
-    env = { DATABASE_URL: url.toString() };
-  }
+  if (o.store === "PostgreSQL")
+    env = { DATABASE_URL: await createDatabase(o.adminUrl, `bench_${o.processes}`) };
   const procs: Child[] = [];
   try {
     for (const d of dirs) procs.push(await startRoomhook(d, env));
@@ -78,6 +72,8 @@ async function measure(o: {
     await pool.close();
     rx.reset();
     const per = Math.max(1, Math.round(50 / procs.length));
+    const pids = procs.map((p) => p.child.pid ?? 0);
+    const cpuBefore = cpuSeconds(pids);
     const results = await Promise.all(
       procs.map((p, k) =>
         ownerChangeLoad(
@@ -89,6 +85,7 @@ async function measure(o: {
       ),
     );
     const duringRun = rx.count();
+    const cpuAfter = cpuSeconds(pids);
     const acked = results.reduce((a, r) => a + r["2xx"], 0);
     const drainStart = Date.now();
     await waitFor(() => rx.count() >= acked, 120_000);
@@ -109,6 +106,12 @@ async function measure(o: {
       acked,
       received: rx.count(),
       errors: results.reduce((a, r) => a + r.errors + r.timeouts + r.non2xx, 0),
+      cpuMsPerChange: {
+        roomhook:
+          Math.round(((cpuAfter.roomhook - cpuBefore.roomhook) * 1000 * 100) / Math.max(1, acked)) / 100,
+        postgres:
+          Math.round(((cpuAfter.postgres - cpuBefore.postgres) * 1000 * 100) / Math.max(1, acked)) / 100,
+      },
     };
   } finally {
     await Promise.all(procs.map((p) => p.stop()));

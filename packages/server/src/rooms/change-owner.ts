@@ -35,40 +35,35 @@ export async function changeOwner(
   ctx: OpContext,
   input: ChangeOwnerInput,
 ): Promise<ChangeOwnerResult> {
-  // The reads go out together, and so do the writes: one round trip each where the store pipelines
-  // (PostgreSQL); SQLite runs them in order either way.
-  const nowSec = Math.floor(ctx.nowMs / 1000);
-  const [originalOwner, banned, member] = await Promise.all([
-    tx.getOwner(ctx.appId, input.roomId),
-    tx.isBanned(ctx.appId, input.roomId, input.newOwner, nowSec),
+  // One read and one write (each a single statement where the store can: the owner change is the
+  // hot path).
+  const [room, member] = await Promise.all([
+    tx.getOwnerAndBan(ctx.appId, input.roomId, input.newOwner, Math.floor(ctx.nowMs / 1000)),
     input.byOwner === true ? tx.getMember(ctx.appId, input.roomId, input.newOwner) : undefined,
   ]);
-  if (originalOwner === undefined) throw new LiveError(100004, `room ${input.roomId} does not exist`);
+  if (room === undefined) throw new LiveError(100004, `room ${input.roomId} does not exist`);
+  const originalOwner = room.owner;
   if (input.byOwner === true && originalOwner !== ctx.operator) {
     throw new LiveError(100006, `only the owner of room ${input.roomId} may hand it over`);
   }
   if (originalOwner === input.newOwner) return { changed: false, originalOwner };
-  if (banned) {
+  if (room.banned) {
     throw new LiveError(100016, `${input.newOwner} is banned from room ${input.roomId}; unban first`);
   }
   if (input.byOwner === true && member?.state !== "online") {
     throw new LiveError(100005, `${input.newOwner} is not in room ${input.roomId}`, { clientCode: -2201 });
   }
-  const [, , event] = await Promise.all([
-    tx.setOwner(ctx.appId, input.roomId, input.newOwner),
-    tx.removeAdmins(ctx.appId, input.roomId, [input.newOwner]),
-    tx.appendEvent({
-      ...eventBase(ctx),
-      roomId: input.roomId,
-      packet: {
-        CallbackCommand: "Live.CallbackAfterChangeOwner",
-        RoomId: input.roomId,
-        EventTime: ctx.nowMs,
-        Operator_Account: ctx.operator,
-        CurrentOwner_Account: input.newOwner,
-        OriginalOwner_Account: originalOwner,
-      },
-    }),
-  ]);
+  const event = await tx.transferRoom(ctx.appId, input.newOwner, {
+    ...eventBase(ctx),
+    roomId: input.roomId,
+    packet: {
+      CallbackCommand: "Live.CallbackAfterChangeOwner",
+      RoomId: input.roomId,
+      EventTime: ctx.nowMs,
+      Operator_Account: ctx.operator,
+      CurrentOwner_Account: input.newOwner,
+      OriginalOwner_Account: originalOwner,
+    },
+  });
   return { changed: true, originalOwner, event };
 }

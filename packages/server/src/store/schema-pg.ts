@@ -4,8 +4,9 @@ import type { Migration } from "./migrate.ts";
  * PostgreSQL schema: the same tables, columns and indexes as SQLite's (schema-sqlite.ts; a test
  * compares them after migration), plus what several processes need to share the work: delivery lanes
  * with leases, and the key generated for an environment's app. Numbered, forward-only (migrate.ts).
- * Version 1 once also created functions for the outbox append and the attempt record; the statements
- * they held are now in the shared catalog (statements.ts), and version 2 drops them where they exist.
+ * Version 1 once also created functions for the outbox append, the attempt record and the lane claim;
+ * the first two are now statement groups of the shared catalog (statements.ts), the claim is version
+ * 3's, and versions 2 and 3 drop the old ones where they exist.
  */
 export const pgMigrations: Migration[] = [
   {
@@ -174,39 +175,6 @@ export const pgMigrations: Migration[] = [
           AND (NOT p_release OR l.locked_by = p_node OR l.locked_by IS NULL);
       END $$;
 
-      -- Leases up to p_limit due lanes no process holds, then reads their heads in a statement of its
-      -- own: its snapshot is taken once the leases are ours, so a head recorded a moment before is
-      -- not handed out again.
-      CREATE FUNCTION roomhook_claim_lanes(p_now BIGINT, p_limit INTEGER, p_node TEXT, p_until BIGINT)
-      RETURNS TABLE (o_app BIGINT, o_room TEXT, o_id BIGINT, o_seq BIGINT, o_due BIGINT)
-      LANGUAGE plpgsql AS $$
-      DECLARE
-        v_apps BIGINT[];
-        v_rooms TEXT[];
-      BEGIN
-        WITH c AS (
-          SELECT l.app_id, l.room_id FROM delivery_lanes l
-          WHERE l.head_due_ms <= p_now AND (l.locked_until IS NULL OR l.locked_until <= p_now)
-          ORDER BY l.head_due_ms LIMIT p_limit FOR UPDATE SKIP LOCKED
-        ), u AS (
-          UPDATE delivery_lanes dl SET locked_by = p_node, locked_until = p_until
-          FROM c WHERE dl.app_id = c.app_id AND dl.room_id = c.room_id
-          RETURNING dl.app_id, dl.room_id
-        )
-        SELECT array_agg(u.app_id), array_agg(u.room_id) INTO v_apps, v_rooms FROM u;
-        IF v_apps IS NULL THEN
-          RETURN;
-        END IF;
-        RETURN QUERY
-          SELECT x.a, x.r, h.id, h.seq, h.next_attempt_ms
-          FROM unnest(v_apps, v_rooms) AS x(a, r)
-          LEFT JOIN LATERAL (
-            SELECT d.id, d.seq, d.next_attempt_ms FROM deliveries d
-            WHERE d.app_id = x.a AND d.room_id = x.r AND d.state = 'pending'
-            ORDER BY d.seq LIMIT 1
-          ) h ON true;
-      END $$;
-
       -- The key generated for the environment's single app when none is configured: one for every
       -- process sharing the database (SQLite keeps it in <data>/secret-key).
       CREATE TABLE app_keys (
@@ -245,7 +213,7 @@ export const pgMigrations: Migration[] = [
     version: 3,
     name: "a claim hands out its heads whole: what the sender needs, without a read per delivery",
     sql: `
-      DROP FUNCTION roomhook_claim_lanes(BIGINT, INTEGER, TEXT, BIGINT);
+      DROP FUNCTION IF EXISTS roomhook_claim_lanes(BIGINT, INTEGER, TEXT, BIGINT);
 
       -- Leases up to p_limit due lanes no process holds, then reads their heads in a statement of its
       -- own: its snapshot is taken once the leases are ours, so a head recorded a moment before is

@@ -99,9 +99,10 @@ export class SqlReader implements StoreReader {
     return row === undefined ? undefined : toRoom(row);
   }
 
-  async getOwner(appId: number, roomId: string) {
-    const s = this.locking ? SQL.getOwnerForUpdate : SQL.getOwner;
-    return first(await this.x.all<{ owner: string }>(s, [appId, roomId]))?.owner;
+  async getOwnerAndBan(appId: number, roomId: string, userId: string, nowSec: number) {
+    type Row = { owner: string; banned: number };
+    const row = first(await this.x.all<Row>(SQL.getOwnerAndBan, [userId, nowSec, appId, roomId]));
+    return row === undefined ? undefined : { owner: row.owner, banned: row.banned === 1 };
   }
 
   async listAdmins(appId: number, roomId: string) {
@@ -270,10 +271,6 @@ export class SqlStoreTx extends SqlReader implements StoreTx {
     ]);
   }
 
-  async setOwner(appId: number, roomId: string, owner: string) {
-    await this.w(SQL.setOwner, [owner, appId, roomId]);
-  }
-
   async deleteRoom(appId: number, roomId: string) {
     await Promise.all([
       this.w(SQL.deleteRoom, [appId, roomId]),
@@ -301,12 +298,22 @@ export class SqlStoreTx extends SqlReader implements StoreTx {
     await Promise.all(userIds.map((u) => this.w(SQL.removeBan, [appId, roomId, u])));
   }
 
-  async appendEvent(event: RoomEventInput): Promise<StoredRoomEvent> {
+  appendEvent(event: RoomEventInput): Promise<StoredRoomEvent> {
+    return this.append(GROUPS.appendEvent, event, []);
+  }
+
+  transferRoom(appId: number, newOwner: string, event: RoomEventInput): Promise<StoredRoomEvent> {
+    if (event.appId !== appId) throw new Error("transferRoom: the event belongs to another app");
+    return this.append(GROUPS.transferRoom, event, [newOwner]);
+  }
+
+  /** A group that ends with the outbox append (statements.ts GROUPS), then what it appended. */
+  private async append(g: StatementGroup, event: RoomEventInput, more: SqlValue[]): Promise<StoredRoomEvent> {
     const { appId, roomId } = event;
     const command = event.packet.CallbackCommand;
     const eventId = newEventId(event.timeMs);
     this.wrote = true;
-    const [row] = await this.x.group<{ seq: number; delivery: number | null }>(GROUPS.appendEvent, [
+    const [row] = await this.x.group<{ seq: number; delivery: number | null }>(g, [
       appId,
       roomId,
       eventId,
@@ -317,6 +324,7 @@ export class SqlStoreTx extends SqlReader implements StoreTx {
       event.clientIp,
       JSON.stringify(event.packet),
       `"${command}"`,
+      ...more,
     ]);
     if (row === undefined) throw new Error("the room's next sequence number was not returned");
     const { seq, delivery } = row;

@@ -34,8 +34,10 @@ export const SQL = catalog({
   // a time, across processes.
   getRoom: `SELECT ${ROOM} FROM rooms WHERE app_id = ? AND room_id = ?`,
   getRoomForUpdate: `SELECT ${ROOM} FROM rooms WHERE app_id = ? AND room_id = ? FOR UPDATE`,
-  getOwner: `SELECT owner FROM rooms WHERE app_id = ? AND room_id = ?`,
-  getOwnerForUpdate: `SELECT owner FROM rooms WHERE app_id = ? AND room_id = ? FOR UPDATE`,
+  // The owner change's reads in one: the owner, and whether the new owner is banned at that second.
+  getOwnerAndBan: `SELECT owner, CASE WHEN EXISTS (SELECT 1 FROM room_bans b WHERE b.app_id = r.app_id
+    AND b.room_id = r.room_id AND b.user_id = ? AND b.banned_until > ?) THEN 1 ELSE 0 END AS banned
+    FROM rooms r WHERE r.app_id = ? AND r.room_id = ? FOR UPDATE`,
   insertRoom: `INSERT INTO rooms (app_id, room_id, owner, view_count, is_public, info) VALUES (?, ?, ?, ?, ?, ?)`,
   updateRoom: `UPDATE rooms SET owner = ?, view_count = ?, is_public = ?, info = ? WHERE app_id = ? AND room_id = ?`,
   setOwner: `UPDATE rooms SET owner = ? WHERE app_id = ? AND room_id = ?`,
@@ -223,30 +225,42 @@ function group(
   };
 }
 
+const APPEND_PARAMS = [
+  "app BIGINT",
+  "room TEXT",
+  "event_id TEXT",
+  "command TEXT",
+  "time BIGINT",
+  "operator TEXT",
+  "platform TEXT",
+  "ip TEXT",
+  "packet TEXT",
+  "quoted TEXT",
+];
+const APPEND_STEPS: [Statement, string[], "sharedLanes"?][] = [
+  [SQL.nextSeq, ["app", "room"]],
+  [SQL.insertEvent, ["event_id", "command", "time", "operator", "platform", "ip", "packet", "app", "room"]],
+  [SQL.insertDelivery, ["app", "room", "quoted"]],
+  [SQL.laneAppended, ["app", "room"], "sharedLanes"],
+];
+
 export const GROUPS = {
   /** The outbox append (StoreTx.appendEvent): sequence number, event, delivery when switched on, lane. */
   appendEvent: group(
     "append_event",
+    APPEND_PARAMS,
+    APPEND_STEPS,
+    [SQL.appended, ["app", "room"]],
+    "seq BIGINT, delivery BIGINT",
+  ),
+  /** The owner change's writes (StoreTx.transferRoom): the owner, the admins, then the append. */
+  transferRoom: group(
+    "transfer_room",
+    [...APPEND_PARAMS, "new_owner TEXT"],
     [
-      "app BIGINT",
-      "room TEXT",
-      "event_id TEXT",
-      "command TEXT",
-      "time BIGINT",
-      "operator TEXT",
-      "platform TEXT",
-      "ip TEXT",
-      "packet TEXT",
-      "quoted TEXT",
-    ],
-    [
-      [SQL.nextSeq, ["app", "room"]],
-      [
-        SQL.insertEvent,
-        ["event_id", "command", "time", "operator", "platform", "ip", "packet", "app", "room"],
-      ],
-      [SQL.insertDelivery, ["app", "room", "quoted"]],
-      [SQL.laneAppended, ["app", "room"], "sharedLanes"],
+      [SQL.setOwner, ["new_owner", "app", "room"]],
+      [SQL.removeAdmin, ["app", "room", "new_owner"]],
+      ...APPEND_STEPS,
     ],
     [SQL.appended, ["app", "room"]],
     "seq BIGINT, delivery BIGINT",

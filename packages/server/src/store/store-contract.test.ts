@@ -105,7 +105,7 @@ for (const kind of kinds) {
           assert.equal(p.OriginalOwner_Account, owner, "an owner change read an owner that was not the last");
           owner = p.CurrentOwner_Account;
         }
-        assert.equal(await store.read((tx) => tx.getOwner(1, "hot")), owner);
+        assert.equal((await store.read((tx) => tx.getRoom(1, "hot")))?.Owner_Account, owner);
       }));
 
     test("a rule that fails writes nothing; concurrent creates of one room id: one wins", () =>

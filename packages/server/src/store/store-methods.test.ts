@@ -91,10 +91,31 @@ for (const kind of kinds) {
       assert.equal(await store.read((r) => r.getRoom(2, "g")), undefined, "another app's room");
     });
 
-    method("getOwner", async (store) => {
-      assert.equal(await store.read((r) => r.getOwner(1, "o")), undefined);
+    method("getOwnerAndBan", async (store) => {
+      assert.equal(await store.read((r) => r.getOwnerAndBan(1, "o", "bob", NOW / 1000)), undefined);
       await store.write({ op: "createRoom", ctx, room: testRoom("o", "ann") });
-      assert.equal(await store.read((r) => r.getOwner(1, "o")), "ann");
+      await store.write({
+        op: "banMembers",
+        ctx,
+        roomId: "o",
+        userIds: ["bob"],
+        durationSec: 10,
+        reason: "",
+      });
+      const sec = Math.floor(NOW / 1000);
+      assert.deepEqual(await store.read((r) => r.getOwnerAndBan(1, "o", "bob", sec)), {
+        owner: "ann",
+        banned: true,
+      });
+      assert.deepEqual(await store.read((r) => r.getOwnerAndBan(1, "o", "bob", sec + 10)), {
+        owner: "ann",
+        banned: false,
+      });
+      assert.deepEqual(await store.read((r) => r.getOwnerAndBan(1, "o", "cy", sec)), {
+        owner: "ann",
+        banned: false,
+      });
+      assert.equal(await store.read((r) => r.getOwnerAndBan(2, "o", "bob", sec)), undefined, "another app");
     });
 
     method("insertRoom", async (store) => {
@@ -108,7 +129,11 @@ for (const kind of kinds) {
         isLive(100003),
       );
       await store.write({ op: "createRoom", ctx: at(NOW, { appId: 2 }), room: testRoom("i", "bob") });
-      assert.equal(await store.read((r) => r.getOwner(2, "i")), "bob", "room ids are per app");
+      assert.equal(
+        (await store.read((r) => r.getRoom(2, "i")))?.Owner_Account,
+        "bob",
+        "room ids are per app",
+      );
     });
 
     method("updateRoom", async (store) => {
@@ -125,18 +150,42 @@ for (const kind of kinds) {
       );
     });
 
-    method("setOwner", async (store) => {
+    method("transferRoom", async (store) => {
+      const ready = await switchOn(store, ["Live.CallbackAfterChangeOwner"]);
       await store.write({ op: "createRoom", ctx, room: testRoom("s", "ann") });
-      await store.write({ op: "modifyAdmins", ctx, roomId: "s", userIds: ["bob"], opType: "add" });
+      await store.write({ op: "modifyAdmins", ctx, roomId: "s", userIds: ["bob", "cy"], opType: "add" });
       const r = await store.write({ op: "changeOwner", ctx, input: { roomId: "s", newOwner: "bob" } });
       assert.ok(r.changed);
-      assert.equal(await store.read((x) => x.getOwner(1, "s")), "bob");
+      assert.equal((await store.read((x) => x.getRoom(1, "s")))?.Owner_Account, "bob");
       assert.deepEqual(
         await store.read((x) => x.listAdmins(1, "s")),
-        [],
+        ["cy"],
         "the new owner is no longer an admin",
       );
-      assert.deepEqual((await store.read((x) => x.getRoom(1, "s")))?.Owner_Account, "bob");
+      // The event is appended as appendEvent does: next sequence number, and its delivery.
+      assert.equal(r.event.seq, 3);
+      assert.deepEqual(
+        ready.map((d) => [d.roomId, d.seq]),
+        [["s", 3]],
+      );
+      const [e] = await store.read((x) => x.listEvents(1, "s", 2, 10));
+      assert.deepEqual(e?.packet, r.event.packet);
+      assert.equal(e?.eventId, r.event.eventId);
+      // A refused change (banned new owner) writes nothing.
+      await store.write({
+        op: "banMembers",
+        ctx,
+        roomId: "s",
+        userIds: ["dan"],
+        durationSec: 60,
+        reason: "",
+      });
+      await assert.rejects(
+        store.write({ op: "changeOwner", ctx, input: { roomId: "s", newOwner: "dan" } }),
+        isLive(100016),
+      );
+      assert.equal((await store.read((x) => x.getRoom(1, "s")))?.Owner_Account, "bob");
+      assert.equal((await store.read((x) => x.listEvents(1, "s", 0, 10))).length, 3);
     });
 
     method("deleteRoom", async (store) => {
@@ -855,7 +904,7 @@ test("every method of the shared store implementation has its test above", () =>
   )
     for (const name of Object.getOwnPropertyNames(p)) if (name !== "constructor") methods.add(name);
   // PostgreSQL's event ordering reads; private write helpers.
-  for (const own of ["listEventsSinceRow", "lastEventRow", "w", "wAll"]) methods.delete(own);
+  for (const own of ["listEventsSinceRow", "lastEventRow", "w", "wAll", "append"]) methods.delete(own);
   const missing = [...methods].filter((m) => !tested.has(m)).sort();
   assert.deepEqual(missing, []);
 });

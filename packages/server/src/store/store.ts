@@ -135,8 +135,16 @@ export interface RoomListCursor {
  */
 export interface StoreReader {
   getRoom(appId: number, roomId: string): Promise<RoomRecord | undefined>;
-  /** The owner alone: the owner change's hot path needs no other field. */
-  getOwner(appId: number, roomId: string): Promise<string | undefined>;
+  /**
+   * The owner change's reads in one: the room's owner, and whether userId is banned from it at
+   * nowSec; undefined when the room does not exist.
+   */
+  getOwnerAndBan(
+    appId: number,
+    roomId: string,
+    userId: string,
+    nowSec: number,
+  ): Promise<{ owner: string; banned: boolean } | undefined>;
   listAdmins(appId: number, roomId: string): Promise<string[]>;
   /** Bans still in force at nowSec, ordered by user id. */
   listBans(appId: number, roomId: string, nowSec: number, offset: number, limit: number): Promise<BanEntry[]>;
@@ -179,7 +187,11 @@ export interface StoreTx extends StoreReader {
   insertRoom(appId: number, room: RoomRecord): Promise<void>;
   /** Writes every field of the record. */
   updateRoom(appId: number, room: RoomRecord): Promise<void>;
-  setOwner(appId: number, roomId: string, owner: string): Promise<void>;
+  /**
+   * The owner change's writes in one: the new owner, who stops being an admin, and the event
+   * appended as appendEvent does (event.roomId is the room).
+   */
+  transferRoom(appId: number, newOwner: string, event: RoomEventInput): Promise<StoredRoomEvent>;
   /** Deletes the room with its admins and bans; its events and sequence stay. */
   deleteRoom(appId: number, roomId: string): Promise<void>;
   addAdmins(appId: number, roomId: string, userIds: string[]): Promise<void>;

@@ -1,0 +1,35 @@
+import { readdirSync, readFileSync } from "node:fs";
+
+/** Clock ticks per second of /proc/<pid>/stat's utime and stime (USER_HZ; 100 on Linux). */
+const TICKS = 100;
+
+/**
+ * CPU seconds used so far by the processes of each kind, read from /proc (Linux): PostgreSQL's
+ * processes by name, roomhook's by the pids given. What a configuration costs per change, split by
+ * side, is the difference of two readings divided by the changes made between them.
+ */
+export function cpuSeconds(roomhookPids: number[]): { postgres: number; roomhook: number } {
+  const out = { postgres: 0, roomhook: 0 };
+  const ours = new Set(roomhookPids);
+  let entries: string[];
+  try {
+    entries = readdirSync("/proc");
+  } catch {
+    return out;
+  }
+  for (const d of entries) {
+    if (!/^\d+$/.test(d)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${d}/stat`, "utf8");
+    } catch {
+      continue; // ended meanwhile
+    }
+    const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const seconds = (Number(fields[11]) + Number(fields[12])) / TICKS;
+    if (comm === "postgres") out.postgres += seconds;
+    else if (ours.has(Number(d))) out.roomhook += seconds;
+  }
+  return out;
+}
