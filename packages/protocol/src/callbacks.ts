@@ -32,6 +32,29 @@ export function isLiveCallbackCommand(s: string): s is LiveCallbackCommand {
   return (liveCallbackCommands as readonly string[]).includes(s);
 }
 
+/**
+ * The query parameters Tencent puts on every callback it sends (Live webhook overview: SdkAppid,
+ * CallbackCommand, contenttype, ClientIP, OptPlatform, and Sign with RequestTime when a token is
+ * set). Each appears once; names are compared without regard to case (Tencent's pages write both
+ * SdkAppid and SdkAppId). A callback Url may not carry them itself (docs/compat.md).
+ */
+export const callbackQueryParams = [
+  "SdkAppid",
+  "CallbackCommand",
+  "contenttype",
+  "ClientIP",
+  "OptPlatform",
+  "Sign",
+  "RequestTime",
+] as const;
+
+/** The first of Tencent's callback parameters (callbackQueryParams) that a query has, if any. */
+export function tencentParamIn(query: URLSearchParams): string | undefined {
+  const names = new Set(callbackQueryParams.map((n) => n.toLowerCase()));
+  for (const [k] of query) if (names.has(k.toLowerCase())) return k;
+  return undefined;
+}
+
 /** Where an operation came from: Tencent's `OptPlatform` query values. */
 export const optPlatforms = [
   "RESTAPI",

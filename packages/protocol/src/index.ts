@@ -6,7 +6,14 @@ export { genUserSig, verifyUserSig } from "./usersig.ts";
 export type { GenUserSigOptions, VerifyUserSigOptions, UserSigCheck, UserSigFailure } from "./usersig.ts";
 export { callbackSign, checkCallbackSign, SIGN_TOLERANCE_SECONDS } from "./sign.ts";
 export type { SignCheck } from "./sign.ts";
-export { liveCallbackCommands, isLiveCallbackCommand, optPlatforms, callbackSchemas } from "./callbacks.ts";
+export {
+  liveCallbackCommands,
+  isLiveCallbackCommand,
+  optPlatforms,
+  callbackSchemas,
+  callbackQueryParams,
+  tencentParamIn,
+} from "./callbacks.ts";
 export type * from "./callbacks.ts";
 export {
   generateSigningSecret,

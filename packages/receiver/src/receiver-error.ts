@@ -11,7 +11,9 @@ export type ReceiverErrorReason =
   | "signature-mismatch"
   | "body-not-json"
   | "body-invalid"
-  | "command-mismatch";
+  | "command-mismatch"
+  /** One of Tencent's query parameters is repeated. */
+  | "query-invalid";
 
 /** The one error the receiver SDK throws. */
 export class ReceiverError extends Error {

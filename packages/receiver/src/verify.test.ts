@@ -139,6 +139,19 @@ test("bodies: not JSON, wrong shape, command mismatch, numbers as accounts, unkn
     reason(() => r.verify({ url: url().replace("ChangeOwner", "ModifyAdmin"), body })),
     "command-mismatch",
   );
+  // A Url copied from Tencent's sample carries its own CallbackCommand: two of them reach the receiver.
+  assert.equal(
+    reason(() => r.verify({ url: url("&CallbackCommand=Live.CallbackAfterCreateRoom"), body })),
+    "query-invalid",
+  );
+  assert.equal(
+    reason(() => r.verify({ url: `${url()}&sdkappid=1400000000`, body })),
+    "query-invalid",
+  );
+  assert.equal(
+    reason(() => r.verify({ query: { SdkAppid: ["1400000000", "1400000000"], CallbackCommand: "x" }, body })),
+    "query-invalid",
+  );
   const numeric = r.verify({
     url: url(),
     body: body.replace('"bob"', "144115212345").replace("}", ',"Future":{"x":1}}'),

@@ -58,13 +58,26 @@ function toParams(input: CallbackInput): URLSearchParams {
   return new URLSearchParams(q >= 0 ? url.slice(q + 1) : url.includes("=") ? url : "");
 }
 
-/** Query names are matched case-insensitively: Tencent's pages write both SdkAppid and SdkAppId. */
+/**
+ * Query names are matched case-insensitively: Tencent's pages write both SdkAppid and SdkAppId. Tencent
+ * sends each of its parameters once; a repeated one (a callback Url that carried its own copy) is
+ * refused rather than read one way here and another way elsewhere.
+ */
 function param(p: URLSearchParams, name: string): string | undefined {
-  const exact = p.get(name);
-  if (exact !== null) return exact;
   const lower = name.toLowerCase();
-  for (const [k, v] of p) if (k.toLowerCase() === lower) return v;
-  return undefined;
+  let found: string | undefined;
+  let count = 0;
+  for (const [k, v] of p) {
+    if (k.toLowerCase() !== lower) continue;
+    count++;
+    found ??= v;
+  }
+  if (count > 1)
+    throw new ReceiverError(
+      "query-invalid",
+      `${name} appears ${count} times in the URL; Tencent sends it once`,
+    );
+  return found;
 }
 
 /** `name` is lower case, as node:http gives header names; other spellings are found too. */

@@ -46,6 +46,51 @@ function describe(cb: VerifiedCallback): string {
   }
 }
 
+/**
+ * Where a callback is forwarded: the target with its own query first, then the callback's (Tencent's
+ * parameters), so an App backend behind `index.php?option=app1` still gets both.
+ */
+export function forwardTarget(forwardTo: string, requestUrl: string): URL {
+  const target = new URL(forwardTo);
+  const q = requestUrl.indexOf("?");
+  if (q >= 0)
+    for (const [k, v] of new URLSearchParams(requestUrl.slice(q + 1))) target.searchParams.append(k, v);
+  return target;
+}
+
+/** RFC 9110 section 7.6.1: headers about one connection, never passed on by an intermediary. */
+const HOP_BY_HOP = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "proxy-authenticate",
+  "proxy-authorization",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+  "expect",
+  "host",
+  "content-length",
+]);
+
+/** The headers a forwarded request keeps: the end-to-end ones, less those its Connection header names. */
+export function endToEndHeaders(h: IncomingMessage["headers"]): Record<string, string> {
+  const named = new Set(
+    (h.connection ?? "")
+      .split(",")
+      .map((x) => x.trim().toLowerCase())
+      .filter((x) => x !== ""),
+  );
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(h)) {
+    if (HOP_BY_HOP.has(k) || named.has(k) || k.startsWith("proxy-")) continue;
+    if (typeof v === "string") out[k] = v;
+    else if (Array.isArray(v)) out[k] = v.join(", ");
+  }
+  return out;
+}
+
 export async function listen(opts: ListenOptions): Promise<{ url: string; close: () => Promise<void> }> {
   const receiver = createReceiver({
     sdkAppId: opts.sdkAppId,
@@ -85,12 +130,8 @@ export async function listen(opts: ListenOptions): Promise<{ url: string; close:
     if (opts.forwardTo === undefined) return { status: 200, body: JSON.stringify(okReply()), line };
     // Forwarded as received (query, headers, body): the local app's answer goes back to roomhook, so a
     // local app that is down makes roomhook retry.
-    const target = new URL(opts.forwardTo);
-    const q = (req.url ?? "").indexOf("?");
-    if (q >= 0) target.search = (req.url ?? "").slice(q);
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(req.headers))
-      if (typeof v === "string" && k !== "host" && k !== "content-length") headers[k] = v;
+    const target = forwardTarget(opts.forwardTo, req.url ?? "");
+    const headers = endToEndHeaders(req.headers);
     try {
       const res = await fetch(target, {
         method: "POST",

@@ -67,12 +67,15 @@ function parseArgs(args: string[]): { positional: string[]; flags: Args } {
       if (v === undefined) throw new UsageError(`${a} needs a value`);
       value = v;
     }
-    (flags[name] ??= []).push(value);
+    // Own entries only: `--constructor` must not reach what every object inherits.
+    if (!Object.hasOwn(flags, name)) flags[name] = [];
+    flags[name]?.push(value);
   }
   return { positional, flags };
 }
 
-const one = (f: Args, name: string): string | undefined => f[name]?.at(-1);
+const one = (f: Args, name: string): string | undefined =>
+  Object.hasOwn(f, name) ? f[name]?.at(-1) : undefined;
 
 function allow(f: Args, names: string[]): void {
   for (const k of Object.keys(f))

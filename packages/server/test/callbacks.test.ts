@@ -72,6 +72,52 @@ test("live_config: URL and command list are validated", async () => {
   failed(await cfg("get_callback", {}), 100301);
 });
 
+test("a callback Url with credentials, or with Tencent's own parameters, is refused; its own query travels once", async () => {
+  const port = new URL(rx.url).port;
+  for (const Url of [`http://cbuser:s3cret@127.0.0.1:${port}/cb`, `http://cbuser@127.0.0.1:${port}/cb`]) {
+    const env = failed(await cfg("set_callback", { Url, CallbackCommandList: [] }), 100002);
+    assert.match(env.ErrorInfo, /user name or password/);
+    assert.doesNotMatch(env.ErrorInfo, /s3cret/, "the password is not repeated back");
+  }
+  // Tencent's sample Url, and its parameters in other spellings.
+  for (const [query, name] of [
+    ["SdkAppid=1400000001&CallbackCommand=Live.CallbackAfterCreateRoom&contenttype=json", "SdkAppid"],
+    ["x=1&callbackcommand=Live.CallbackAfterCreateRoom", "callbackcommand"],
+    ["Sign=abc", "Sign"],
+    ["requesttime=1", "requesttime"],
+  ]) {
+    const env = failed(
+      await cfg("set_callback", { Url: `${rx.url}/callback?${query}`, CallbackCommandList: [] }),
+      100002,
+    );
+    assert.match(env.ErrorInfo, new RegExp(`query parameter ${name}\\b`), env.ErrorInfo);
+  }
+  failed(await cfg("get_callback", {}), 100301);
+  ok(
+    await cfg("set_callback", {
+      Url: `${rx.url}/myapp/index.php?option=app1&task=hook`,
+      CallbackCommandList: ALL,
+    }),
+  );
+  failed(
+    await cfg("update_callback", { Url: `${rx.url}/cb?OptPlatform=x`, CallbackCommandList: ALL }),
+    100002,
+  );
+  ok(
+    await t.call("create_room", { RoomInfo: { RoomId: "own-query", RoomType: "Live", Owner_Account: "a" } }),
+  );
+  const before = rx.received.length;
+  await t.server.dispatcher.runOnce();
+  assert.equal(rx.received.length, before + 1);
+  const r = rx.received.at(-1)!;
+  assert.equal(r.path, "/myapp/index.php");
+  assert.equal(r.query.get("option"), "app1");
+  assert.equal(r.query.get("task"), "hook");
+  for (const name of ["SdkAppid", "CallbackCommand", "contenttype", "ClientIP", "OptPlatform"])
+    assert.equal(r.query.getAll(name).length, 1, name);
+  assert.equal(r.headers.authorization, undefined);
+});
+
 test("set_callback_token: both fields first, any subset after; get_callback_token 100302 before", async () => {
   const fresh = await startTestServer();
   try {

@@ -1,5 +1,6 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
+import { request } from "node:http";
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { callbackSign } from "@roomhook/protocol";
@@ -173,6 +174,59 @@ test("listen --forward-to passes the callback on as received and returns that an
     assert.equal(got?.body, body);
     assert.equal(got?.headers["roomhook-event-id"], "evt_x");
     await l.waitFor(/forwarded to .*: HTTP 503/);
+  } finally {
+    await l.stop();
+    await rx.close();
+  }
+});
+
+test("listen --forward-to keeps the target's own query and passes on no hop-by-hop header", async () => {
+  const rx: Receiver = await startReceiver();
+  const l = await startListen(["--forward-to", `${rx.url}/myapp/index.php?option=app1&task=hook`]);
+  try {
+    const q = "SdkAppid=1400000000&CallbackCommand=Live.CallbackAfterDestroyRoom&contenttype=json";
+    const body = JSON.stringify({
+      CallbackCommand: "Live.CallbackAfterDestroyRoom",
+      RoomId: "r",
+      EventType: "DestroyByUser",
+      EventTime: 1,
+      Operator_Account: "a",
+    });
+    // Raw HTTP: a chunked body, Expect: 100-continue, and a Connection header naming another header.
+    const answer = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = request(
+        `${l.url}/cb?${q}`,
+        {
+          method: "POST",
+          headers: {
+            "transfer-encoding": "chunked",
+            expect: "100-continue",
+            connection: "keep-alive, x-hop",
+            "x-hop": "1",
+            "keep-alive": "timeout=5",
+            "roomhook-event-id": "evt_y",
+          },
+        },
+        (res) => {
+          let text = "";
+          res.on("data", (c: Buffer) => (text += c.toString()));
+          res.on("end", () => {
+            resolve({ status: res.statusCode ?? 0, text });
+          });
+        },
+      );
+      req.on("error", reject);
+      req.on("continue", () => req.end(body));
+    });
+    assert.equal(answer.status, 200, answer.text);
+    assert.deepEqual(JSON.parse(answer.text), { ActionStatus: "OK", ErrorCode: 0, ErrorInfo: "" });
+    const got = rx.received[0];
+    assert.equal(got?.path, "/myapp/index.php");
+    assert.equal(got?.rawQuery, `option=app1&task=hook&${q}`);
+    assert.equal(got?.body, body);
+    assert.equal(got?.headers["roomhook-event-id"], "evt_y");
+    for (const h of ["expect", "x-hop", "keep-alive"]) assert.equal(got?.headers[h], undefined, h);
+    await l.waitFor(/forwarded to .*: HTTP 200/);
   } finally {
     await l.stop();
     await rx.close();

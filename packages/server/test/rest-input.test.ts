@@ -167,3 +167,24 @@ test("user ids sent as JSON numbers are accepted and kept as strings", async () 
   assert.equal((info.Response?.RoomInfo as { Owner_Account: unknown }).Owner_Account, "144115212345");
   ok(await t.call("destroy_room", { RoomId: "numeric" }));
 });
+
+test("names every object inherits are no command and no service: 60009 before authentication", async () => {
+  const inherited = ["toString", "constructor", "__proto__", "hasOwnProperty", "valueOf", "__defineGetter__"];
+  for (const name of inherited) {
+    for (const path of [
+      `/v4/live_engine_http_srv/${name}`,
+      `/v4/${name}/create_room`,
+      `/v4/${name}/${name}`,
+    ]) {
+      // With an admin UserSig and without one: the command is unknown either way.
+      for (const query of [t.query(), "sdkappid=1&identifier=x&usersig=bad&random=1&contenttype=json"]) {
+        const r = await t.raw(`${path}?${query}`, { body: "{}" });
+        assert.equal(r.status, 200, `${path}: ${r.text}`);
+        const env = r.json();
+        assert.equal(env.ErrorCode, 60009, `${path}: ${r.text}`);
+        assert.equal(env.Response, undefined, `${path} answered with a Response`);
+      }
+    }
+  }
+  ok(await t.call("get_room_list", { Next: "" }));
+});

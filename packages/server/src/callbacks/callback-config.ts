@@ -1,4 +1,4 @@
-import { isLiveCallbackCommand } from "@roomhook/protocol";
+import { isLiveCallbackCommand, tencentParamIn } from "@roomhook/protocol";
 import { LiveError } from "../live-error.ts";
 import type { FieldReader } from "../rooms/field-reader.ts";
 import type { StoreTx } from "../store/store.ts";
@@ -21,6 +21,22 @@ export function readCallbackConfig(body: FieldReader): { url: string; commands: 
     throw new LiveError(100002, "Url must start with http:// or https://");
   }
   if (parsed.hash !== "") throw new LiveError(100002, "Url must not have a #fragment");
+  // Credentials in the Url would be shown back by get_callback and kept in logs; roomhook sends no
+  // Authorization from them (docs/compat.md).
+  if (parsed.username !== "" || parsed.password !== "") {
+    throw new LiveError(
+      100002,
+      "Url must not carry a user name or password (user:pass@host); authenticate callbacks with the token (Sign) or a signing secret",
+    );
+  }
+  // roomhook sets Tencent's own parameters on every callback; a Url that has them would send them twice.
+  const own = tencentParamIn(parsed.searchParams);
+  if (own !== undefined) {
+    throw new LiveError(
+      100002,
+      `Url must not have the query parameter ${own}: roomhook adds Tencent's callback parameters to every callback`,
+    );
+  }
   const list = body.stringList("CallbackCommandList", { maxItems: 64 });
   for (const [i, c] of list.entries()) {
     if (!isLiveCallbackCommand(c))

@@ -1,4 +1,4 @@
-import { callbackSign, webhookSignature } from "@roomhook/protocol";
+import { tencentParamIn, callbackSign, webhookSignature } from "@roomhook/protocol";
 import type { Clock } from "../clock.ts";
 import type { Logger } from "../logger.ts";
 import type {
@@ -61,8 +61,10 @@ export function buildCallbackRequest(opts: {
 }): { url: URL; headers: Record<string, string>; body: string } {
   const { delivery: d } = opts;
   const url = new URL(opts.url);
-  // The configured URL's own query stays; Tencent's parameters follow it.
+  // The configured URL's own query stays; Tencent's parameters follow it, each once (a Url stored
+  // before set_callback refused them may still have its own: they are replaced).
   const q = url.searchParams;
+  for (let own = tencentParamIn(q); own !== undefined; own = tencentParamIn(q)) q.delete(own);
   q.append("SdkAppid", String(d.appId));
   q.append("CallbackCommand", d.command);
   q.append("contenttype", "json");

@@ -12,7 +12,10 @@ export function createRateLimiter(opts: { config: RateLimitConfig; clock: Clock 
 
   function take(appId: number, command: string): void {
     if (!config.enabled) return;
-    const limit = config.perSecond[command] ?? config.perSecond["*"];
+    // The command's own limit only (a command name is never an inherited member's).
+    const limit =
+      (Object.hasOwn(config.perSecond, command) ? config.perSecond[command] : undefined) ??
+      config.perSecond["*"];
     if (limit === undefined) return;
     const key = `${appId}/${command}`;
     const now = opts.clock.now();

@@ -45,6 +45,19 @@ function send(reply: FastifyReply, envelope: RestEnvelope): FastifyReply {
  * 60009), bad query (60012, 60006, 60004, 70xxx, 60010), bad body (60003, 60002 when too large, 100002),
  * and anything unexpected (100001, details in the log only).
  */
+/**
+ * The command a request names: the services' own entries only. The path is the client's, and a plain
+ * object answers `toString`, `constructor` or `__proto__` with what every object inherits.
+ */
+export function commandOf(
+  services: Record<string, Record<string, RestCommand>>,
+  service: string,
+  command: string,
+): RestCommand | undefined {
+  const commands = Object.hasOwn(services, service) ? services[service] : undefined;
+  return commands !== undefined && Object.hasOwn(commands, command) ? commands[command] : undefined;
+}
+
 export function registerRestRoutes(app: FastifyInstance, opts: RestRoutesOptions): void {
   const { services, auth, rateLimiter, clock, logger, nextRequestId } = opts;
 
@@ -67,7 +80,7 @@ export function registerRestRoutes(app: FastifyInstance, opts: RestRoutesOptions
       const requestId = nextRequestId();
       let envelope: RestEnvelope;
       try {
-        const handler = services[req.params.service]?.[req.params.command];
+        const handler = commandOf(services, req.params.service, req.params.command);
         if (handler === undefined) {
           throw new LiveError(60009, `no API ${req.params.service}/${req.params.command}`);
         }
