@@ -2,7 +2,7 @@ export { createReceiver } from "./verify.ts";
 export type { Receiver, ReceiverOptions, CallbackInput, VerifiedCallback, Headers } from "./verify.ts";
 export { parseCallback } from "./parse.ts";
 export type { ParsedCallback, PacketByCommand } from "./parse.ts";
-export { ReceiverError } from "./receiver-error.ts";
+export { ReceiverError, refusalStatus } from "./receiver-error.ts";
 export type { ReceiverErrorReason } from "./receiver-error.ts";
 export { okReply, failReply, OK_REPLY } from "./reply.ts";
 export { OwnerMirror } from "./owner-mirror.ts";

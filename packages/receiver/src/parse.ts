@@ -39,22 +39,32 @@ export type ParsedCallback =
  * Tencent's samples sometimes render accounts as JSON numbers; every `*_Account` field (and arrays of
  * them, and `MemberList[].Member_Account`) becomes a string before validation.
  */
-function normalizeAccounts(v: unknown): void {
-  if (Array.isArray(v)) {
-    for (const x of v) if (typeof x === "object" && x !== null) normalizeAccounts(x);
-    return;
+function normalizeAccounts(root: unknown): void {
+  // A walk with its own stack: a body nested thousands of levels deep (in a field roomhook does not
+  // know) must not overflow the call stack.
+  const stack: unknown[] = [root];
+  for (let v = stack.pop(); v !== undefined; v = stack.pop()) {
+    if (Array.isArray(v)) {
+      for (const x of v) if (typeof x === "object" && x !== null) stack.push(x);
+      continue;
+    }
+    if (typeof v !== "object" || v === null) continue;
+    const o = v as Record<string, unknown>;
+    for (const k in o) {
+      const x = o[k];
+      if (k.endsWith("_Account")) {
+        if (typeof x === "number") o[k] = String(x);
+        else if (Array.isArray(x)) {
+          for (let i = 0; i < x.length; i++) if (typeof x[i] === "number") x[i] = String(x[i]);
+        }
+      } else if (typeof x === "object" && x !== null) stack.push(x);
+    }
   }
-  if (typeof v !== "object" || v === null) return;
-  const o = v as Record<string, unknown>;
-  for (const k in o) {
-    const x = o[k];
-    if (k.endsWith("_Account")) {
-      if (typeof x === "number") o[k] = String(x);
-      else if (Array.isArray(x)) {
-        for (let i = 0; i < x.length; i++) if (typeof x[i] === "number") x[i] = String(x[i]);
-      }
-    } else if (typeof x === "object" && x !== null) normalizeAccounts(x);
-  }
+}
+
+/** Bytes as a Buffer over the same memory (no copy). */
+export function bodyBytes(body: Uint8Array): Buffer {
+  return Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
 }
 
 /** Bytes as text without copying them. */

@@ -1,8 +1,28 @@
 /**
- * Checks a value against the protocol's callback schemas: the subset of JSON Schema they use (type,
- * const, enum, properties, required, items). No dependency, and fast enough for 100k callbacks/s.
+ * Checks a value against the protocol's callback schemas: the subset of JSON Schema they use. No
+ * dependency, and fast enough for 100k callbacks/s. A schema keyword outside SUPPORTED_KEYWORDS would
+ * be ignored here: a test walks every callback schema and fails on one.
  */
+export const SUPPORTED_KEYWORDS = new Set([
+  "type",
+  "const",
+  "enum",
+  "properties",
+  "required",
+  "items",
+  "minimum",
+  "maximum",
+  // Annotations and what changes nothing for these packets (unknown fields are kept).
+  "description",
+  "title",
+  "$schema",
+  "$id",
+  "additionalProperties",
+]);
+
 type Schema = {
+  minimum?: number;
+  maximum?: number;
   type?: string;
   const?: unknown;
   enum?: readonly unknown[];
@@ -36,6 +56,10 @@ export function schemaProblem(schema: unknown, value: unknown, path = "$"): stri
   if (s.type !== undefined && !typeOk(s.type, value))
     return `${path}: must be ${s.type === "integer" ? "an integer" : `a ${s.type}`}`;
   if (s.const !== undefined && value !== s.const) return `${path}: must be ${JSON.stringify(s.const)}`;
+  if (s.minimum !== undefined && typeof value === "number" && value < s.minimum)
+    return `${path}: must be at least ${s.minimum}`;
+  if (s.maximum !== undefined && typeof value === "number" && value > s.maximum)
+    return `${path}: must be at most ${s.maximum}`;
   if (s.enum !== undefined && !s.enum.includes(value))
     return `${path}: must be one of ${s.enum.map((x) => JSON.stringify(x)).join(", ")}`;
   if (typeof value === "object" && value !== null && !Array.isArray(value)) {

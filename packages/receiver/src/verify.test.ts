@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { callbackSign, generateSigningSecret, webhookSignature } from "@roomhook/protocol";
+import { callbackSchemas, callbackSign, generateSigningSecret, webhookSignature } from "@roomhook/protocol";
+import { SUPPORTED_KEYWORDS } from "./schema-check.ts";
 import { createReceiver } from "./verify.ts";
 import { ReceiverError } from "./receiver-error.ts";
 
@@ -167,4 +168,78 @@ test("bodies: not JSON, wrong shape, command mismatch, numbers as accounts, unkn
   });
   assert.equal(unknown.command, "unknown");
   if (unknown.command === "unknown") assert.equal(unknown.name, "Live.CallbackAfterSomethingNew");
+});
+
+test("whatever the bytes, only ReceiverError leaves verify: deep nesting, odd values", () => {
+  const r = createReceiver({ sdkAppId: 1400000000, now: () => NOW });
+  // An extra field nested 5,000 arrays deep (10 KB): kept, and the known fields still read.
+  const deep = body.replace("}", `,"Extra":${"[".repeat(5000)}${"]".repeat(5000)}}`);
+  const parsed = r.verify({ url: url(), body: Buffer.from(deep) });
+  assert.equal(parsed.command, "Live.CallbackAfterChangeOwner");
+  for (const odd of [
+    "[".repeat(200_000),
+    `{"CallbackCommand":"Live.CallbackAfterChangeOwner","__proto__":{"x":1}}`,
+    `{"CallbackCommand":{"toString":1}}`,
+    "\u0000",
+    "",
+  ]) {
+    try {
+      r.verify({ url: url(), body: odd });
+    } catch (e) {
+      assert.ok(e instanceof ReceiverError, `${odd.slice(0, 40)}: ${String(e)}`);
+    }
+  }
+});
+
+test("the schema's minimum holds: a negative EventTime is refused", () => {
+  const r = createReceiver({ sdkAppId: 1400000000, now: () => NOW });
+  assert.equal(
+    reason(() => r.verify({ url: url(), body: body.replace("1767225600123", "-5") })),
+    "body-invalid",
+  );
+});
+
+test("every keyword the callback schemas use is one the checker applies", () => {
+  const seen = new Set<string>();
+  const walk = (s: unknown): void => {
+    if (typeof s !== "object" || s === null) return;
+    for (const [k, v] of Object.entries(s)) {
+      seen.add(k);
+      if (k === "properties") for (const sub of Object.values(v as object)) walk(sub);
+      else if (k === "items") walk(v);
+    }
+  };
+  for (const schema of Object.values(callbackSchemas)) walk(schema);
+  assert.ok(seen.has("minimum") && seen.has("required"), "the walk saw the schemas");
+  assert.deepEqual(
+    [...seen].filter((k) => !SUPPORTED_KEYWORDS.has(k)),
+    [],
+  );
+});
+
+test("Standard Webhooks: checked over the bytes received, not their decoding", () => {
+  const secret = generateSigningSecret();
+  const r = createReceiver({ sdkAppId: 1400000000, secrets: [secret], now: () => NOW });
+  const head = (b: Buffer | string) => ({
+    "webhook-id": "evt_1",
+    "webhook-timestamp": String(NOW),
+    "webhook-signature": webhookSignature({ secrets: [secret], id: "evt_1", timestamp: NOW, body: b }),
+  });
+  // A body with a byte that is not UTF-8 (0xFF inside a string of an unknown field), signed over its bytes.
+  const bytes = Buffer.concat([
+    Buffer.from(body.replace("}", ',"X":"')),
+    Buffer.from([0xff]),
+    Buffer.from('"}'),
+  ]);
+  assert.equal(
+    r.verify({ url: url(), headers: head(bytes), body: bytes }).command,
+    "Live.CallbackAfterChangeOwner",
+  );
+  // A signature over the decoded text does not pass for another body that decodes the same way.
+  const other = Buffer.from(bytes);
+  other[other.indexOf(0xff)] = 0xfe;
+  assert.equal(
+    reason(() => r.verify({ url: url(), headers: head(bytes.toString("utf8")), body: other })),
+    "signature-mismatch",
+  );
 });

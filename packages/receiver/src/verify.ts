@@ -4,7 +4,7 @@ import {
   SIGN_TOLERANCE_SECONDS,
   WEBHOOK_TOLERANCE_SECONDS,
 } from "@roomhook/protocol";
-import { bodyText, parseCallback, type ParsedCallback } from "./parse.ts";
+import { bodyBytes, parseCallback, type ParsedCallback } from "./parse.ts";
 import { ReceiverError } from "./receiver-error.ts";
 
 export interface ReceiverOptions {
@@ -108,60 +108,72 @@ export interface Receiver {
 export function createReceiver(opts: ReceiverOptions): Receiver {
   const now = opts.now ?? (() => Math.floor(Date.now() / 1000));
   const secrets = opts.secrets ?? [];
+  const check = (input: CallbackInput): VerifiedCallback => {
+    const q = toParams(input);
+    const app = param(q, "SdkAppid");
+    if (app === undefined || app === "")
+      throw new ReceiverError("sdkappid-missing", "SdkAppid is missing from the URL");
+    if (app !== String(opts.sdkAppId))
+      throw new ReceiverError("sdkappid-mismatch", `callback is for SdkAppid ${app}`);
+    if (opts.token !== undefined) {
+      const c = checkCallbackSign({
+        token: opts.token,
+        sign: param(q, "Sign"),
+        requestTime: param(q, "RequestTime"),
+        nowSeconds: now(),
+        toleranceSeconds: opts.signToleranceSeconds ?? SIGN_TOLERANCE_SECONDS,
+      });
+      if (!c.ok) {
+        const why = {
+          "sign-missing": "Sign or RequestTime is missing",
+          "sign-stale": "RequestTime is too far from now",
+          "sign-mismatch": "Sign does not match the token",
+        };
+        throw new ReceiverError(c.reason, why[c.reason]);
+      }
+    }
+    if (secrets.length > 0) {
+      const c = checkWebhookSignature({
+        secrets,
+        id: header(input.headers, "webhook-id"),
+        timestamp: header(input.headers, "webhook-timestamp"),
+        signature: header(input.headers, "webhook-signature"),
+        // Over the bytes received, never over their decoding: a body that is not valid UTF-8 would
+        // decode to other bytes.
+        body: typeof input.body === "string" ? input.body : bodyBytes(input.body),
+        nowSeconds: now(),
+        toleranceSeconds: opts.webhookToleranceSeconds ?? WEBHOOK_TOLERANCE_SECONDS,
+      });
+      if (!c.ok) {
+        throw new ReceiverError(c.reason, `webhook signature: ${c.reason}`);
+      }
+    }
+    const parsed = parseCallback(input.body, param(q, "CallbackCommand"));
+    // Built in one go, one shape for every callback: adding fields one by one cost more than parsing.
+    const eventId = header(input.headers, "roomhook-event-id") ?? header(input.headers, "webhook-id");
+    const out = {
+      command: parsed.command,
+      packet: parsed.packet,
+      ...(parsed.command === "unknown" ? { name: parsed.name } : {}),
+      sdkAppId: opts.sdkAppId,
+      clientIp: param(q, "ClientIP"),
+      optPlatform: param(q, "OptPlatform"),
+      eventId,
+      sequence: intHeader(input.headers, "roomhook-sequence"),
+      previousSequence: intHeader(input.headers, "roomhook-previous-sequence"),
+    } as VerifiedCallback;
+    return out;
+  };
   return {
     verify(input) {
-      const q = toParams(input);
-      const app = param(q, "SdkAppid");
-      if (app === undefined || app === "")
-        throw new ReceiverError("sdkappid-missing", "SdkAppid is missing from the URL");
-      if (app !== String(opts.sdkAppId))
-        throw new ReceiverError("sdkappid-mismatch", `callback is for SdkAppid ${app}`);
-      if (opts.token !== undefined) {
-        const c = checkCallbackSign({
-          token: opts.token,
-          sign: param(q, "Sign"),
-          requestTime: param(q, "RequestTime"),
-          nowSeconds: now(),
-          toleranceSeconds: opts.signToleranceSeconds ?? SIGN_TOLERANCE_SECONDS,
-        });
-        if (!c.ok) {
-          const why = {
-            "sign-missing": "Sign or RequestTime is missing",
-            "sign-stale": "RequestTime is too far from now",
-            "sign-mismatch": "Sign does not match the token",
-          };
-          throw new ReceiverError(c.reason, why[c.reason]);
-        }
+      try {
+        return check(input);
+      } catch (e) {
+        if (e instanceof ReceiverError) throw e;
+        // Only ReceiverError leaves verify, whatever the bytes (an adapter answers it, never a 500).
+        const why = e instanceof Error ? e.message : String(e);
+        throw new ReceiverError("body-invalid", `the callback could not be read: ${why}`);
       }
-      if (secrets.length > 0) {
-        const c = checkWebhookSignature({
-          secrets,
-          id: header(input.headers, "webhook-id"),
-          timestamp: header(input.headers, "webhook-timestamp"),
-          signature: header(input.headers, "webhook-signature"),
-          body: typeof input.body === "string" ? input.body : bodyText(input.body),
-          nowSeconds: now(),
-          toleranceSeconds: opts.webhookToleranceSeconds ?? WEBHOOK_TOLERANCE_SECONDS,
-        });
-        if (!c.ok) {
-          throw new ReceiverError(c.reason, `webhook signature: ${c.reason}`);
-        }
-      }
-      const parsed = parseCallback(input.body, param(q, "CallbackCommand"));
-      // Built in one go, one shape for every callback: adding fields one by one cost more than parsing.
-      const eventId = header(input.headers, "roomhook-event-id") ?? header(input.headers, "webhook-id");
-      const out = {
-        command: parsed.command,
-        packet: parsed.packet,
-        ...(parsed.command === "unknown" ? { name: parsed.name } : {}),
-        sdkAppId: opts.sdkAppId,
-        clientIp: param(q, "ClientIP"),
-        optPlatform: param(q, "OptPlatform"),
-        eventId,
-        sequence: intHeader(input.headers, "roomhook-sequence"),
-        previousSequence: intHeader(input.headers, "roomhook-previous-sequence"),
-      } as VerifiedCallback;
-      return out;
     },
   };
 }

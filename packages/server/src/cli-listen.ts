@@ -6,6 +6,7 @@ import {
   okReply,
   readRawBody,
   ReceiverError,
+  refusalStatus,
   type VerifiedCallback,
 } from "@roomhook/receiver";
 
@@ -114,7 +115,8 @@ export async function listen(opts: ListenOptions): Promise<{ url: string; close:
       cb = receiver.verify({ url: req.url ?? "", headers: req.headers, body: raw });
     } catch (e) {
       const reason = e instanceof ReceiverError ? `${e.reason}: ${e.message}` : String(e);
-      return { status: 401, body: JSON.stringify(failReply(1, reason)), line: `${time}  REFUSED  ${reason}` };
+      const status = e instanceof ReceiverError ? refusalStatus(e.reason) : 500;
+      return { status, body: JSON.stringify(failReply(1, reason)), line: `${time}  REFUSED  ${reason}` };
     }
     const meta = [
       cb.sequence === undefined ? "" : `seq ${cb.sequence} (prev ${cb.previousSequence ?? "?"})`,

@@ -7,9 +7,10 @@ import { nodeHandler, readRawBody } from "./node-http.ts";
 type ExpressRequest = IncomingMessage & { body?: unknown; originalUrl?: string };
 
 /**
- * Express middleware. Mount it before any JSON body parser on its path, or after `express.raw()`:
- * signatures cover the exact bytes, so a body that was already parsed into an object cannot be checked
- * and is answered 400.
+ * Express middleware. Mount it before any body parser on its path, or after `express.raw()`: signatures
+ * cover the exact bytes, so a body that was already parsed (into a string or an object) cannot be
+ * checked and is answered at once, 500 with the reason `body-consumed` (the setup is at fault, and the
+ * sender tries again once it is fixed).
  */
 export function expressHandler(
   receiver: Receiver,
@@ -19,10 +20,12 @@ export function expressHandler(
     rawBody: async (req) => {
       const r = req as ExpressRequest;
       if (Buffer.isBuffer(r.body)) return r.body;
-      if (typeof r.body === "object" && r.body !== null && Object.keys(r.body).length > 0) {
+      // A parser that ran first (express.json(), express.text(), express.urlencoded()) leaves a
+      // string or an object and a stream that will never end again: answered at once.
+      if (r.body !== undefined || req.readableEnded) {
         throw new ReceiverError(
-          "body-invalid",
-          "the body was already parsed; mount the handler before express.json() or use express.raw()",
+          "body-consumed",
+          "the body was already parsed by a body parser; mount expressHandler before express.json()/express.text(), or use express.raw()",
         );
       }
       return readRawBody(req);

@@ -1,4 +1,4 @@
-import { ReceiverError } from "../receiver-error.ts";
+import { ReceiverError, refusalStatus } from "../receiver-error.ts";
 import { failReply, okReply } from "../reply.ts";
 import type { Receiver, VerifiedCallback } from "../verify.ts";
 
@@ -22,7 +22,8 @@ interface FastifyLike {
 /**
  * A Fastify plugin: `app.register(fastifyPlugin(receiver, onCallback, "/callback"))`. Inside the
  * plugin's own scope it keeps bodies as raw bytes (signatures cover the exact bytes), so the rest of
- * the app keeps Fastify's JSON parsing.
+ * the app keeps Fastify's JSON parsing. A body over Fastify's `bodyLimit` (1 MiB by default) is
+ * answered 413 by Fastify itself.
  */
 export function fastifyPlugin(
   receiver: Receiver,
@@ -37,13 +38,17 @@ export function fastifyPlugin(
     app.post(path, async (req, reply) => {
       let cb: VerifiedCallback;
       try {
+        // The plugin's own parser keeps every body as bytes; an absent body is an empty one.
+        if (req.body !== undefined && req.body !== null && !Buffer.isBuffer(req.body))
+          throw new ReceiverError("body-consumed", "the body was parsed by another content-type parser");
         cb = receiver.verify({
           url: req.url,
           headers: req.headers,
           body: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
         });
       } catch (e) {
-        if (e instanceof ReceiverError) return reply.code(401).send(failReply(1, e.reason));
+        if (e instanceof ReceiverError)
+          return reply.code(refusalStatus(e.reason)).send(failReply(1, e.reason));
         throw e;
       }
       try {

@@ -1,24 +1,39 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { ReceiverError } from "../receiver-error.ts";
+import { ReceiverError, refusalStatus } from "../receiver-error.ts";
 import { failReply, okReply } from "../reply.ts";
 import type { Receiver, VerifiedCallback } from "../verify.ts";
 
 /** Largest callback body read; Tencent's packets are a few KiB. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
+/**
+ * The request's body as bytes, at most `limit` of them. Refuses at once a body that something mounted
+ * before already read (`body-consumed`: it would never come again), and stops reading one over the
+ * limit (`body-too-large`; the rest is discarded, and the connection closes after the answer).
+ */
 export function readRawBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
+  if (req.readableEnded) {
+    return Promise.reject(
+      new ReceiverError(
+        "body-consumed",
+        "the body was already read by a body parser mounted before this handler; mount the handler first",
+      ),
+    );
+  }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on("data", (c: Buffer) => {
+    const onData = (c: Buffer) => {
       size += c.length;
       if (size > limit) {
-        reject(new ReceiverError("body-invalid", `callback body over ${limit} bytes`));
-        req.destroy();
+        req.removeListener("data", onData);
+        req.resume();
+        reject(new ReceiverError("body-too-large", `callback body over ${limit} bytes`));
         return;
       }
       chunks.push(c);
-    });
+    };
+    req.on("data", onData);
     req.on("end", () => {
       resolve(Buffer.concat(chunks));
     });
@@ -28,7 +43,8 @@ export function readRawBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promi
 
 /**
  * A node:http request handler: reads the raw body, verifies, hands the callback to `onCallback`, and
- * answers Tencent's OK packet (200). A refused callback gets 401 with a FAIL packet naming the reason;
+ * answers Tencent's OK packet (200). A refused callback gets a FAIL packet naming the reason, with 401
+ * (413 for a body over the limit, 500 when a body parser mounted before consumed it: refusalStatus);
  * an error thrown by `onCallback` gets 500, so that roomhook retries it.
  */
 export function nodeHandler(
@@ -38,7 +54,11 @@ export function nodeHandler(
 ) {
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const send = (status: number, body: unknown) => {
-      res.writeHead(status, { "content-type": "application/json" });
+      // A body left unread (413) ends the connection: it cannot carry another request.
+      res.writeHead(status, {
+        "content-type": "application/json",
+        ...(status === 413 ? { connection: "close" } : {}),
+      });
       res.end(JSON.stringify(body));
     };
     let cb: VerifiedCallback;
@@ -47,7 +67,7 @@ export function nodeHandler(
       cb = receiver.verify({ url: how.url?.(req) ?? req.url ?? "", headers: req.headers, body });
     } catch (e) {
       if (e instanceof ReceiverError) {
-        send(401, failReply(1, e.reason));
+        send(refusalStatus(e.reason), failReply(1, e.reason));
         return;
       }
       throw e;
