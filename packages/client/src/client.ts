@@ -17,11 +17,22 @@ export interface RoomEvents {
   };
   roomInfoChanged: { roomId: string; changes: Record<string, unknown>; seq: number };
   roomDestroyed: { roomId: string; operator: string; seq: number };
-  /** The connection dropped; calls fail until it is back. */
-  disconnected: { willReconnect: boolean };
+  /**
+   * The connection dropped; calls fail until it is back. `code` and `reason` are the WebSocket close's
+   * (1006 and "" for a network failure). A close that says this client must not come back (4001: the
+   * same user logged in elsewhere, the newer login wins; 1008: the server refused the connection)
+   * ends it for good: `willReconnect` is false, and reconnecting would only start a fight.
+   */
+  disconnected: { willReconnect: boolean; code: number; reason: string };
   /** Logged in again and back in every room it was in. */
   reconnected: { rooms: string[] };
 }
+
+/**
+ * Close codes after which reconnecting is wrong: 4001, replaced by a newer login of the same user (two
+ * tabs would otherwise take the connection from each other forever); 1008, refused by policy.
+ */
+const FINAL_CLOSE_CODES = new Set([4001, 1008]);
 
 /** What the client needs of a WebSocket: the browser's, or the `ws` package's. */
 export interface WebSocketLike {
@@ -139,8 +150,9 @@ export class RoomhookClient {
     ws.onmessage = (ev) => {
       this.onFrame(String(ev.data));
     };
-    ws.onclose = () => {
-      this.onClose(ws);
+    ws.onclose = (ev) => {
+      const { code, reason } = (ev ?? {}) as { code?: unknown; reason?: unknown };
+      this.onClose(ws, typeof code === "number" ? code : 1006, typeof reason === "string" ? reason : "");
     };
     ws.onerror = () => undefined;
     const userSig = typeof this.opts.userSig === "string" ? this.opts.userSig : await this.opts.userSig();
@@ -186,7 +198,7 @@ export class RoomhookClient {
     else p.reject(new RoomhookClientError(p.op, f.code ?? -1, f.message ?? "failed"));
   }
 
-  private onClose(ws: WebSocketLike): void {
+  private onClose(ws: WebSocketLike, code: number, reason: string): void {
     if (ws !== this.ws) return;
     if (this.heartbeat !== undefined) clearInterval(this.heartbeat);
     this.heartbeat = undefined;
@@ -195,9 +207,11 @@ export class RoomhookClient {
       p.reject(new RoomhookClientError(p.op, -1, "connection lost"));
       this.pending.delete(id);
     }
-    const willReconnect = !this.closed && this.loggedIn && this.opts.reconnect !== false;
+    const final = FINAL_CLOSE_CODES.has(code);
+    if (final) this.closed = true;
+    const willReconnect = !final && !this.closed && this.loggedIn && this.opts.reconnect !== false;
     this.loggedIn = false;
-    this.emit("disconnected", { willReconnect });
+    this.emit("disconnected", { willReconnect, code, reason });
     if (willReconnect) this.scheduleReconnect();
   }
 

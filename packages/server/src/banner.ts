@@ -22,10 +22,10 @@ export function startBanner(opts: {
     lines.push(
       "",
       `SDKAppID: ${app.sdkAppId}    admin identifier: ${app.admins.join(", ")}`,
-      `Create a room (this admin UserSig is valid for 7 days; make others with \`npm run roomhook -- usersig --identifier ${admin}\`):`,
-      `  curl -s "${opts.url}/v4/live_engine_http_srv/create_room?${q}" -d '{"RoomInfo":{"RoomId":"demo-1","RoomType":"Live","Owner_Account":"alice"}}'`,
+      `Create a room (this admin UserSig is valid for 7 days; make others with \`npm run -s roomhook -- usersig --identifier ${admin}\`):`,
+      `  curl -s "${opts.url}/v4/live_engine_http_srv/create_room?${q}" -d '{"RoomInfo":{"RoomId":"banner-1","RoomType":"Live","Owner_Account":"alice"}}'`,
       `Change its owner:`,
-      `  curl -s "${opts.url}/v4/live_engine_http_srv/change_room_owner?${q}" -d '{"RoomId":"demo-1","NewOwner_Account":"bob"}'`,
+      `  curl -s "${opts.url}/v4/live_engine_http_srv/change_room_owner?${q}" -d '{"RoomId":"banner-1","NewOwner_Account":"bob"}'`,
     );
   }
   return lines.join("\n");

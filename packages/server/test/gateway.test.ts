@@ -320,6 +320,31 @@ test("one heartbeat sweep that loses several users of a room reports them in one
   assert.deepEqual(lost[0]?.MemberList.map((m) => m.Member_Account).sort(), ["mia", "ned", "ola"]);
 });
 
+test("two clients of one user: the older is told it was replaced and stops; no fight over the login", async () => {
+  const older = client("twin");
+  const newer = client("twin");
+  const drops: { who: string; willReconnect: boolean; code: number }[] = [];
+  older.on("disconnected", (e) => drops.push({ who: "older", ...e }));
+  newer.on("disconnected", (e) => drops.push({ who: "newer", ...e }));
+  await older.login();
+  const replaced = next(older, "disconnected");
+  await newer.login();
+  const e = await replaced;
+  assert.equal(e.code, 4001);
+  assert.equal(e.willReconnect, false);
+  assert.match(e.reason, /logged in elsewhere/);
+  // Reconnects would come within 20-200 ms: wait well past them; the newer one is never kicked.
+  await new Promise((r) => setTimeout(r, 600));
+  assert.deepEqual(drops, [
+    { who: "older", willReconnect: false, code: 4001, reason: "logged in elsewhere" },
+  ]);
+  await newer.createRoom({ RoomId: "twin-room" });
+  assert.deepEqual(
+    (await newer.getMemberList("twin-room")).map((m) => m.userId),
+    ["twin"],
+  );
+});
+
 test("automatic reconnect restores room membership", async () => {
   const a = client("kate");
   await a.login();
