@@ -21,7 +21,9 @@ export interface RoomEvents {
    * The connection dropped; calls fail until it is back. `code` and `reason` are the WebSocket close's
    * (1006 and "" for a network failure). A close that says this client must not come back (4001: the
    * same user logged in elsewhere, the newer login wins; 1008: the server refused the connection)
-   * ends it for good: `willReconnect` is false, and reconnecting would only start a fight.
+   * ends it for good: `willReconnect` is false, and reconnecting would only start a fight. After the
+   * others it reconnects: 4002 (it had not logged in within the server's login timeout), 4008 (it did
+   * not read what it was sent fast enough), 1006 (the network).
    */
   disconnected: { willReconnect: boolean; code: number; reason: string };
   /** Logged in again and back in every room it was in. */

@@ -23,3 +23,11 @@ export {
   WEBHOOK_TOLERANCE_SECONDS,
 } from "./webhook-signature.ts";
 export type { WebhookSignatureCheck } from "./webhook-signature.ts";
+export {
+  userIdProblem,
+  roomIdProblem,
+  clientPlatforms,
+  isClientPlatform,
+  USER_ID_MAX_BYTES,
+  ROOM_ID_MAX_BYTES,
+} from "./ids.ts";

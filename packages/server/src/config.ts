@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { resolve } from "node:path";
+import { userIdProblem } from "@roomhook/protocol";
 
 /**
  * The only module that reads the environment. Precedence: defaults < config file < environment < flags.
@@ -40,6 +41,14 @@ export interface Config {
   dispatch: boolean;
   heartbeatTimeoutMs: number;
   maxFrameBytes: number;
+  /** Time a client has to send a whole request (headers and body), in ms. */
+  httpRequestTimeoutMs: number;
+  /** Open connections (HTTP and WebSocket) one client address may hold at once. */
+  maxConnectionsPerIp: number;
+  /** A WebSocket connection must log in within this long, in ms. */
+  wsLoginTimeoutMs: number;
+  /** Bytes waiting to go to one WebSocket client past which its connection is closed (4008). */
+  wsSendBufferBytes: number;
   /** PostgreSQL connection URL: set, several processes share one database; unset, SQLite in dataDir. */
   databaseUrl: string | undefined;
   /** Connections each process keeps to PostgreSQL. */
@@ -193,6 +202,34 @@ export const configKeys = [
     doc: "largest WebSocket frame a client may send; a larger one closes its connection (1009)",
   },
   {
+    key: "httpRequestTimeoutMs",
+    env: "ROOMHOOK_HTTP_REQUEST_TIMEOUT_MS",
+    flag: "",
+    default: "15000",
+    doc: "time a client has to send a whole request, headers and body; then it is answered 60002 and closed",
+  },
+  {
+    key: "maxConnectionsPerIp",
+    env: "ROOMHOOK_MAX_CONNECTIONS_PER_IP",
+    flag: "",
+    default: "1024",
+    doc: "open connections (HTTP and WebSocket) one client address may hold; more are closed at once (raise it behind a proxy)",
+  },
+  {
+    key: "wsLoginTimeoutMs",
+    env: "ROOMHOOK_WS_LOGIN_TIMEOUT_MS",
+    flag: "",
+    default: "5000",
+    doc: "a WebSocket connection that has not logged in this long after it opened is closed (4002)",
+  },
+  {
+    key: "wsSendBufferBytes",
+    env: "ROOMHOOK_WS_SEND_BUFFER",
+    flag: "",
+    default: "4194304",
+    doc: "bytes waiting to go to a client that does not read, past which its connection is closed (4008)",
+  },
+  {
     key: "databaseUrl",
     env: "DATABASE_URL",
     flag: "--database-url",
@@ -246,8 +283,6 @@ export interface LoadConfigOptions {
 }
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
-/** Tencent: a Chat UserID is at most 32 bytes. */
-const USER_ID_MAX_BYTES = 32;
 
 function parseFlags(argv: string[], problems: string[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -267,10 +302,9 @@ function parseFlags(argv: string[], problems: string[]): Record<string, string> 
   return out;
 }
 
+/** A user id by the one rule (protocol's userIdProblem), without the list's separators. */
 function isAdminId(s: unknown): s is string {
-  return (
-    typeof s === "string" && s.length > 0 && Buffer.byteLength(s) <= USER_ID_MAX_BYTES && !/[\s,]/.test(s)
-  );
+  return typeof s === "string" && userIdProblem(s) === undefined && !/[\s,]/.test(s);
 }
 
 export function loadConfig(opts: LoadConfigOptions = {}): Config {
@@ -357,6 +391,10 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
   const dispatch = bool("dispatch", true);
   const heartbeatTimeoutMs = int("heartbeatTimeoutMs", 30000, 100, 3_600_000);
   const maxFrameBytes = int("maxFrameBytes", 65536, 1024, 16 * 1048576);
+  const httpRequestTimeoutMs = int("httpRequestTimeoutMs", 15000, 100, 600_000);
+  const maxConnectionsPerIp = int("maxConnectionsPerIp", 1024, 1, 1_000_000);
+  const wsLoginTimeoutMs = int("wsLoginTimeoutMs", 5000, 50, 600_000);
+  const wsSendBufferBytes = int("wsSendBufferBytes", 4194304, 65536, 1024 * 1048576);
   const databaseUrlRaw = pick("databaseUrl");
   let databaseUrl: string | undefined;
   if (databaseUrlRaw !== undefined) {
@@ -474,6 +512,10 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
     dispatch,
     heartbeatTimeoutMs,
     maxFrameBytes,
+    httpRequestTimeoutMs,
+    maxConnectionsPerIp,
+    wsLoginTimeoutMs,
+    wsSendBufferBytes,
     databaseUrl,
     pgPoolSize,
     nodeId,

@@ -1,4 +1,6 @@
 import Fastify, { LogController, type FastifyBaseLogger } from "fastify";
+import { createServer as createHttpServer, type Server as HttpServer } from "node:http";
+import type { Socket } from "node:net";
 import type { AddressInfo } from "node:net";
 import type { Config } from "./config.ts";
 import type { Clock } from "./clock.ts";
@@ -57,6 +59,62 @@ export async function openStore(config: Config, logger: Logger): Promise<RoomSto
   });
 }
 
+/** Why the HTTP parser refused a request, in words, by Node's error code. */
+const CLIENT_ERRORS: Record<string, string> = {
+  HPE_HEADER_OVERFLOW: "request headers are too large (16 KiB at most)",
+  ERR_HTTP_REQUEST_TIMEOUT: "the request did not arrive in time",
+  HPE_INVALID_CONTENT_LENGTH: "Content-Length is not a number",
+  HPE_INVALID_CHUNK_SIZE: "a chunk size is not valid",
+  HPE_INVALID_METHOD: "unknown HTTP method",
+  HPE_INVALID_URL: "the request path is not valid",
+};
+
+/**
+ * Answers a request the HTTP layer refused with Tencent's envelope (60002, HTTP 200 as every roomhook
+ * answer) and `Connection: close`: the connection cannot carry another request.
+ */
+function answerClientError(err: Error & { code?: string }, socket: Socket, requestId: string): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const code = err.code ?? "";
+  const why = Object.hasOwn(CLIENT_ERRORS, code) ? CLIENT_ERRORS[code] : "the request is not valid HTTP";
+  const body = JSON.stringify(failEnvelope(requestId, 60002, `cannot parse HTTP request: ${why} (${code})`));
+  socket.end(
+    `HTTP/1.1 200 OK\r\ncontent-type: application/json; charset=utf-8\r\nconnection: close\r\n` +
+      `content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
+/** Closes at once a connection from an address that already holds `max` (its others are served). */
+function limitConnectionsPerAddress(server: HttpServer, max: number, logger: Logger): void {
+  const open = new Map<string, number>();
+  let warnedMs = 0;
+  server.on("connection", (socket: Socket) => {
+    const addr = socket.remoteAddress ?? "";
+    const n = (open.get(addr) ?? 0) + 1;
+    if (n > max) {
+      const now = Date.now();
+      if (now - warnedMs > 10_000) {
+        warnedMs = now;
+        logger.warn(
+          { address: addr, max },
+          "refused a connection over maxConnectionsPerIp (repeats are not logged for 10 s)",
+        );
+      }
+      socket.destroy();
+      return;
+    }
+    open.set(addr, n);
+    socket.once("close", () => {
+      const left = (open.get(addr) ?? 1) - 1;
+      if (left === 0) open.delete(addr);
+      else open.set(addr, left);
+    });
+  });
+}
+
 export async function createServer(opts: ServerOptions): Promise<RoomhookServer> {
   const { config, logger } = opts;
   const clock = opts.clock ?? systemClock;
@@ -71,6 +129,25 @@ export async function createServer(opts: ServerOptions): Promise<RoomhookServer>
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     return503OnClosing: true,
+    // Headers and body must arrive within the timeout; the check runs every second (Node's default,
+    // 30 s, would let a stalled request sit that much longer).
+    serverFactory: (handler) => {
+      const server = createHttpServer(
+        {
+          requestTimeout: config.httpRequestTimeoutMs,
+          headersTimeout: config.httpRequestTimeoutMs,
+          connectionsCheckingInterval: Math.min(1000, config.httpRequestTimeoutMs),
+        },
+        handler,
+      );
+      limitConnectionsPerAddress(server, config.maxConnectionsPerIp, logger);
+      return server;
+    },
+    // What the HTTP parser refuses (headers too large, a bad Content-Length or chunk, an unknown
+    // method) and requests that did not arrive in time: Tencent's envelope, then the connection ends.
+    clientErrorHandler: (err, socket) => {
+      answerClientError(err, socket, nextRequestId());
+    },
     frameworkErrors: (err, _req, reply) => {
       // A URL the router cannot take (bad percent-encoding, overlong segment): Tencent's answer, not a 400.
       reply.raw.writeHead(200, { "content-type": "application/json; charset=utf-8" });
@@ -102,6 +179,8 @@ export async function createServer(opts: ServerOptions): Promise<RoomhookServer>
     logger,
     heartbeatTimeoutMs: config.heartbeatTimeoutMs,
     maxFrameBytes: config.maxFrameBytes,
+    loginTimeoutMs: config.wsLoginTimeoutMs,
+    sendBufferBytes: config.wsSendBufferBytes,
     nodeId: config.nodeId,
   });
   const dispatcher = createDispatcher({

@@ -345,6 +345,45 @@ test("two clients of one user: the older is told it was replaced and stops; no f
   );
 });
 
+test("a login's user id and platform follow the REST API's rules: nothing a REST call would refuse gets in", async () => {
+  const raw = new WebSocket(t.url.replace("http", "ws") + "/v4/ws");
+  await new Promise((r) => raw.once("open", r));
+  const answers: { id: number; code: number; message?: string }[] = [];
+  raw.on("message", (d: Buffer) => answers.push(JSON.parse(d.toString()) as (typeof answers)[number]));
+  const sig = (userId: string) =>
+    genUserSig({
+      sdkAppId: TEST_APP,
+      key: TEST_KEY,
+      identifier: userId,
+      expire: 600,
+      time: Math.floor(t.clock.now() / 1000),
+    });
+  const bad: [string, string | undefined][] = [
+    ["", undefined],
+    ["   ", undefined],
+    ["x".repeat(40), undefined],
+    ["a\u0001b", undefined],
+    ["@TIM#SYSTEM", undefined],
+    ["fine", "RESTAPI"],
+  ];
+  for (const [i, [userId, platform]] of bad.entries())
+    raw.send(
+      JSON.stringify({ id: i + 1, op: "login", sdkAppId: TEST_APP, userId, userSig: sig(userId), platform }),
+    );
+  raw.send(JSON.stringify({ id: 99, op: "createRoom", roomId: "bad-owner" }));
+  for (let i = 0; i < 100 && answers.length < bad.length + 1; i++)
+    await new Promise((r) => setTimeout(r, 20));
+  assert.deepEqual(
+    answers.map((a) => [a.id, a.code]),
+    [...bad.map((_, i) => [i + 1, -1001]), [99, -1002]],
+    JSON.stringify(answers),
+  );
+  assert.match(answers[4]?.message ?? "", /userId is a reserved system account/);
+  assert.match(answers[5]?.message ?? "", /^platform must be one of Web, Android/);
+  assert.doesNotMatch(answers[5]?.message ?? "", /RESTAPI/);
+  raw.close();
+});
+
 test("automatic reconnect restores room membership", async () => {
   const a = client("kate");
   await a.login();

@@ -3,7 +3,9 @@ import { WebSocketServer, type WebSocket } from "ws";
 import {
   clientCodeFor,
   clientErrorCatalog,
-  optPlatforms,
+  clientPlatforms,
+  isClientPlatform,
+  userIdProblem,
   verifyUserSig,
   type OptPlatform,
 } from "@roomhook/protocol";
@@ -36,6 +38,13 @@ export interface GatewayOptions {
   logger: Logger;
   heartbeatTimeoutMs: number;
   maxFrameBytes: number;
+  /** A connection that has not logged in this long after it opened is closed with 4002 (ms). */
+  loginTimeoutMs: number;
+  /**
+   * Bytes waiting to go to one client (ws's bufferedAmount: the client does not read) past which the
+   * connection is closed with 4008: a client that stops reading must not grow the server's memory.
+   */
+  sendBufferBytes: number;
   /**
    * This process's id among the processes sharing the store. Its members are recorded under it; a
    * node that stops touching its row for heartbeatTimeoutMs is dead and any live node reaps it.
@@ -75,7 +84,19 @@ export function createGateway(opts: GatewayOptions): Gateway {
   const key = (appId: number, userId: string) => `${appId}\u0000${userId}`;
 
   const send = (ws: WebSocket | undefined, frame: unknown) => {
-    if (ws?.readyState === ws?.OPEN) ws?.send(JSON.stringify(frame));
+    if (ws === undefined || ws.readyState !== ws.OPEN) return;
+    ws.send(JSON.stringify(frame));
+    if (ws.bufferedAmount > opts.sendBufferBytes) {
+      logger.warn(
+        { bufferedBytes: ws.bufferedAmount, limit: opts.sendBufferBytes },
+        "closing a WebSocket client that does not read what it is sent (4008)",
+      );
+      ws.close(4008, "send buffer full: the client does not read");
+      // A client that does not read does not read the close either: the socket goes after a moment.
+      setTimeout(() => {
+        ws.terminate();
+      }, 1000).unref();
+    }
   };
 
   /** Who is in each room (by app and room id), kept beside each session's own `rooms`. */
@@ -278,13 +299,11 @@ export function createGateway(opts: GatewayOptions): Gateway {
     if (typeof sdkAppId !== "number" || typeof userId !== "string" || typeof userSig !== "string") {
       return { reply: { code: -1001, message: "login needs sdkAppId (number), userId and userSig" } };
     }
-    if (platform !== undefined && !(optPlatforms as readonly unknown[]).includes(platform)) {
-      return {
-        reply: {
-          code: -1001,
-          message: `platform must be one of ${optPlatforms.filter((p) => p !== "RESTAPI").join(", ")}`,
-        },
-      };
+    // The same rule as REST's for a user id; RESTAPI is the REST API's platform, not a client's.
+    const problem = userIdProblem(userId);
+    if (problem !== undefined) return { reply: { code: -1001, message: `userId ${problem}` } };
+    if (platform !== undefined && !isClientPlatform(platform)) {
+      return { reply: { code: -1001, message: `platform must be one of ${clientPlatforms.join(", ")}` } };
     }
     const secret = keys.get(sdkAppId);
     if (secret === undefined)
@@ -320,6 +339,11 @@ export function createGateway(opts: GatewayOptions): Gateway {
   wss.on("connection", (ws, req) => {
     const ip = clientIp(req.socket.remoteAddress);
     let session: Session | undefined;
+    // The heartbeat sweep covers logged-in users only: a connection that never logs in ends here.
+    const loginTimer = setTimeout(() => {
+      if (session === undefined) ws.close(4002, "login timeout: log in first");
+    }, opts.loginTimeoutMs);
+    loginTimer.unref();
     ws.on("message", (data, isBinary) => {
       let frame: unknown;
       try {
@@ -351,6 +375,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
         });
     });
     ws.on("close", () => {
+      clearTimeout(loginTimer);
       // Not a leave: the user is still in their rooms until the heartbeat times out (or they come back).
       if (session !== undefined && session.ws === ws) session.ws = undefined;
     });

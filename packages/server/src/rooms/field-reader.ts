@@ -1,33 +1,10 @@
+import { roomIdProblem, userIdProblem } from "@roomhook/protocol";
 import { LiveError } from "../live-error.ts";
 
 /**
  * Reads typed fields out of a decoded JSON request, answering the first wrong one with 100002 and a
  * message that names the field and what it must be. Unknown fields are ignored, as Tencent's APIs do.
  */
-
-export const USER_ID_MAX_BYTES = 32; // Tencent: a Chat UserID is at most 32 bytes
-export const ROOM_ID_MAX_BYTES = 48; // Tencent: RoomId at most 48 bytes, printable ASCII on the client
-
-// eslint-disable-next-line no-control-regex -- control characters are exactly what it looks for
-const CONTROL = /[\u0000-\u001f\u007f]/;
-const PRINTABLE_ASCII = /^[\u0020-\u007e]+$/;
-
-/** Why a string is not a user id, or undefined when it is one. */
-export function userIdProblem(s: string): string | undefined {
-  if (s.length === 0) return "must not be empty";
-  if (Buffer.byteLength(s) > USER_ID_MAX_BYTES) return `must be at most ${USER_ID_MAX_BYTES} bytes`;
-  if (CONTROL.test(s)) return "must not contain control characters";
-  if (s.trim().length === 0) return "must not be blank";
-  if (s.startsWith("@TIM#")) return "is a reserved system account";
-  return undefined;
-}
-
-export function roomIdProblem(s: string): string | undefined {
-  if (s.length === 0) return "must not be empty";
-  if (Buffer.byteLength(s) > ROOM_ID_MAX_BYTES) return `must be at most ${ROOM_ID_MAX_BYTES} bytes`;
-  if (!PRINTABLE_ASCII.test(s)) return "must be printable ASCII";
-  return undefined;
-}
 
 interface StringOpts {
   maxBytes?: number;

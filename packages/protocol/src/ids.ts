@@ -1,0 +1,44 @@
+import { optPlatforms, type OptPlatform } from "./callbacks.ts";
+
+/**
+ * What a user id and a room id may be, decided once for the REST API, the WebSocket gateway and the
+ * SDKs. Tencent: a Chat UserID is at most 32 bytes; a RoomId at most 48 bytes of printable ASCII.
+ */
+export const USER_ID_MAX_BYTES = 32;
+export const ROOM_ID_MAX_BYTES = 48;
+
+// eslint-disable-next-line no-control-regex -- control characters are exactly what it looks for
+const CONTROL = /[\u0000-\u001f\u007f]/;
+const PRINTABLE_ASCII = /^[\u0020-\u007e]+$/;
+const encoder = new TextEncoder();
+
+/**
+ * Why a string is not a user id a user or an admin may name, or undefined when it is one: not empty
+ * or blank, at most 32 bytes of UTF-8, no control character, not a reserved system account (`@TIM#`,
+ * Tencent's own operator in callbacks).
+ */
+export function userIdProblem(s: string): string | undefined {
+  if (s.length === 0) return "must not be empty";
+  if (encoder.encode(s).length > USER_ID_MAX_BYTES) return `must be at most ${USER_ID_MAX_BYTES} bytes`;
+  if (CONTROL.test(s)) return "must not contain control characters";
+  if (s.trim().length === 0) return "must not be blank";
+  if (s.startsWith("@TIM#")) return "is a reserved system account";
+  return undefined;
+}
+
+/** Why a string is not a room id, or undefined when it is one: 1 to 48 bytes of printable ASCII. */
+export function roomIdProblem(s: string): string | undefined {
+  if (s.length === 0) return "must not be empty";
+  if (encoder.encode(s).length > ROOM_ID_MAX_BYTES) return `must be at most ${ROOM_ID_MAX_BYTES} bytes`;
+  if (!PRINTABLE_ASCII.test(s)) return "must be printable ASCII";
+  return undefined;
+}
+
+/** The platforms a client may log in with: every OptPlatform but RESTAPI, which is the REST API's own. */
+export const clientPlatforms = optPlatforms.filter(
+  (p): p is Exclude<OptPlatform, "RESTAPI"> => p !== "RESTAPI",
+);
+
+export function isClientPlatform(p: unknown): p is Exclude<OptPlatform, "RESTAPI"> {
+  return (clientPlatforms as readonly unknown[]).includes(p);
+}
