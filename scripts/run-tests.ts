@@ -52,7 +52,11 @@ if (files.length === 0) {
   process.stderr.write("no test files found\n");
   process.exit(1);
 }
-const pg = await startPostgres({ durable: false });
+// A server that cannot start is one line that says what failed and what to do, not a stack.
+const pg = await startPostgres({ durable: false }).catch((err: unknown) => {
+  process.stderr.write(`npm test: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
 for (const signal of ["SIGINT", "SIGTERM"] as const)
   process.once(signal, () => {
     void pg.stop().finally(() => process.exit(130));

@@ -1,8 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { chownSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chownSync, cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 
@@ -59,12 +59,24 @@ function freePort(): Promise<number> {
 const NOBODY = 65534;
 
 export async function startPostgres(opts: PostgresOptions): Promise<ThrowawayPostgres> {
-  const bin = await binaries();
+  let bin = await binaries();
   const asRoot = process.getuid?.() === 0;
   const ids = asRoot ? { uid: NOBODY, gid: NOBODY } : {};
   const dir = mkdtempSync(join(tmpdir(), "roomhook-pg-"));
   const data = join(dir, "data");
-  if (asRoot) chownSync(dir, NOBODY, NOBODY);
+  if (asRoot) {
+    chownSync(dir, NOBODY, NOBODY);
+    // A clone in a directory `nobody` cannot enter (under /root, or a private mkdtemp): the server's
+    // binaries, libraries and share files go to the temporary directory it owns.
+    if (spawnSync(bin.initdb, ["--version"], { ...ids, encoding: "utf8" }).status !== 0) {
+      const native = dirname(dirname(bin.initdb));
+      cpSync(native, join(dir, "native"), { recursive: true, verbatimSymlinks: true });
+      bin = {
+        initdb: join(dir, "native", "bin", "initdb"),
+        postgres: join(dir, "native", "bin", "postgres"),
+      };
+    }
+  }
   const init = spawnSync(
     bin.initdb,
     ["-D", data, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync"],
@@ -72,7 +84,11 @@ export async function startPostgres(opts: PostgresOptions): Promise<ThrowawayPos
   );
   if (init.status !== 0) {
     rmSync(dir, { recursive: true, force: true });
-    throw new Error(`initdb failed (${init.status}): ${init.stderr}${init.error?.message ?? ""}`);
+    const why = init.error?.message ?? init.stderr.trim().split("\n").at(-1) ?? `exit ${init.status}`;
+    throw new Error(
+      `throwaway PostgreSQL: initdb failed${asRoot ? " (run as nobody)" : ""}: ${why}. ` +
+        "Check that the temporary directory is writable, or run npm test as an ordinary user.",
+    );
   }
   const settings = [
     "listen_addresses = '127.0.0.1'",
