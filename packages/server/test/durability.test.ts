@@ -6,6 +6,8 @@ import { join } from "node:path";
 import { Agent, request } from "node:http";
 import { genUserSig } from "@roomhook/protocol";
 import { openTestSqlite } from "./support/stores.ts";
+import { adminContext, TEST_NOW, testRoom } from "./support/fixtures.ts";
+import type { ReadyDelivery } from "../src/store/store.ts";
 import { TEST_ADMIN, TEST_APP, TEST_KEY } from "./support/harness.ts";
 import { spawnServer } from "./support/server-process.ts";
 
@@ -102,5 +104,64 @@ test("every acknowledged owner change survives SIGKILL of the server", async () 
   } finally {
     agent.destroy();
     rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+/*
+ * SIGKILL keeps the page cache, so the test above would pass without any fsync. These show the answer
+ * waits for the flush itself: with a disk whose flush never completes nothing is acknowledged, though
+ * the commit is there; with one whose flush fails the caller is told, and what was committed is still
+ * announced (callbacks and pushes go out without a restart).
+ */
+test("no write is acknowledged before its WAL flush: a flush that never completes holds every answer", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "roomhook-flush-"));
+  const store = await openTestSqlite(dir, { diskFault: "flush-hangs" });
+  try {
+    let answered = false;
+    const write = store
+      .write({ op: "createRoom", ctx: adminContext, room: testRoom("held", "o") })
+      .then(() => (answered = true))
+      .catch(() => (answered = true));
+    // The commit itself happens: the read connection sees it.
+    for (let i = 0; i < 100 && (await store.read((r) => r.getRoom(1, "held"))) === undefined; i++)
+      await new Promise((r) => setTimeout(r, 10));
+    assert.ok(await store.read((r) => r.getRoom(1, "held")), "committed");
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(answered, false, "acknowledged before the flush");
+    void write;
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a failed WAL flush: the caller is told it failed, and the committed callback is still sent", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "roomhook-flush-"));
+  const store = await openTestSqlite(dir, { diskFault: "flush-fails" });
+  const ready: ReadyDelivery[] = [];
+  store.onReadyDeliveries((r) => ready.push(...r));
+  try {
+    // Every flush fails: the configuration's own write is refused too, yet committed.
+    await assert.rejects(
+      store.write({
+        op: "setCallback",
+        appId: 1,
+        config: { url: "http://127.0.0.1:1/cb", commands: ["Live.CallbackAfterCreateRoom"] },
+        nowMs: TEST_NOW,
+      }),
+      /could not be flushed/,
+    );
+    await assert.rejects(
+      store.write({ op: "createRoom", ctx: adminContext, room: testRoom("told", "o") }),
+      /could not be flushed/,
+    );
+    assert.deepEqual(
+      ready.map((r) => [r.roomId, r.seq]),
+      [["told", 1]],
+      "the committed delivery reaches the dispatcher now",
+    );
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 });

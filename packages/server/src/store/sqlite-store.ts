@@ -98,6 +98,11 @@ export interface SqliteStoreOptions<C extends Command, R extends ResultMap<C>> {
    * (a function cannot cross to a thread).
    */
   runnerModule: string;
+  /**
+   * For tests: a disk whose WAL flush never completes ("flush-hangs") or fails ("flush-fails"), to
+   * show that no write is acknowledged before its flush.
+   */
+  diskFault?: "flush-hangs" | "flush-fails";
   /** Extra wait for concurrent writes to share a commit, in ms. */
   groupCommitWindowMs?: number;
   fileName?: string;
@@ -135,6 +140,7 @@ export interface WriterData {
   path: string;
   windowMs: number;
   runnerModule: string;
+  diskFault?: "flush-hangs" | "flush-fails";
 }
 
 export type ToWriter = { type: "batch"; jobs: { id: number; cmd: Command }[] } | { type: "close" };
@@ -153,6 +159,7 @@ export async function openSqliteStore<C extends Command, R extends ResultMap<C>>
     path,
     windowMs: opts.groupCommitWindowMs ?? 0,
     runnerModule: opts.runnerModule,
+    ...(opts.diskFault === undefined ? {} : { diskFault: opts.diskFault }),
   } satisfies WriterData);
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
   let nextId = 1;
@@ -270,7 +277,9 @@ export async function openSqliteStore<C extends Command, R extends ResultMap<C>>
           onClosed = resolve;
         });
         worker.postMessage({ type: "close" } satisfies ToWriter);
-        await closed;
+        // The writer closes once its last flush is done; a disk that never completes one does not
+        // hold the process forever (what was not flushed was not acknowledged either).
+        await Promise.race([closed, new Promise((r) => setTimeout(r, 5000).unref())]);
         await worker.terminate();
       })();
       return closing;

@@ -28,7 +28,7 @@ const port = (() => {
   if (parentPort === null) throw new Error("sqlite-writer must run as a worker thread");
   return parentPort;
 })();
-const { path, windowMs, runnerModule } = workerData as WriterData;
+const { path, windowMs, runnerModule, diskFault } = workerData as WriterData;
 
 const send = (msg: WriterMessage) => {
   port.postMessage(msg);
@@ -54,6 +54,9 @@ const closeAsync = promisify(closeFd);
  * opened afresh each time so that it is always the file SQLite writes.
  */
 async function syncWal(): Promise<void> {
+  if (diskFault === "flush-hangs") return new Promise<void>(() => undefined);
+  if (diskFault === "flush-fails")
+    throw new Error("EIO: the WAL could not be flushed (simulated disk fault)");
   const fd = await openAsync(`${path}-wal`, "r");
   try {
     await fdatasyncAsync(fd);
@@ -79,12 +82,14 @@ const sync = new CommitSync<Committed>({
   },
   // The batch is committed but not known to be on disk: its callers are told it failed (100001),
   // as an I/O error at COMMIT would tell them. Retrying is safe: a repeated owner change is a no-op.
+  // What it committed is in the database all the same: its callbacks and pushes go out now, not after
+  // a restart (a receiver may then hear of a change whose caller was told it failed: at least once).
   fail: (batches, error) => {
     send({
       type: "results",
       results: batches.flatMap((b) => b.results).map((r) => failure(r.id, error)),
-      ready: [],
-      events: [],
+      ready: batches.flatMap((b) => b.ready),
+      events: batches.flatMap((b) => b.events),
       stats,
     });
   },

@@ -8,7 +8,7 @@ import type { WriteCommand, WriteResults } from "../../src/rooms/commands.ts";
 
 export function openTestSqlite(
   dataDir: string,
-  opts: { fileName?: string; groupCommitWindowMs?: number } = {},
+  opts: { fileName?: string; groupCommitWindowMs?: number; diskFault?: "flush-hangs" | "flush-fails" } = {},
 ): Promise<SqliteStore<WriteCommand, WriteResults>> {
   return openSqliteStore({ dataDir, runner: commandRunner, runnerModule: COMMANDS_MODULE, ...opts });
 }
