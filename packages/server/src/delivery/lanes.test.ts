@@ -1,0 +1,179 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import type { ReadyDelivery } from "../store/store.ts";
+import { Lanes } from "./lanes.ts";
+
+/** The lanes as they were before the schedule, scanning every lane: the model to match. */
+class ScanLanes {
+  private readonly lanes = new Map<string, { items: ReadyDelivery[]; busy: boolean }>();
+  private readonly known = new Set<number>();
+  add(ready: readonly ReadyDelivery[]): void {
+    for (const d of ready) {
+      const key = `${d.appId}\u0000${d.roomId}`;
+      let lane = this.lanes.get(key);
+      if (lane === undefined) {
+        lane = { items: [], busy: false };
+        this.lanes.set(key, lane);
+      }
+      if (this.known.has(d.id)) {
+        const existing = lane.items.find((x) => x.id === d.id);
+        if (existing !== undefined && !(lane.busy && lane.items[0] === existing))
+          existing.nextAttemptMs = d.nextAttemptMs;
+        continue;
+      }
+      this.known.add(d.id);
+      let i = lane.items.length;
+      while (i > 0 && (lane.items[i - 1]?.seq ?? 0) > d.seq) i--;
+      lane.items.splice(i, 0, { ...d });
+    }
+  }
+  get size(): number {
+    return this.known.size;
+  }
+  /** Heads of idle lanes due at nowMs: what a claim may hand out. */
+  due(nowMs: number): ReadyDelivery[] {
+    const out: ReadyDelivery[] = [];
+    for (const lane of this.lanes.values()) {
+      const head = lane.items[0];
+      if (!lane.busy && head !== undefined && head.nextAttemptMs <= nowMs) out.push(head);
+    }
+    return out;
+  }
+  /** What a claim handed out is busy. */
+  busy(claimed: ReadyDelivery[]): void {
+    for (const c of claimed) {
+      const lane = this.lanes.get(`${c.appId}\u0000${c.roomId}`);
+      if (lane !== undefined) lane.busy = true;
+    }
+  }
+  done(d: ReadyDelivery): void {
+    const key = `${d.appId}\u0000${d.roomId}`;
+    const lane = this.lanes.get(key);
+    if (lane === undefined) return;
+    const i = lane.items.findIndex((x) => x.id === d.id);
+    if (i >= 0) lane.items.splice(i, 1);
+    this.known.delete(d.id);
+    lane.busy = false;
+    if (lane.items.length === 0) this.lanes.delete(key);
+  }
+  retryAt(d: ReadyDelivery, at: number): void {
+    const lane = this.lanes.get(`${d.appId}\u0000${d.roomId}`);
+    if (lane === undefined) return;
+    const item = lane.items.find((x) => x.id === d.id);
+    if (item !== undefined) item.nextAttemptMs = at;
+    lane.busy = false;
+  }
+  nextDueMs(): number | undefined {
+    let min: number | undefined;
+    for (const lane of this.lanes.values()) {
+      const head = lane.items[0];
+      if (!lane.busy && head !== undefined && (min === undefined || head.nextAttemptMs < min))
+        min = head.nextAttemptMs;
+    }
+    return min;
+  }
+}
+
+const d = (id: number, room: string, seq: number, due: number): ReadyDelivery => ({
+  id,
+  appId: 1,
+  roomId: room,
+  seq,
+  nextAttemptMs: due,
+});
+
+test("with 50,000 rooms waiting for a retry, a new room's first delivery is claimed at once", () => {
+  const lanes = new Lanes();
+  const T = 1_000_000;
+  lanes.add(Array.from({ length: 50_000 }, (_, i) => d(i + 1, `w${i}`, 1, T + 3_600_000)));
+  assert.deepEqual(lanes.claim(T, 256), [], "nothing is due");
+  assert.equal(lanes.nextDueMs(), T + 3_600_000);
+  lanes.add([d(90_001, "fresh", 1, T)]);
+  assert.equal(lanes.nextDueMs(), T);
+  assert.deepEqual(
+    lanes.claim(T, 256).map((x) => x.id),
+    [90_001],
+  );
+  // Later in its room it waits for its head; other rooms keep their place.
+  lanes.add([d(90_002, "fresh", 2, T)]);
+  assert.deepEqual(lanes.claim(T, 256), []);
+  lanes.done(d(90_001, "fresh", 1, T));
+  assert.deepEqual(
+    lanes.claim(T, 256).map((x) => x.id),
+    [90_002],
+  );
+  assert.ok(lanes.scheduled < 50_010, `schedule holds ${lanes.scheduled} entries`);
+});
+
+test("the schedule hands out what scanning every lane did: a model-based check over random operations", () => {
+  const op = fc.oneof(
+    fc.record({
+      k: fc.constant("add" as const),
+      room: fc.integer({ min: 0, max: 6 }),
+      due: fc.integer({ min: 0, max: 50 }),
+    }),
+    fc.record({ k: fc.constant("redeliver" as const), pick: fc.nat(), due: fc.integer({ min: 0, max: 50 }) }),
+    fc.record({
+      k: fc.constant("claim" as const),
+      now: fc.integer({ min: 0, max: 60 }),
+      limit: fc.integer({ min: 1, max: 4 }),
+    }),
+    fc.record({
+      k: fc.constant("settle" as const),
+      pick: fc.nat(),
+      retry: fc.option(fc.integer({ min: 0, max: 60 })),
+    }),
+  );
+  fc.assert(
+    fc.property(fc.array(op, { maxLength: 80 }), (ops) => {
+      const real = new Lanes();
+      const model = new ScanLanes();
+      const seqs = new Map<number, number>();
+      const all: ReadyDelivery[] = [];
+      let inFlight: ReadyDelivery[] = [];
+      let nextId = 1;
+      for (const o of ops) {
+        if (o.k === "add") {
+          const seq = (seqs.get(o.room) ?? 0) + 1;
+          seqs.set(o.room, seq);
+          const x = d(nextId++, `r${o.room}`, seq, o.due);
+          all.push(x);
+          real.add([x]);
+          model.add([x]);
+        } else if (o.k === "redeliver" && all.length > 0) {
+          const x = { ...(all[o.pick % all.length] as ReadyDelivery), nextAttemptMs: o.due };
+          real.add([x]);
+          model.add([x]);
+        } else if (o.k === "claim") {
+          // Which of several due heads a limited claim takes is free; that it takes due idle heads,
+          // as many as it may, one per lane, is not.
+          const due = model.due(o.now);
+          const a = real.claim(o.now, o.limit);
+          assert.equal(a.length, Math.min(o.limit, due.length));
+          for (const x of a)
+            assert.ok(
+              due.some((y) => y.id === x.id),
+              `claimed ${x.id}, not a due idle head`,
+            );
+          assert.equal(new Set(a.map((x) => x.roomId)).size, a.length, "one per lane");
+          model.busy(a);
+          inFlight.push(...a);
+        } else if (o.k === "settle" && inFlight.length > 0) {
+          const x = inFlight[o.pick % inFlight.length] as ReadyDelivery;
+          inFlight = inFlight.filter((y) => y !== x);
+          if (o.retry === null) {
+            real.done(x);
+            model.done(x);
+          } else {
+            real.retryAt(x, o.retry);
+            model.retryAt(x, o.retry);
+          }
+        }
+        assert.equal(real.nextDueMs(), model.nextDueMs());
+        assert.equal(real.size, model.size);
+      }
+    }),
+    { numRuns: 2000 },
+  );
+});
