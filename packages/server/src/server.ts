@@ -137,6 +137,9 @@ export async function createServer(opts: ServerOptions): Promise<RoomhookServer>
           requestTimeout: config.httpRequestTimeoutMs,
           headersTimeout: config.httpRequestTimeoutMs,
           connectionsCheckingInterval: Math.min(1000, config.httpRequestTimeoutMs),
+          // A request without Host is answered like any other (in the envelope), not with Node's
+          // empty 400: roomhook serves one site and does not route by host.
+          requireHostHeader: false,
         },
         handler,
       );

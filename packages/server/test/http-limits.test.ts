@@ -80,6 +80,14 @@ test("what the HTTP parser refuses is answered in the envelope (60002) and the c
   ok(await t.call("get_room_list", { Next: "" }));
 });
 
+test("a request without Host is answered in the envelope like any other", async () => {
+  const r = await raw(
+    `POST /v4/live_engine_http_srv/nope?${t.query()} HTTP/1.1\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`,
+  );
+  assert.match(r.text, /^HTTP\/1\.1 200 OK\r\n/, r.text.slice(0, 80));
+  assert.equal(envelope(r.text).ErrorCode, 60009);
+});
+
 test("a body that never finishes is answered 60002 once the request timeout passes, and closed", async () => {
   const path = `/v4/live_engine_http_srv/create_room?${t.query()}`;
   const r = await raw(`POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{"RoomInfo"`, {
