@@ -149,18 +149,23 @@ test("listen refuses a foreign SdkAppid, a wrong Sign and a stale RequestTime, w
   }
 });
 
+/** A destroy callback as roomhook sends it: the query and the body. */
+const DESTROY = {
+  q: "SdkAppid=1400000000&CallbackCommand=Live.CallbackAfterDestroyRoom&contenttype=json",
+  body: JSON.stringify({
+    CallbackCommand: "Live.CallbackAfterDestroyRoom",
+    RoomId: "r",
+    EventType: "DestroyByUser",
+    EventTime: 1,
+    Operator_Account: "a",
+  }),
+};
+
 test("listen --forward-to passes the callback on as received and returns that answer", async () => {
   const rx: Receiver = await startReceiver(() => ({ status: 503, body: '{"busy":true}' }));
   const l = await startListen(["--forward-to", `${rx.url}/app`]);
   try {
-    const q = "SdkAppid=1400000000&CallbackCommand=Live.CallbackAfterDestroyRoom&contenttype=json";
-    const body = JSON.stringify({
-      CallbackCommand: "Live.CallbackAfterDestroyRoom",
-      RoomId: "r",
-      EventType: "DestroyByUser",
-      EventTime: 1,
-      Operator_Account: "a",
-    });
+    const { q, body } = DESTROY;
     const res = await fetch(`${l.url}/cb?${q}`, {
       method: "POST",
       body,
@@ -184,14 +189,7 @@ test("listen --forward-to keeps the target's own query and passes on no hop-by-h
   const rx: Receiver = await startReceiver();
   const l = await startListen(["--forward-to", `${rx.url}/myapp/index.php?option=app1&task=hook`]);
   try {
-    const q = "SdkAppid=1400000000&CallbackCommand=Live.CallbackAfterDestroyRoom&contenttype=json";
-    const body = JSON.stringify({
-      CallbackCommand: "Live.CallbackAfterDestroyRoom",
-      RoomId: "r",
-      EventType: "DestroyByUser",
-      EventTime: 1,
-      Operator_Account: "a",
-    });
+    const { q, body } = DESTROY;
     // Raw HTTP: a chunked body, Expect: 100-continue, and a Connection header naming another header.
     const answer = await new Promise<{ status: number; text: string }>((resolve, reject) => {
       const req = request(
