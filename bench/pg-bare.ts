@@ -1,21 +1,7 @@
 import pg from "pg";
 import { migratePg } from "../packages/server/src/store/pg-store.ts";
+import { createDatabase } from "../packages/server/test/support/postgres.ts";
 import { percentile } from "./support.ts";
-
-/** A new database on the benchmark's PostgreSQL; its URL. */
-export async function createDatabase(adminUrl: string, prefix: string): Promise<string> {
-  const name = `${prefix}_${Date.now().toString(36)}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
 
 export interface BareRow {
   writesPerSec: number;

@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startPostgres } from "../packages/server/test/support/postgres.ts";
+import { createDatabase, startPostgres } from "../packages/server/test/support/postgres.ts";
 import { ownerChangeLoad, prepare, startReceiver, startRoomhook, waitFor } from "./delivery.ts";
 import type { Child } from "./support.ts";
-import { benchBarePg, createDatabase, type BareRow } from "./pg-bare.ts";
+import { benchBarePg, type BareRow } from "./pg-bare.ts";
 import { cpuSeconds } from "./process-cpu.ts";
 
 export interface ScaleRow {

@@ -461,6 +461,11 @@ export async function openPgStore<C extends Command, R extends ResultMap<C>>(
         });
         return;
       }
+      const failed = outcomes.find((o) => !o.ok);
+      logger.debug(
+        { err: failed?.ok === false ? failed.error : undefined, commands: jobs.length },
+        "a batch rolled back (a command failed after writing, or a statement failed); its commands run alone",
+      );
       await x.control("ROLLBACK");
     } catch (e) {
       // BEGIN, the locks or COMMIT failed. After a failed COMMIT nothing is known of the outcome, as

@@ -61,8 +61,8 @@ export const SQL = catalog({
     ON CONFLICT (app_id, room_id, user_id) DO UPDATE SET banned_until = excluded.banned_until, reason = excluded.reason`,
   removeBan: `DELETE FROM room_bans WHERE app_id = ? AND room_id = ? AND user_id = ?`,
 
-  // Room events and the outbox append. The three statements of an append depend on each other only
-  // through the database, not through the client, so PostgreSQL receives them in one pipelined write.
+  // Room events and the outbox append (the append_event group below). The statements of an append
+  // depend on each other only through the database, not through the client.
   nextSeq: `INSERT INTO room_sequences (app_id, room_id, last_seq) VALUES (?, ?, 1)
     ON CONFLICT (app_id, room_id) DO UPDATE SET last_seq = room_sequences.last_seq + 1 RETURNING last_seq`,
   insertEvent: `INSERT INTO room_events (app_id, room_id, seq, event_id, command, time_ms, operator, platform, client_ip, packet)

@@ -202,16 +202,20 @@ export async function stopOwnPostgres(): Promise<void> {
 
 /** A new, empty database on the test server: its URL. Every test gets its own. */
 export async function freshDatabase(): Promise<string> {
-  const admin = await serverUrl();
-  const name = `t_${randomBytes(6).toString("hex")}`;
-  const c = new pg.Client({ connectionString: admin });
+  return createDatabase(await serverUrl(), "t");
+}
+
+/** A new, empty database on the server of `adminUrl` (a superuser's URL), named `<prefix>_<random>`. */
+export async function createDatabase(adminUrl: string, prefix: string): Promise<string> {
+  const name = `${prefix}_${randomBytes(6).toString("hex")}`;
+  const c = new pg.Client({ connectionString: adminUrl });
   await c.connect();
   try {
     await c.query(`CREATE DATABASE ${name}`);
   } finally {
     await c.end();
   }
-  const url = new URL(admin);
+  const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return url.toString();
 }
