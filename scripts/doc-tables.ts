@@ -8,7 +8,12 @@ import { configKeys } from "../packages/server/src/config.ts";
  * and checked equal by scripts/doc-tables.test.ts.
  */
 
-const FAMILY_TITLES = { rest: "REST (60xxx)", usersig: "UserSig (70xxx)", live: "Live (100xxx)" } as const;
+const FAMILY_TITLES = {
+  rest: "REST (60xxx)",
+  usersig: "UserSig (70xxx)",
+  chat: "Chat accounts and profiles (40xxx, 70xxx)",
+  live: "Live (100xxx)",
+} as const;
 
 export function errorTable(): string {
   const lines = ["| code | family | meaning (default `ErrorInfo`) |", "|---|---|---|"];

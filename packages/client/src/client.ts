@@ -13,8 +13,28 @@ export interface RoomEvents {
     state: "Online" | "Offline";
     cause: "Enter" | "Leave" | "HeartbeatInterrupt" | "HeartbeatRecover";
     userIds: string[];
+    /** Who did it: the member themself, or (a Leave by ban or kick) the owner, an admin or an App admin. */
+    operator: string;
     seq: number;
   };
+  /** Room metadata set or deleted (by the owner, an admin or the App backend). */
+  metadataChanged: {
+    roomId: string;
+    set: { key: string; value: string }[];
+    deleted: string[];
+    operator: string;
+    seq: number;
+  };
+  /** The room's seats after any change, all of them, by index. */
+  seatsChanged: { roomId: string; seats: Seat[]; operator: string; seq: number };
+  /** A message in the room: a text, or custom data. */
+  message: {
+    roomId: string;
+    sender: string;
+    seq: number;
+  } & (
+    { type: "text"; text: string; extension: string } | { type: "custom"; businessId: string; data: string }
+  );
   roomInfoChanged: { roomId: string; changes: Record<string, unknown>; seq: number };
   roomDestroyed: { roomId: string; operator: string; seq: number };
   /**
@@ -28,6 +48,15 @@ export interface RoomEvents {
   disconnected: { willReconnect: boolean; code: number; reason: string };
   /** Logged in again and back in every room it was in. */
   reconnected: { rooms: string[] };
+}
+
+/** A seat (Tencent: Mic seat list), from index 0; `userId` is "" on a free seat. */
+export interface Seat {
+  index: number;
+  userId: string;
+  lockTaken: boolean;
+  lockVideo: boolean;
+  lockAudio: boolean;
 }
 
 /**
@@ -188,6 +217,15 @@ export class RoomhookClient {
     }
     if (f.event !== undefined) {
       if (f.event === "roomDestroyed" && f.roomId !== undefined) this.rooms.delete(f.roomId);
+      // Removed by a ban or a kick: not back in this room after a reconnect.
+      const m = f as { cause?: string; userIds?: string[] };
+      if (
+        f.event === "memberStateChanged" &&
+        f.roomId !== undefined &&
+        m.cause === "Leave" &&
+        m.userIds?.includes(this.opts.userId) === true
+      )
+        this.rooms.delete(f.roomId);
       this.emit(f.event, f as never);
       return;
     }
@@ -290,6 +328,89 @@ export class RoomhookClient {
     return (
       (await this.request("getMemberList", { roomId })) as { members: { userId: string; platform: string }[] }
     ).members;
+  }
+
+  /** Sends a text to the room (Tencent: TIMTextElem); `extension` is an optional JSON string. Resolves with its seq. */
+  async sendText(roomId: string, text: string, extension?: string): Promise<number> {
+    const args = extension === undefined ? { roomId, text } : { roomId, text, extension };
+    return ((await this.request("sendMessage", args)) as { seq: number }).seq;
+  }
+  /** Sends custom data to the room (Tencent: TIMCustomElem). Resolves with its seq. */
+  async sendCustom(roomId: string, businessId: string, data: string): Promise<number> {
+    return ((await this.request("sendMessage", { roomId, businessId, data })) as { seq: number }).seq;
+  }
+  async getMetadata(roomId: string): Promise<{ key: string; value: string }[]> {
+    return ((await this.request("getMetadata", { roomId })) as { metadata: { key: string; value: string }[] })
+      .metadata;
+  }
+  /** Owner or admin: sets keys (Tencent limits: 10 keys, 50-byte keys, 2 KB values, 16 KB in all). */
+  async setMetadata(roomId: string, metadata: { key: string; value: string }[]): Promise<void> {
+    await this.request("setMetadata", { roomId, metadata });
+  }
+  /** Owner or admin. */
+  async deleteMetadata(roomId: string, keys: string[]): Promise<void> {
+    await this.request("deleteMetadata", { roomId, keys });
+  }
+  async getSeatList(roomId: string): Promise<Seat[]> {
+    return ((await this.request("getSeatList", { roomId })) as { seats: Seat[] }).seats;
+  }
+  /**
+   * Takes a seat (index, or any free one): at once in a FreeToTake room (and for the owner and
+   * admins); in an ApplyToTake room the request waits for the owner or an admin (`taken: false`).
+   */
+  async takeSeat(roomId: string, index = -1): Promise<{ taken: boolean }> {
+    return (await this.request("takeSeat", { roomId, index })) as { taken: boolean };
+  }
+  async leaveSeat(roomId: string): Promise<void> {
+    await this.request("leaveSeat", { roomId });
+  }
+  async cancelSeatApplication(roomId: string): Promise<void> {
+    await this.request("cancelSeatApplication", { roomId });
+  }
+  /** Owner or admin: the applications waiting, oldest first (index -1: any seat). */
+  async getSeatApplications(roomId: string): Promise<{ userId: string; index: number }[]> {
+    return (
+      (await this.request("getSeatApplications", { roomId })) as {
+        applications: { userId: string; index: number }[];
+      }
+    ).applications;
+  }
+  async acceptSeatApplication(roomId: string, userId: string): Promise<void> {
+    await this.request("acceptSeatApplication", { roomId, userId });
+  }
+  async rejectSeatApplication(roomId: string, userId: string): Promise<void> {
+    await this.request("rejectSeatApplication", { roomId, userId });
+  }
+  /** Owner or admin: puts a member on a seat. */
+  async pickSeat(roomId: string, userId: string, index: number): Promise<void> {
+    await this.request("pickSeat", { roomId, userId, index });
+  }
+  /** Owner or admin: takes a member off their seat. */
+  async kickSeat(roomId: string, userId: string): Promise<void> {
+    await this.request("kickSeat", { roomId, userId });
+  }
+  /** Owner or admin: sets the locks given; locking against taking frees the seat. */
+  async lockSeat(
+    roomId: string,
+    index: number,
+    locks: { lockTaken?: boolean; lockVideo?: boolean; lockAudio?: boolean },
+  ): Promise<void> {
+    await this.request("lockSeat", { roomId, index, ...locks });
+  }
+  /** Owner or admin: moves a seated member (policy 0 cancel, 1 force, 2 swap when the seat is taken). */
+  async moveSeat(roomId: string, userId: string, index: number, policy: 0 | 1 | 2 = 0): Promise<void> {
+    await this.request("moveSeat", { roomId, userId, index, policy });
+  }
+  /** Owner or admin: mutes a member for durationSec seconds (0 lifts the mute). */
+  async muteMember(roomId: string, userId: string, durationSec: number): Promise<void> {
+    await this.request("muteMember", { roomId, userId, durationSec });
+  }
+  /** Owner or admin: removes a member, who cannot come back for durationSec seconds (default 60). */
+  async kickMember(roomId: string, userId: string, durationSec?: number): Promise<void> {
+    await this.request(
+      "kickMember",
+      durationSec === undefined ? { roomId, userId } : { roomId, userId, durationSec },
+    );
   }
 
   /** The rooms this client is in (restored after a reconnect). */

@@ -1,2 +1,9 @@
 export { RoomhookClient, RoomhookClientError } from "./client.ts";
-export type { ClientOptions, Platform, RoomEvents, WebSocketLike, WebSocketConstructor } from "./client.ts";
+export type {
+  ClientOptions,
+  Platform,
+  RoomEvents,
+  Seat,
+  WebSocketLike,
+  WebSocketConstructor,
+} from "./client.ts";

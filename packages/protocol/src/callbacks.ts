@@ -239,9 +239,13 @@ export type RoomEventPacket =
   | AfterCreateRoom
   | AfterDestroyRoom
   | AfterUpdateRoomInfo
+  | AfterSetMetadata
+  | AfterDelMetadata
+  | AfterCreateRoomReachingThreshold
   | AfterChangeOwner
   | AfterModifyAdmin
-  | AfterMemberStateChanged;
+  | AfterMemberStateChanged
+  | AfterSeatInfoChanged;
 
 const str = { type: "string" } as const;
 const int = { type: "integer" } as const;

@@ -15,6 +15,13 @@ export const errorCatalog = {
   60010: { family: "rest", info: "the identifier is not an App administrator" },
   60012: { family: "rest", info: "sdkappid is missing from the request URL" },
 
+  // Chat accounts and profiles (Tencent Chat: account_import, portrait_get/portrait_set error codes)
+  40001: { family: "chat", info: "invalid parameter in a profile request" },
+  40003: { family: "chat", info: "the account does not exist (never imported)" },
+  40601: { family: "chat", info: "a profile value is over 500 bytes" },
+  70107: { family: "chat", info: "the account was never imported (im_open_login_svc/account_import)" },
+  70402: { family: "chat", info: "invalid parameter in an account request" },
+
   // Account / UserSig (Tencent: Chat account system codes, which apply to the REST usersig too)
   70001: { family: "usersig", info: "UserSig has expired" },
   70002: { family: "usersig", info: "UserSig is empty" },
@@ -34,15 +41,32 @@ export const errorCatalog = {
   100004: { family: "live", info: "room does not exist" },
   100005: { family: "live", info: "not a member of the room" },
   100006: { family: "live", info: "insufficient permission" },
+  100008: { family: "live", info: "the room is full (MaxMemberCount)" },
   100009: { family: "live", info: "too many tags (Category)" },
   100010: { family: "live", info: "room ID already exists and its owner is the requested owner" },
+  100013: { family: "live", info: "over the app's limit (rooms, robots)" },
   100015: { family: "live", info: "invalid room type" },
   100016: { family: "live", info: "member is banned" },
+  100017: { family: "live", info: "member is muted" },
   100020: { family: "live", info: "too many admins" },
+  100026: { family: "live", info: "the room's name or texts hold sensitive content" },
+  100200: { family: "live", info: "seat is locked" },
+  100201: { family: "live", info: "seat is taken" },
+  100202: { family: "live", info: "already applied for a seat" },
+  100203: { family: "live", info: "already on a seat" },
+  100204: { family: "live", info: "no seat application to answer" },
+  100205: { family: "live", info: "every seat is taken" },
+  100206: { family: "live", info: "not on a seat" },
+  100211: { family: "live", info: "the room has no seats (IsSeatEnabled)" },
+  100500: { family: "live", info: "metadata: too many keys" },
+  100501: { family: "live", info: "metadata: a value is too large" },
+  100502: { family: "live", info: "metadata: the values are too large in total" },
+  100503: { family: "live", info: "metadata: none of the keys exist" },
+  100504: { family: "live", info: "metadata: a key is too long" },
   100300: { family: "live", info: "callback configuration already exists, use update_callback" },
   100301: { family: "live", info: "callback configuration does not exist, use set_callback" },
   100302: { family: "live", info: "callback token configuration does not exist, use set_callback_token" },
-} as const satisfies Record<number, { family: "rest" | "usersig" | "live"; info: string }>;
+} as const satisfies Record<number, { family: "rest" | "usersig" | "chat" | "live"; info: string }>;
 
 export type ErrorCode = keyof typeof errorCatalog;
 

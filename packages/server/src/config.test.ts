@@ -11,7 +11,20 @@ test("defaults: one app 1400000000 with admin 'administrator', SQLite in ./data,
   assert.equal(c.host, "127.0.0.1");
   assert.equal(c.port, 8080);
   assert.equal(c.dataDir, "/srv/x/data");
-  assert.deepEqual(c.apps, [{ sdkAppId: 1400000000, secretKey: undefined, admins: ["administrator"] }]);
+  assert.deepEqual(c.apps, [
+    {
+      sdkAppId: 1400000000,
+      secretKey: undefined,
+      admins: ["administrator"],
+      rooms: {
+        maxRooms: 0,
+        blockedWords: [],
+        requireAccounts: false,
+        emptyRoomTimeoutSec: 1800,
+        ownerOfflineTimeoutSec: 0,
+      },
+    },
+  ]);
   assert.deepEqual(c.rateLimit, { enabled: false });
 });
 
@@ -125,5 +138,71 @@ test("PostgreSQL: DATABASE_URL selects it; a bad URL or a lease shorter than an 
       e.problems.length === 2 &&
       e.problems.some((p) => p.startsWith("DATABASE_URL")) &&
       e.problems.some((p) => p.includes("lease")),
+  );
+});
+
+test("room rules: keys for every app, an app's `rooms` over them, Tencent's ranges enforced", () => {
+  const file = {
+    maxRooms: 50,
+    blockedWords: ["spam"],
+    apps: [
+      { sdkAppId: 1, secretKey: "k".repeat(16), admins: ["a"] },
+      {
+        sdkAppId: 2,
+        secretKey: "k".repeat(16),
+        admins: ["a"],
+        rooms: { maxRooms: 5, ownerOfflineTimeoutSec: 600, requireAccounts: true },
+      },
+    ],
+  };
+  const c = loadConfig({
+    env: { ROOMHOOK_CONFIG: "c.json", ROOMHOOK_EMPTY_ROOM_TIMEOUT_SEC: "3600" },
+    readFile: () => JSON.stringify(file),
+  });
+  assert.deepEqual(
+    c.apps.map((a) => a.rooms),
+    [
+      {
+        maxRooms: 50,
+        blockedWords: ["spam"],
+        requireAccounts: false,
+        emptyRoomTimeoutSec: 3600,
+        ownerOfflineTimeoutSec: 0,
+      },
+      {
+        maxRooms: 5,
+        blockedWords: ["spam"],
+        requireAccounts: true,
+        emptyRoomTimeoutSec: 3600,
+        ownerOfflineTimeoutSec: 600,
+      },
+    ],
+  );
+  assert.deepEqual(loadConfig({ env: { ROOMHOOK_BLOCKED_WORDS: " a, b ,," } }).apps[0]?.rooms.blockedWords, [
+    "a",
+    "b",
+  ]);
+  const bad = (env: Record<string, string>, file?: unknown) => {
+    try {
+      loadConfig({
+        env: file === undefined ? env : { ...env, ROOMHOOK_CONFIG: "c.json" },
+        readFile: () => JSON.stringify(file),
+      });
+    } catch (e) {
+      return (e as ConfigError).problems;
+    }
+    return [];
+  };
+  assert.match(
+    bad({ ROOMHOOK_EMPTY_ROOM_TIMEOUT_SEC: "60" }).join(),
+    /ROOMHOOK_EMPTY_ROOM_TIMEOUT_SEC: must be a whole number from 600 to 86400/,
+  );
+  assert.match(bad({ ROOMHOOK_OWNER_OFFLINE_TIMEOUT_SEC: "60" }).join(), /0 \(off\) or from 120 to 43200/);
+  assert.match(
+    bad(
+      {},
+      { apps: [{ sdkAppId: 1, secretKey: "k".repeat(16), admins: ["a"], rooms: { maxRoom: 1 } }] },
+    ).join(),
+    /apps\[0\]\.rooms: unknown key "maxRoom"/,
   );
 });

@@ -14,7 +14,29 @@ export interface AppConfig {
   /** Undefined only for the single app of the environment, whose key is generated at first start. */
   secretKey: string | undefined;
   admins: string[];
+  /** What the app's configuration decides about its rooms (the keys below, or the app's `rooms`). */
+  rooms: AppRoomSettings;
 }
+
+/**
+ * An app's room rules: its quota and moderation (RoomPolicy, handed to the rules) and the windows of
+ * Tencent's automatic dissolution (destroy_room page 63406), which the room sweeper applies.
+ */
+export interface AppRoomSettings {
+  maxRooms: number;
+  blockedWords: string[];
+  requireAccounts: boolean;
+  /** A room empty this long is dissolved (DestroyBySystem), in seconds: 600-86400, default 1800. */
+  emptyRoomTimeoutSec: number;
+  /** A room whose owner is offline this long is dissolved, in seconds: 0 (off, the default) or 120-43200. */
+  ownerOfflineTimeoutSec: number;
+}
+
+/** Tencent's ranges for the automatic dissolution windows (seconds). */
+export const dissolveRanges = {
+  emptyRoomTimeoutSec: { min: 600, max: 86400, default: 1800 },
+  ownerOfflineTimeoutSec: { min: 120, max: 43200, default: 0 },
+} as const;
 
 export type RateLimitConfig = { enabled: false } | { enabled: true; perSecond: Record<string, number> };
 
@@ -62,7 +84,18 @@ export interface Config {
 }
 
 /** Tencent's published limits ("maximum calling frequency"): 200/s per API, get_room_list 10/s. */
-export const tencentRateLimits: Record<string, number> = { "*": 200, get_room_list: 10 };
+export const tencentRateLimits: Record<string, number> = {
+  "*": 200,
+  get_room_list: 10,
+  // Tencent: the robot calls, get_room_stats and Chat's batch account calls are limited to 100/s.
+  add_robot: 100,
+  del_robot: 100,
+  get_robot: 100,
+  get_room_stats: 100,
+  get_room_statistic: 100,
+  multiaccount_import: 100,
+  account_check: 100,
+};
 
 /** Every configuration key, documented once. docs/config.md is checked against this table by a test. */
 export const configKeys = [
@@ -101,7 +134,42 @@ export const configKeys = [
     env: "",
     flag: "",
     default: "(none)",
-    doc: "config file only: `[{ sdkAppId, secretKey, admins: [..] }]`, several apps; excludes the three keys above",
+    doc: "config file only: `[{ sdkAppId, secretKey, admins: [..], rooms? }]`, several apps; excludes the three keys above; `rooms` overrides the five room keys below for that app",
+  },
+  {
+    key: "maxRooms",
+    env: "ROOMHOOK_MAX_ROOMS",
+    flag: "",
+    default: "0",
+    doc: "rooms an app may hold at once (create_room answers 100013 past it; Live.CallbackAfterCreateRoomReachingThreshold at 70%); 0: no limit",
+  },
+  {
+    key: "blockedWords",
+    env: "ROOMHOOK_BLOCKED_WORDS",
+    flag: "",
+    default: "(none)",
+    doc: "comma-separated words that make a room's name or texts answer 100026 (content moderation)",
+  },
+  {
+    key: "requireAccounts",
+    env: "ROOMHOOK_REQUIRE_ACCOUNTS",
+    flag: "",
+    default: "false",
+    doc: "room owners and robots must be imported Chat accounts (im_open_login_svc/account_import), else 70107",
+  },
+  {
+    key: "emptyRoomTimeoutSec",
+    env: "ROOMHOOK_EMPTY_ROOM_TIMEOUT_SEC",
+    flag: "",
+    default: "1800",
+    doc: "a room left empty this long is dissolved by the system (DestroyBySystem); 600 to 86400, as Tencent's",
+  },
+  {
+    key: "ownerOfflineTimeoutSec",
+    env: "ROOMHOOK_OWNER_OFFLINE_TIMEOUT_SEC",
+    flag: "",
+    default: "0",
+    doc: "a room whose owner stayed offline this long is dissolved by the system; 0 (off) or 120 to 43200",
   },
   {
     key: "config",
@@ -415,6 +483,81 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
       `delivery lease (${deliveryLeaseMs} ms) must be longer than the callback timeout (${callbackTimeoutMs} ms)`,
     );
 
+  // Room rules: these keys for every app; an app of the file may override them in its `rooms`.
+  const blockedRaw = pick("blockedWords");
+  const words = (v: unknown, from: string): string[] => {
+    const list = typeof v === "string" ? v.split(",") : Array.isArray(v) ? v : undefined;
+    if (list === undefined || !list.every((w) => typeof w === "string")) {
+      problems.push(`${from}: must be a comma-separated string or an array of strings`);
+      return [];
+    }
+    return list.map((w) => w.trim()).filter((w) => w !== "");
+  };
+  const ownerOffline = (n: number, from: string): number => {
+    const r = dissolveRanges.ownerOfflineTimeoutSec;
+    if (n !== 0 && (n < r.min || n > r.max)) {
+      problems.push(`${from}: must be 0 (off) or from ${r.min} to ${r.max} seconds, got ${n}`);
+      return 0;
+    }
+    return n;
+  };
+  const roomDefaults: AppRoomSettings = {
+    maxRooms: int("maxRooms", 0, 0, 100_000_000),
+    blockedWords: blockedRaw === undefined ? [] : words(blockedRaw.value, blockedRaw.from),
+    requireAccounts: bool("requireAccounts", false),
+    emptyRoomTimeoutSec: int(
+      "emptyRoomTimeoutSec",
+      dissolveRanges.emptyRoomTimeoutSec.default,
+      dissolveRanges.emptyRoomTimeoutSec.min,
+      dissolveRanges.emptyRoomTimeoutSec.max,
+    ),
+    ownerOfflineTimeoutSec: ownerOffline(int("ownerOfflineTimeoutSec", 0, 0, 43200), "owner offline timeout"),
+  };
+  /** An app's `rooms` object of the config file over the defaults. */
+  const appRooms = (raw: unknown, at: string): AppRoomSettings => {
+    if (raw === undefined) return roomDefaults;
+    if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+      problems.push(`${at}: must be an object`);
+      return roomDefaults;
+    }
+    const r = raw as Record<string, unknown>;
+    const out = { ...roomDefaults };
+    const num = (
+      k: "maxRooms" | "emptyRoomTimeoutSec" | "ownerOfflineTimeoutSec",
+      min: number,
+      max: number,
+    ) => {
+      const v = r[k];
+      if (v === undefined) return;
+      if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max)
+        problems.push(`${at}.${k}: must be a whole number from ${min} to ${max}, got ${JSON.stringify(v)}`);
+      else out[k] = v;
+    };
+    for (const k of Object.keys(r))
+      if (
+        ![
+          "maxRooms",
+          "blockedWords",
+          "requireAccounts",
+          "emptyRoomTimeoutSec",
+          "ownerOfflineTimeoutSec",
+        ].includes(k)
+      )
+        problems.push(`${at}: unknown key "${k}"`);
+    num("maxRooms", 0, 100_000_000);
+    const e = dissolveRanges.emptyRoomTimeoutSec;
+    num("emptyRoomTimeoutSec", e.min, e.max);
+    num("ownerOfflineTimeoutSec", 0, dissolveRanges.ownerOfflineTimeoutSec.max);
+    out.ownerOfflineTimeoutSec = ownerOffline(out.ownerOfflineTimeoutSec, `${at}.ownerOfflineTimeoutSec`);
+    if (r.blockedWords !== undefined) out.blockedWords = words(r.blockedWords, `${at}.blockedWords`);
+    if (r.requireAccounts !== undefined) {
+      if (typeof r.requireAccounts !== "boolean")
+        problems.push(`${at}.requireAccounts: must be true or false`);
+      else out.requireAccounts = r.requireAccounts;
+    }
+    return out;
+  };
+
   // Apps: either a list in the config file, or one app from the environment and defaults.
   const apps: AppConfig[] = [];
   const envAppKeys = (["ROOMHOOK_SDKAPPID", "ROOMHOOK_SECRET_KEY", "ROOMHOOK_ADMIN"] as const).filter(
@@ -459,6 +602,7 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
           sdkAppId: sdkAppId as number,
           secretKey: a.secretKey as string,
           admins: Array.isArray(a.admins) ? (a.admins as string[]) : [],
+          rooms: appRooms(a.rooms, `${at}.rooms`),
         });
       });
     }
@@ -473,7 +617,7 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
     if (secretKey !== undefined && (typeof secretKey.value !== "string" || secretKey.value.length < 16)) {
       problems.push(`${secretKey.from}: must be at least 16 characters`);
     }
-    apps.push({ sdkAppId, secretKey: secretKey?.value as string | undefined, admins });
+    apps.push({ sdkAppId, secretKey: secretKey?.value as string | undefined, admins, rooms: roomDefaults });
   }
 
   let rateLimit: RateLimitConfig = { enabled: false };

@@ -8,6 +8,10 @@ import { systemClock } from "./clock.ts";
 import type { Logger } from "./logger.ts";
 import { createAuthenticator } from "./rest/auth.ts";
 import { liveEngineApi } from "./rest/live-engine-api.ts";
+import { seatApi } from "./rest/seat-api.ts";
+import { accountApi, profileApi } from "./rest/chat-api.ts";
+import { createRoomSweeper, type RoomSweeper } from "./rooms/room-sweeper.ts";
+import { DEFAULT_ROOM_POLICY, type RoomPolicy } from "./rooms/room.ts";
 import { liveConfigApi } from "./rest/live-config-api.ts";
 import { deliveryApi } from "./rest/delivery-api.ts";
 import { createDispatcher, type Dispatcher } from "./delivery/dispatcher.ts";
@@ -37,6 +41,8 @@ export interface RoomhookServer {
   readonly store: RoomStore;
   readonly dispatcher: Dispatcher;
   readonly gateway: Gateway;
+  /** Tencent's automatic dissolution of rooms (also runs on a timer). */
+  readonly roomSweeper: RoomSweeper;
   listen(): Promise<string>;
   close(): Promise<void>;
 }
@@ -161,9 +167,23 @@ export async function createServer(opts: ServerOptions): Promise<RoomhookServer>
       reply.raw.end(JSON.stringify(env));
     },
   });
+  const policies = new Map<number, RoomPolicy>(
+    config.apps.map((a) => [
+      a.sdkAppId,
+      {
+        maxRooms: a.rooms.maxRooms,
+        blockedWords: a.rooms.blockedWords,
+        requireAccounts: a.rooms.requireAccounts,
+      },
+    ]),
+  );
+  const policyOf = (appId: number) => policies.get(appId) ?? DEFAULT_ROOM_POLICY;
   registerRestRoutes(app, {
     services: {
-      live_engine_http_srv: liveEngineApi(store),
+      live_engine_http_srv: liveEngineApi(store, policyOf),
+      room_engine_http_mic: seatApi(store),
+      im_open_login_svc: accountApi(store),
+      profile: profileApi(store),
       live_config: liveConfigApi(store),
       roomhook_delivery: deliveryApi(store, { signingSecretOverlapSec: config.signingSecretOverlapSec }),
     },
@@ -185,6 +205,14 @@ export async function createServer(opts: ServerOptions): Promise<RoomhookServer>
     loginTimeoutMs: config.wsLoginTimeoutMs,
     sendBufferBytes: config.wsSendBufferBytes,
     nodeId: config.nodeId,
+    policyOf,
+  });
+  const roomSweeper = createRoomSweeper({
+    store,
+    apps: config.apps,
+    clock,
+    logger,
+    intervalMs: 10_000,
   });
   const dispatcher = createDispatcher({
     store,
@@ -209,6 +237,7 @@ export async function createServer(opts: ServerOptions): Promise<RoomhookServer>
     store,
     dispatcher,
     gateway,
+    roomSweeper,
     async listen() {
       await gateway.start();
       await app.listen({ host: config.host, port: config.port });
@@ -219,6 +248,7 @@ export async function createServer(opts: ServerOptions): Promise<RoomhookServer>
       return url;
     },
     async close() {
+      roomSweeper.close();
       await gateway.close();
       await app.close();
       await dispatcher.stop();

@@ -188,6 +188,7 @@ test("client rules: only the owner hands over, to someone in the room; the owner
     state: "Offline",
     cause: "Leave",
     userIds: ["dave"],
+    operator: "dave",
     seq: 0,
   } as never);
   assert.equal(await code(b.leaveRoom("ws-2")), -2101, "not in the room any more");

@@ -14,7 +14,10 @@ import { LiveError } from "../live-error.ts";
 import type { Logger } from "../logger.ts";
 import { FieldReader } from "../rooms/field-reader.ts";
 import type { OpContext } from "../rooms/room.ts";
-import { readNewRoom, roomInfoView } from "../rooms/room-info.ts";
+import { readNewRoom, roomInfoView, roomLimits } from "../rooms/room-info.ts";
+import { DEFAULT_ROOM_POLICY, type RoomPolicy } from "../rooms/room.ts";
+import { ROOM_MESSAGE, messageLimits } from "../rooms/room-message.ts";
+import { callbackSeats, requireSeatRoom, seatList } from "../rooms/seats.ts";
 import { requireRoom } from "../rooms/room-lifecycle.ts";
 import { systemContext } from "../rooms/members.ts";
 import type { StoredRoomEvent } from "../store/store.ts";
@@ -50,6 +53,8 @@ export interface GatewayOptions {
    * node that stops touching its row for heartbeatTimeoutMs is dead and any live node reaps it.
    */
   nodeId: string;
+  /** Each app's room policy (quota, moderation, accounts), for rooms created by clients. */
+  policyOf?: (appId: number) => RoomPolicy;
 }
 
 interface Session {
@@ -74,6 +79,23 @@ export interface Gateway {
   sweep(): Promise<void>;
   sessions(): number;
   close(): Promise<void>;
+}
+
+/** A seat as clients see it (the callback's SeatList entry, in the client path's camelCase). */
+function clientSeat(s: {
+  Index: number;
+  Member_Account?: string;
+  IsTakenDisabled: boolean;
+  IsVideoDisabled: boolean;
+  IsAudioDisabled: boolean;
+}) {
+  return {
+    index: s.Index,
+    userId: s.Member_Account ?? "",
+    lockTaken: s.IsTakenDisabled,
+    lockVideo: s.IsVideoDisabled,
+    lockAudio: s.IsAudioDisabled,
+  };
 }
 
 export function createGateway(opts: GatewayOptions): Gateway {
@@ -164,16 +186,26 @@ export function createGateway(opts: GatewayOptions): Gateway {
             seq: e.seq,
           });
           break;
-        case "Live.CallbackAfterMemberStateChanged":
+        case "Live.CallbackAfterMemberStateChanged": {
+          const userIds = p.MemberList.map((m) => m.Member_Account);
           push(e.appId, e.roomId, {
             event: "memberStateChanged",
             roomId: e.roomId,
             state: p.EventType,
             cause: p.EventCause,
-            userIds: p.MemberList.map((m) => m.Member_Account),
+            userIds,
+            operator: e.operator,
             seq: e.seq,
           });
+          // Removed by someone else (a ban, a kick): their sessions stop hearing the room.
+          if (p.EventCause === "Leave") {
+            for (const u of userIds) {
+              const s = sessions.get(key(e.appId, u));
+              if (s?.rooms.has(e.roomId) === true) part(s, e.roomId);
+            }
+          }
           break;
+        }
         case "Live.CallbackAfterUpdateRoomInfo":
           push(e.appId, e.roomId, {
             event: "roomInfoChanged",
@@ -191,7 +223,48 @@ export function createGateway(opts: GatewayOptions): Gateway {
           });
           for (const s of [...(roomSessions.get(key(e.appId, e.roomId)) ?? [])]) part(s, e.roomId);
           break;
+        case "Live.CallbackAfterSetMetadata":
+          push(e.appId, e.roomId, {
+            event: "metadataChanged",
+            roomId: e.roomId,
+            set: p.Metadata.map((m) => ({ key: m.Key, value: m.Value })),
+            deleted: [],
+            operator: p.Operator_Account,
+            seq: e.seq,
+          });
+          break;
+        case "Live.CallbackAfterDelMetadata":
+          push(e.appId, e.roomId, {
+            event: "metadataChanged",
+            roomId: e.roomId,
+            set: [],
+            deleted: p.Keys,
+            operator: p.Operator_Account,
+            seq: e.seq,
+          });
+          break;
+        case "Mic.CallbackAfterSeatInfoChanged":
+          push(e.appId, e.roomId, {
+            event: "seatsChanged",
+            roomId: e.roomId,
+            seats: p.SeatList.map(clientSeat),
+            operator: e.operator,
+            seq: e.seq,
+          });
+          break;
+        case ROOM_MESSAGE:
+          push(e.appId, e.roomId, {
+            event: "message",
+            roomId: e.roomId,
+            sender: p.Sender_Account,
+            ...(p.MsgType === "TIMTextElem"
+              ? { type: "text", text: p.TextContent, extension: p.ExtensionInfo ?? "" }
+              : { type: "custom", businessId: p.BusinessId ?? "", data: p.Data ?? "" }),
+            seq: e.seq,
+          });
+          break;
         case "Live.CallbackAfterCreateRoom":
+        case "Live.CallbackAfterCreateRoomReachingThreshold":
           break;
       }
     }
@@ -227,7 +300,10 @@ export function createGateway(opts: GatewayOptions): Gateway {
           defaultOwner: session.userId,
           nowSec: Math.floor(ctx.nowMs / 1000),
         });
-        await joining(session, room.RoomId, () => store.write({ op: "createRoomAndEnter", ctx, room }));
+        const policy = (opts.policyOf ?? (() => DEFAULT_ROOM_POLICY))(ctx.appId);
+        await joining(session, room.RoomId, () =>
+          store.write({ op: "createRoomAndEnter", ctx, room, policy }),
+        );
         return { reply: { code: 0, data: { roomId: room.RoomId } } };
       }
       case "enterRoom": {
@@ -284,6 +360,151 @@ export function createGateway(opts: GatewayOptions): Gateway {
             data: { members: members.map((m) => ({ userId: m.userId, platform: m.platform })) },
           },
         };
+      }
+      case "sendMessage": {
+        const roomId = r.roomId("roomId");
+        const text = r.string("text", { maxBytes: messageLimits.textBytes });
+        const content =
+          text !== undefined
+            ? {
+                MsgType: "TIMTextElem" as const,
+                TextContent: text,
+                ...(r.has("extension")
+                  ? { ExtensionInfo: r.string("extension", { maxBytes: messageLimits.extensionBytes }) ?? "" }
+                  : {}),
+              }
+            : {
+                MsgType: "TIMCustomElem" as const,
+                BusinessId: r.string("businessId", { maxBytes: messageLimits.businessIdBytes }) ?? "",
+                Data: r.string("data", { required: true, maxBytes: messageLimits.dataBytes }),
+              };
+        const e = await store.write({
+          op: "sendMessage",
+          ctx,
+          roomId,
+          sender: session.userId,
+          content,
+          byMember: true,
+        });
+        return { reply: { code: 0, data: { seq: e.seq } } };
+      }
+      case "getMetadata": {
+        const roomId = r.roomId("roomId");
+        const all = await store.read(async (tx) => {
+          await requireRoom(tx, ctx.appId, roomId);
+          return tx.listMetadata(ctx.appId, roomId);
+        });
+        return { reply: { code: 0, data: { metadata: all.map((m) => ({ key: m.Key, value: m.Value })) } } };
+      }
+      case "setMetadata": {
+        const roomId = r.roomId("roomId");
+        const entries = r.objectList("metadata", { maxItems: 100 }).map((m) => ({
+          Key: m.string("key", { required: true }),
+          Value: m.string("value", { required: true }),
+        }));
+        if (entries.length === 0) throw new LiveError(100002, "metadata must not be empty");
+        await store.write({ op: "setMetadata", ctx, roomId, entries, byMember: true });
+        return { reply: { code: 0 } };
+      }
+      case "deleteMetadata": {
+        const roomId = r.roomId("roomId");
+        const keys = r.stringList("keys", { maxItems: 100 });
+        await store.write({ op: "deleteMetadata", ctx, roomId, keys, byMember: true });
+        return { reply: { code: 0 } };
+      }
+      case "getSeatList": {
+        const roomId = r.roomId("roomId");
+        const seats = await store.read(async (tx) =>
+          seatList(tx, ctx.appId, await requireSeatRoom(tx, ctx.appId, roomId)),
+        );
+        return { reply: { code: 0, data: { seats: callbackSeats(seats).map(clientSeat) } } };
+      }
+      case "takeSeat": {
+        const roomId = r.roomId("roomId");
+        const index = r.int("index", { min: -1, max: roomLimits.maxSeatCount - 1 }) ?? -1;
+        const res = await store.write({ op: "requestSeat", ctx, roomId, index });
+        return { reply: { code: 0, data: { taken: res.taken } } };
+      }
+      case "leaveSeat": {
+        await store.write({ op: "leaveSeat", ctx, roomId: r.roomId("roomId") });
+        return { reply: { code: 0 } };
+      }
+      case "cancelSeatApplication": {
+        await store.write({ op: "cancelSeatApplication", ctx, roomId: r.roomId("roomId") });
+        return { reply: { code: 0 } };
+      }
+      case "getSeatApplications": {
+        const roomId = r.roomId("roomId");
+        const apps = await store.read(async (tx) => {
+          await requireSeatRoom(tx, ctx.appId, roomId);
+          return tx.listSeatApplications(ctx.appId, roomId);
+        });
+        return {
+          reply: { code: 0, data: { applications: apps.map((a) => ({ userId: a.userId, index: a.index })) } },
+        };
+      }
+      case "acceptSeatApplication":
+      case "rejectSeatApplication": {
+        const roomId = r.roomId("roomId");
+        const userId = r.userId("userId", { required: true });
+        const accept = op === "acceptSeatApplication";
+        await store.write({ op: "answerSeatApplication", ctx, roomId, userId, accept });
+        return { reply: { code: 0 } };
+      }
+      case "pickSeat": {
+        const roomId = r.roomId("roomId");
+        const userId = r.userId("userId", { required: true });
+        const index = r.int("index", { required: true, min: 0, max: roomLimits.maxSeatCount - 1 });
+        await store.write({ op: "pickSeat", ctx, roomId, userId, index, byMember: true });
+        return { reply: { code: 0 } };
+      }
+      case "kickSeat": {
+        const roomId = r.roomId("roomId");
+        const userId = r.userId("userId", { required: true });
+        await store.write({ op: "kickSeat", ctx, roomId, userId, byMember: true });
+        return { reply: { code: 0 } };
+      }
+      case "lockSeat": {
+        const roomId = r.roomId("roomId");
+        const index = r.int("index", { required: true, min: 0, max: roomLimits.maxSeatCount - 1 });
+        const locks = {
+          isLocked: r.bool("lockTaken"),
+          isVideoLocked: r.bool("lockVideo"),
+          isAudioLocked: r.bool("lockAudio"),
+        };
+        await store.write({ op: "lockSeat", ctx, roomId, index, locks, byMember: true });
+        return { reply: { code: 0 } };
+      }
+      case "moveSeat": {
+        const roomId = r.roomId("roomId");
+        const userId = r.userId("userId", { required: true });
+        const index = r.int("index", { required: true, min: 0, max: roomLimits.maxSeatCount - 1 });
+        const policy = (r.int("policy", { min: 0, max: 2 }) ?? 0) as 0 | 1 | 2;
+        await store.write({ op: "moveSeat", ctx, roomId, userId, index, policy, byMember: true });
+        return { reply: { code: 0 } };
+      }
+      case "muteMember": {
+        const roomId = r.roomId("roomId");
+        const userId = r.userId("userId", { required: true });
+        const durationSec = r.int("durationSec", { required: true, min: 0, max: 10 * 365 * 24 * 3600 });
+        await store.write({ op: "muteMembers", ctx, roomId, userIds: [userId], durationSec, byMember: true });
+        return { reply: { code: 0 } };
+      }
+      case "kickMember": {
+        // Tencent's kick is a ban for a while: the member is removed and cannot come back until then.
+        const roomId = r.roomId("roomId");
+        const userId = r.userId("userId", { required: true });
+        const durationSec = r.int("durationSec", { min: 1, max: 10 * 365 * 24 * 3600 }) ?? 60;
+        await store.write({
+          op: "banMembers",
+          ctx,
+          roomId,
+          userIds: [userId],
+          durationSec,
+          reason: r.string("reason", { maxBytes: 1000 }) ?? "",
+          byMember: true,
+        });
+        return { reply: { code: 0 } };
       }
       default:
         return { reply: { code: -1001, message: `unknown op ${JSON.stringify(op)}` } };

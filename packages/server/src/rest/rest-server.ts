@@ -25,6 +25,21 @@ export interface RestRoutesOptions {
   nextRequestId: () => string;
 }
 
+const TOP_LEVEL = Symbol("top-level fields");
+
+/** A payload answered beside ActionStatus rather than in `Response` (Tencent Chat's APIs). */
+export interface TopLevelFields {
+  readonly [TOP_LEVEL]: Record<string, unknown>;
+}
+
+export function topLevel(fields: Record<string, unknown>): TopLevelFields {
+  return { [TOP_LEVEL]: fields };
+}
+
+function isTopLevel(v: unknown): v is TopLevelFields {
+  return typeof v === "object" && v !== null && TOP_LEVEL in v;
+}
+
 /** IPv4 clients show up as `::ffff:a.b.c.d` on a dual-stack socket; Tencent's ClientIP is a dotted quad. */
 export function clientIp(raw: string | undefined): string {
   if (raw === undefined) return "";
@@ -95,7 +110,10 @@ export function registerRestRoutes(app: FastifyInstance, opts: RestRoutesOptions
           clientIp: clientIp(req.ip),
           nowMs: clock.now(),
         };
-        envelope = okEnvelope(requestId, await handler(ctx, body));
+        const payload = await handler(ctx, body);
+        envelope = isTopLevel(payload)
+          ? { ...okEnvelope(requestId), ...payload[TOP_LEVEL] }
+          : okEnvelope(requestId, payload);
       } catch (err) {
         envelope = failureEnvelope(requestId, err, req);
       }

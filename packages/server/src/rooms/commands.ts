@@ -7,11 +7,36 @@ import type {
   Store,
   StoreTx,
 } from "../store/store.ts";
+import type { MetadataEntry } from "../store/store.ts";
 import { modifyAdmins } from "./admins.ts";
-import { banMembers, unbanMembers } from "./bans.ts";
+import { banMembers, muteMembers, unbanMembers } from "./bans.ts";
+import { deleteMetadata, setMetadata } from "./metadata.ts";
+import { addRobots, deleteRobots } from "./robots.ts";
+import { sendRoomMessage, type RoomMessageContent } from "./room-message.ts";
+import {
+  answerSeatApplication,
+  cancelSeatApplication,
+  leaveSeat,
+  lockSeat,
+  moveToSeat,
+  requestSeat,
+  requireOwnerOrAdmin,
+  takeSeat,
+  type MovePolicy,
+  type SeatLocks,
+} from "./seats.ts";
+import { deleteAccounts, importAccounts, setProfile, type AccountInput } from "./accounts.ts";
 import { changeOwner, type ChangeOwnerInput, type ChangeOwnerResult } from "./change-owner.ts";
-import type { OpContext, RoomRecord } from "./room.ts";
-import { createRoom, destroyRoom, updateRoom } from "./room-lifecycle.ts";
+import type { OpContext, RoomPolicy, RoomRecord } from "./room.ts";
+import {
+  createRoom,
+  destroyRoom,
+  dissolveRoom,
+  requireAccounts,
+  requireRoom,
+  updateRoom,
+  type DissolveReason,
+} from "./room-lifecycle.ts";
 import { enterRoom, heartbeatLost, leaveRoom, reapNode, requireOwner } from "./members.ts";
 import {
   deleteCallback,
@@ -52,21 +77,144 @@ const done = async (work: Promise<unknown>) => {
 };
 
 type AdminInput = { ctx: OpContext; roomId: string; userIds: string[]; opType: "add" | "delete" };
+/** A command on a room that the client path runs for its owner or an admin only (`byMember`). */
+type RoomInput = { ctx: OpContext; roomId: string; byMember?: boolean };
+/** Creating rooms under a quota locks the app's rooms as a whole: the count is exact across processes. */
+const creating = (p: { ctx: OpContext; room: RoomRecord; policy?: RoomPolicy }): CommandPlan => ({
+  run: "batched",
+  keys: [
+    `room:${p.ctx.appId}:${p.room.RoomId}`,
+    ...((p.policy?.maxRooms ?? 0) > 0 ? [`rooms:${p.ctx.appId}`] : []),
+  ],
+});
+const accounts = (p: { appId: number }): CommandPlan => ({ run: "batched", keys: [`accounts:${p.appId}`] });
+/** The client path: only the room's owner or an admin (Tencent client code -2301). */
+async function privileged(tx: StoreTx, p: RoomInput): Promise<void> {
+  if (p.byMember !== true) return;
+  await requireOwnerOrAdmin(tx, p.ctx, await requireRoom(tx, p.ctx.appId, p.roomId));
+}
 type CallbackInput = { appId: number; config: { url: string; commands: string[] }; nowMs: number };
 
 export const commands = {
   createRoom: command({
-    run: (tx, p: { ctx: OpContext; room: RoomRecord }) => createRoom(tx, p.ctx, p.room),
-    plan: (p) => room(p.ctx.appId, p.room.RoomId),
+    run: (tx, p: { ctx: OpContext; room: RoomRecord; policy?: RoomPolicy }) =>
+      createRoom(tx, p.ctx, p.room, p.policy),
+    plan: creating,
   }),
   destroyRoom: command({
     run: (tx, p: { ctx: OpContext; roomId: string }) => destroyRoom(tx, p.ctx, p.roomId),
     plan: onRoom,
   }),
   updateRoom: command({
-    run: (tx, p: { ctx: OpContext; roomId: string; changes: Partial<RoomRecord> }) =>
-      updateRoom(tx, p.ctx, { roomId: p.roomId, changes: p.changes }),
+    run: (tx, p: { ctx: OpContext; roomId: string; changes: Partial<RoomRecord>; policy?: RoomPolicy }) =>
+      updateRoom(tx, p.ctx, { roomId: p.roomId, changes: p.changes }, p.policy),
     plan: onRoom,
+  }),
+  /** The system's dissolution of an empty room or one its owner left (room-sweeper.ts). */
+  dissolveRoom: command({
+    run: (tx, p: { ctx: OpContext; roomId: string; reason: DissolveReason; sinceMs: number }) =>
+      dissolveRoom(tx, p.ctx, p),
+    plan: onRoom,
+  }),
+  muteMembers: command({
+    run: async (tx, p: RoomInput & { userIds: string[]; durationSec: number }) => {
+      await privileged(tx, p);
+      await muteMembers(tx, p.ctx, p);
+    },
+    plan: onRoom,
+  }),
+  setMetadata: command({
+    run: async (tx, p: RoomInput & { entries: MetadataEntry[] }) => {
+      await privileged(tx, p);
+      return setMetadata(tx, p.ctx, p);
+    },
+    plan: onRoom,
+  }),
+  deleteMetadata: command({
+    run: async (tx, p: RoomInput & { keys: string[] }) => {
+      await privileged(tx, p);
+      return deleteMetadata(tx, p.ctx, p);
+    },
+    plan: onRoom,
+  }),
+  addRobots: command({
+    run: async (tx, p: RoomInput & { robotIds: string[]; policy?: RoomPolicy }) => {
+      if (p.policy !== undefined) await requireAccounts(tx, p.ctx.appId, p.policy, p.robotIds);
+      return addRobots(tx, p.ctx, p);
+    },
+    plan: onRoom,
+  }),
+  deleteRobots: command({
+    run: (tx, p: RoomInput & { robotIds: string[] }) => deleteRobots(tx, p.ctx, p),
+    plan: onRoom,
+  }),
+  sendMessage: command({
+    run: (tx, p: RoomInput & { sender: string; content: RoomMessageContent }) =>
+      sendRoomMessage(tx, p.ctx, { ...p, byMember: p.byMember === true }),
+    plan: onRoom,
+  }),
+  /** pick_user_on_seat; on the client path, the owner or an admin picking a member. */
+  pickSeat: command({
+    run: async (tx, p: RoomInput & { userId: string; index: number }) => {
+      await privileged(tx, p);
+      return takeSeat(tx, p.ctx, p);
+    },
+    plan: onRoom,
+  }),
+  /** kick_user_off_seat; on the client path, the owner or an admin. */
+  kickSeat: command({
+    run: async (tx, p: RoomInput & { userId: string }) => {
+      await privileged(tx, p);
+      return leaveSeat(tx, p.ctx, p);
+    },
+    plan: onRoom,
+  }),
+  lockSeat: command({
+    run: async (tx, p: RoomInput & { index: number; locks: SeatLocks }) => {
+      await privileged(tx, p);
+      return lockSeat(tx, p.ctx, p);
+    },
+    plan: onRoom,
+  }),
+  moveSeat: command({
+    run: async (tx, p: RoomInput & { userId: string; index: number; policy: MovePolicy }) => {
+      await privileged(tx, p);
+      return moveToSeat(tx, p.ctx, p);
+    },
+    plan: onRoom,
+  }),
+  /** A member's own: take a seat (FreeToTake) or apply for one (ApplyToTake). */
+  requestSeat: command({
+    run: (tx, p: { ctx: OpContext; roomId: string; index: number }) => requestSeat(tx, p.ctx, p),
+    plan: onRoom,
+  }),
+  /** A member leaves their own seat. */
+  leaveSeat: command({
+    run: (tx, p: { ctx: OpContext; roomId: string }) =>
+      leaveSeat(tx, p.ctx, { roomId: p.roomId, userId: p.ctx.operator }),
+    plan: onRoom,
+  }),
+  answerSeatApplication: command({
+    run: (tx, p: { ctx: OpContext; roomId: string; userId: string; accept: boolean }) =>
+      answerSeatApplication(tx, p.ctx, p),
+    plan: onRoom,
+  }),
+  cancelSeatApplication: command({
+    run: (tx, p: { ctx: OpContext; roomId: string }) => cancelSeatApplication(tx, p.ctx, p),
+    plan: onRoom,
+  }),
+  importAccounts: command({
+    run: (tx, p: { appId: number; accounts: AccountInput[]; nowMs: number }) => importAccounts(tx, p),
+    plan: accounts,
+  }),
+  deleteAccounts: command({
+    run: (tx, p: { appId: number; userIds: string[] }) => deleteAccounts(tx, p),
+    plan: accounts,
+  }),
+  setProfile: command({
+    run: (tx, p: { appId: number; userId: string; items: { Tag: string; Value: string | number }[] }) =>
+      setProfile(tx, p),
+    plan: accounts,
   }),
   changeOwner: command({
     run: (tx, p: { ctx: OpContext; input: ChangeOwnerInput }): Promise<ChangeOwnerResult> =>
@@ -79,10 +227,10 @@ export const commands = {
     plan: onRoom,
   }),
   banMembers: command({
-    run: (
-      tx,
-      p: { ctx: OpContext; roomId: string; userIds: string[]; durationSec: number; reason: string },
-    ) => done(banMembers(tx, p.ctx, p)),
+    run: async (tx, p: RoomInput & { userIds: string[]; durationSec: number; reason: string }) => {
+      await privileged(tx, p);
+      return banMembers(tx, p.ctx, p);
+    },
     plan: onRoom,
   }),
   unbanMembers: command({
@@ -113,13 +261,13 @@ export const commands = {
     plan: () => ({ run: "statement" }),
   }),
   createRoomAndEnter: command({
-    run: async (tx, p: { ctx: OpContext; room: RoomRecord }) => {
+    run: async (tx, p: { ctx: OpContext; room: RoomRecord; policy?: RoomPolicy }) => {
       // The creator owns the room and is in it, as a host is in the room they open.
-      const created = await createRoom(tx, p.ctx, p.room);
+      const created = await createRoom(tx, p.ctx, p.room, p.policy);
       await enterRoom(tx, p.ctx, p.room.RoomId);
       return created;
     },
-    plan: (p) => room(p.ctx.appId, p.room.RoomId),
+    plan: creating,
   }),
   destroyRoomByOwner: command({
     run: async (tx, p: { ctx: OpContext; roomId: string }) => {

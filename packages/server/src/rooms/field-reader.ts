@@ -48,6 +48,23 @@ export class FieldReader {
     return v;
   }
 
+  /** The field's value as sent (undefined when absent or null), for fields of several types. */
+  raw(field: string): unknown {
+    return this.take(field, false);
+  }
+
+  /** An array of objects, possibly empty, each as a reader. */
+  objectList(field: string, opts: { maxItems: number }): FieldReader[] {
+    const v = this.take(field, true);
+    if (!Array.isArray(v)) this.fail(field, `must be an array of objects, got ${describe(v)}`);
+    if (v.length > opts.maxItems) this.fail(field, `must hold at most ${opts.maxItems} items`);
+    return v.map((x, i) => {
+      if (typeof x !== "object" || x === null || Array.isArray(x))
+        this.fail(`${field}[${i}]`, `must be an object, got ${describe(x)}`);
+      return new FieldReader(x as Record<string, unknown>, this.name(`${field}[${i}]`));
+    });
+  }
+
   has(field: string): boolean {
     return this.obj[field] !== undefined && this.obj[field] !== null;
   }
@@ -145,6 +162,26 @@ export class FieldReader {
       if (typeof x !== "string") this.fail(`${field}[${i}]`, "must be a string");
     });
     return v as string[];
+  }
+
+  /**
+   * A non-empty list of `{Key, Value}` strings (Tencent's room metadata); sizes are the rule's to check,
+   * with their own codes.
+   */
+  metadataList(
+    field: string,
+    opts: { maxItems: number } = { maxItems: 100 },
+  ): { Key: string; Value: string }[] {
+    const v = this.take(field, true);
+    if (!Array.isArray(v)) this.fail(field, `must be an array of {Key, Value}, got ${describe(v)}`);
+    if (v.length === 0) this.fail(field, "must not be empty");
+    if (v.length > opts.maxItems) this.fail(field, `must hold at most ${opts.maxItems} entries`);
+    return v.map((x, i) => {
+      if (typeof x !== "object" || x === null || Array.isArray(x))
+        this.fail(`${field}[${i}]`, `must be an object, got ${describe(x)}`);
+      const r = new FieldReader(x as Record<string, unknown>, this.name(`${field}[${i}]`));
+      return { Key: r.string("Key", { required: true }), Value: r.string("Value", { required: true }) };
+    });
   }
 
   intList(field: string, opts: { maxItems: number; tooMany: () => never }): number[] | undefined {

@@ -3,6 +3,7 @@ import { LiveError } from "../live-error.ts";
 import type { StoreTx, StoredRoomEvent } from "../store/store.ts";
 import type { OpContext } from "./room.ts";
 import { eventBase, requireRoom } from "./room-lifecycle.ts";
+import { leaveSeats } from "./seats.ts";
 
 /**
  * Members through their client (Tencent: Live.CallbackAfterMemberStateChanged). A member is online;
@@ -36,11 +37,15 @@ export async function enterRoom(
   ctx: OpContext,
   roomId: string,
 ): Promise<StoredRoomEvent | undefined> {
-  await requireRoom(tx, ctx.appId, roomId);
+  const room = await requireRoom(tx, ctx.appId, roomId);
   if (await tx.isBanned(ctx.appId, roomId, ctx.operator, Math.floor(ctx.nowMs / 1000))) {
     throw new LiveError(100016, `${ctx.operator} is banned from room ${roomId}`);
   }
   const was = await tx.getMember(ctx.appId, roomId, ctx.operator);
+  if (was?.isRobot === true) throw new LiveError(100002, `${ctx.operator} is a robot in room ${roomId}`);
+  if (was === undefined && (await tx.countMembers(ctx.appId, roomId)) >= room.MaxMemberCount) {
+    throw new LiveError(100008, `room ${roomId} is full (MaxMemberCount ${room.MaxMemberCount})`);
+  }
   await tx.putMember(ctx.appId, roomId, {
     userId: ctx.operator,
     state: "online",
@@ -48,8 +53,11 @@ export async function enterRoom(
     clientIp: ctx.clientIp,
     sinceMs: ctx.nowMs,
     node: ctx.node ?? "",
+    isRobot: false,
   });
   if (was?.state === "online") return undefined; // entering twice changes nothing
+  // Every entry is a view (ViewCount, TotalViewers); coming back after a lost heartbeat is not.
+  await tx.roomEntered(ctx.appId, roomId, was === undefined ? 1 : 0);
   return tx.appendEvent(
     stateEvent(ctx, roomId, "Online", was === undefined ? "Enter" : "HeartbeatRecover", [ctx.operator]),
   );
@@ -70,8 +78,34 @@ export async function leaveRoom(
   if (was === undefined)
     throw new LiveError(100005, `${ctx.operator} is not in room ${roomId}`, { clientCode: -2101 });
   await tx.removeMember(ctx.appId, roomId, ctx.operator);
+  await leaveSeats(tx, ctx, roomId, [ctx.operator]);
   if (was.state === "offline") return undefined; // already reported offline by the heartbeat
+  await tx.roomLeft(ctx.appId, roomId, ctx.nowMs);
   return tx.appendEvent(stateEvent(ctx, roomId, "Offline", "Leave", [ctx.operator]));
+}
+
+/**
+ * Members removed by the room's rules (a ban, a kick): gone from the room and from its seats, pushed
+ * and called back as a Leave. Users who are not in the room are skipped; undefined when none was.
+ */
+export async function removeMembers(
+  tx: StoreTx,
+  ctx: OpContext,
+  roomId: string,
+  userIds: string[],
+): Promise<StoredRoomEvent | undefined> {
+  const gone: string[] = [];
+  for (const u of userIds) {
+    const m = await tx.getMember(ctx.appId, roomId, u);
+    if (m === undefined) continue;
+    await tx.removeMember(ctx.appId, roomId, u);
+    await tx.removeSeatApplication(ctx.appId, roomId, u);
+    gone.push(u);
+  }
+  if (gone.length === 0) return undefined;
+  await leaveSeats(tx, ctx, roomId, gone);
+  await tx.roomLeft(ctx.appId, roomId, ctx.nowMs);
+  return tx.appendEvent(stateEvent(ctx, roomId, "Offline", "Leave", gone));
 }
 
 /**
@@ -94,6 +128,7 @@ export async function heartbeatLost(
     lost.push(u);
   }
   if (lost.length === 0) return undefined;
+  await tx.roomLeft(ctx.appId, roomId, ctx.nowMs);
   return tx.appendEvent(stateEvent(ctx, roomId, "Offline", "HeartbeatInterrupt", lost));
 }
 

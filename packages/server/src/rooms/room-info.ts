@@ -22,6 +22,21 @@ export const roomLimits = {
   defaultMaxSeatCount: 10,
 } as const;
 
+/**
+ * create_room's `SeatTemplate` (Tencent 63401; the values are those of Tencent's TUILiveKit_Manager):
+ * the seats a template gives. Audio templates take `MaxSeatCount` (default defaultMaxSeatCount);
+ * video templates have a fixed count, and the page applies MaxSeatCount to audio rooms only.
+ */
+export const seatTemplates: Record<string, number | "audio"> = {
+  VideoDynamicGrid9Seats: 9,
+  VideoDynamicFloat7Seats: 7,
+  VideoFixedGrid9Seats: 9,
+  VideoFixedFloat7Seats: 7,
+  VideoLandscape4Seat: 4,
+  AudioSalon: "audio",
+  Karaoke: "audio",
+};
+
 const TAKE_SEAT_MODES = ["None", "FreeToTake", "ApplyToTake"] as const satisfies readonly TakeSeatMode[];
 
 const tooManyTags = (): never => {
@@ -56,7 +71,9 @@ export function readNewRoom(r: FieldReader, opts: { defaultOwner: string; nowSec
   }
   r.string("RoomType", { required: true });
   const owner = r.userId("Owner_Account") ?? opts.defaultOwner;
-  const isSeatEnabled = r.bool("IsSeatEnabled") ?? false;
+  const template = r.oneOf("SeatTemplate", Object.keys(seatTemplates));
+  const templateSeats = template === undefined ? undefined : seatTemplates[template];
+  const isSeatEnabled = template !== undefined || (r.bool("IsSeatEnabled") ?? false);
   const fields = readMutableFields(r);
   const room: RoomRecord = {
     RoomId,
@@ -81,7 +98,9 @@ export function readNewRoom(r: FieldReader, opts: { defaultOwner: string; nowSec
     ...fields,
   };
   const seats = r.int("MaxSeatCount", { min: 0, max: roomLimits.maxSeatCount });
-  if (seats !== undefined) room.MaxSeatCount = seats;
+  if (typeof templateSeats === "number") room.MaxSeatCount = templateSeats;
+  else if (seats !== undefined) room.MaxSeatCount = seats;
+  if (template !== undefined) room.SeatTemplate = template;
   const layout = r.int("SeatLayoutTemplateId", { min: 0, max: 0x7fffffff });
   if (layout !== undefined) room.SeatLayoutTemplateId = layout;
   return room;
@@ -120,9 +139,11 @@ export function roomInfoView(room: RoomRecord) {
     BackgroundURL: room.BackgroundURL,
     Notice: room.Notice,
   };
-  return room.SeatLayoutTemplateId === undefined
-    ? view
-    : { ...view, SeatLayoutTemplateId: room.SeatLayoutTemplateId };
+  return {
+    ...view,
+    ...(room.SeatLayoutTemplateId === undefined ? {} : { SeatLayoutTemplateId: room.SeatLayoutTemplateId }),
+    ...(room.SeatTemplate === undefined ? {} : { SeatTemplate: room.SeatTemplate }),
+  };
 }
 
 /** get_room_list's entries. */

@@ -1,6 +1,9 @@
 import type { RoomRecord } from "../rooms/room.ts";
 import type {
+  AccountRecord,
   AttemptRecord,
+  SeatApplication,
+  SeatRecord,
   BanEntry,
   CallbackConfig,
   CallbackToken,
@@ -74,6 +77,7 @@ export interface MemberRow {
   client_ip: string;
   since_ms: number;
   node_id: string;
+  is_robot: number;
 }
 
 export function toMember(r: MemberRow): MemberRecord {
@@ -84,6 +88,53 @@ export function toMember(r: MemberRow): MemberRecord {
     clientIp: r.client_ip,
     sinceMs: r.since_ms,
     node: r.node_id,
+    isRobot: r.is_robot === 1,
+  };
+}
+
+export interface SeatRow {
+  seat_index: number;
+  user_id: string;
+  is_locked: number;
+  is_video_locked: number;
+  is_audio_locked: number;
+}
+
+export function toSeat(r: SeatRow): SeatRecord {
+  return {
+    index: r.seat_index,
+    userId: r.user_id,
+    isLocked: r.is_locked === 1,
+    isVideoLocked: r.is_video_locked === 1,
+    isAudioLocked: r.is_audio_locked === 1,
+  };
+}
+
+export interface ApplicationRow {
+  user_id: string;
+  seat_index: number;
+  created_ms: number;
+}
+
+export function toApplication(r: ApplicationRow): SeatApplication {
+  return { userId: r.user_id, index: r.seat_index, createdMs: r.created_ms };
+}
+
+export interface AccountRow {
+  user_id: string;
+  nick: string;
+  face_url: string;
+  tags: string;
+  created_ms: number;
+}
+
+export function toAccount(r: AccountRow): AccountRecord {
+  return {
+    userId: r.user_id,
+    nick: r.nick,
+    faceUrl: r.face_url,
+    tags: JSON.parse(r.tags) as AccountRecord["tags"],
+    createdMs: r.created_ms,
   };
 }
 

@@ -161,4 +161,67 @@ export const sqliteMigrations: Migration[] = [
       CREATE INDEX deliveries_lane_pending ON deliveries (app_id, room_id, seq) WHERE state = 'pending';
     `,
   },
+  {
+    version: 6,
+    name: "room state of the rest of Live's API: metadata, mutes, seats, robots, accounts, empty rooms",
+    sql: `
+      -- Set when the last member left a room, NULL while anyone (or a robot) is in it: the room is
+      -- dissolved by the system when it stays empty for the app's window (room-sweeper.ts).
+      ALTER TABLE rooms ADD COLUMN empty_since_ms INTEGER;
+      -- Messages sent in the room (get_room_stats' TotalMsgCount).
+      ALTER TABLE rooms ADD COLUMN msg_count INTEGER NOT NULL DEFAULT 0;
+      CREATE INDEX rooms_empty ON rooms (empty_since_ms) WHERE empty_since_ms IS NOT NULL;
+      ALTER TABLE room_members ADD COLUMN is_robot INTEGER NOT NULL DEFAULT 0;
+      CREATE INDEX room_members_offline ON room_members (since_ms) WHERE state = 'offline';
+
+      CREATE TABLE room_mutes (
+        app_id INTEGER NOT NULL,
+        room_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        muted_until INTEGER NOT NULL,
+        PRIMARY KEY (app_id, room_id, user_id)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE room_metadata (
+        app_id INTEGER NOT NULL,
+        room_id TEXT NOT NULL,
+        meta_key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (app_id, room_id, meta_key)
+      ) WITHOUT ROWID;
+
+      -- A seat without a row is free and unlocked: rows exist only for seats taken or locked.
+      CREATE TABLE room_seats (
+        app_id INTEGER NOT NULL,
+        room_id TEXT NOT NULL,
+        seat_index INTEGER NOT NULL,
+        user_id TEXT NOT NULL,
+        is_locked INTEGER NOT NULL,
+        is_video_locked INTEGER NOT NULL,
+        is_audio_locked INTEGER NOT NULL,
+        PRIMARY KEY (app_id, room_id, seat_index)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE seat_applications (
+        app_id INTEGER NOT NULL,
+        room_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        seat_index INTEGER NOT NULL,
+        created_ms INTEGER NOT NULL,
+        PRIMARY KEY (app_id, room_id, user_id)
+      ) WITHOUT ROWID;
+
+      -- Chat accounts imported by the App backend (im_open_login_svc), with their profile.
+      CREATE TABLE accounts (
+        app_id INTEGER NOT NULL,
+        user_id TEXT NOT NULL,
+        nick TEXT NOT NULL,
+        face_url TEXT NOT NULL,
+        -- Other profile tags (portrait_set): a JSON object of tag to string or integer.
+        tags TEXT NOT NULL,
+        created_ms INTEGER NOT NULL,
+        PRIMARY KEY (app_id, user_id)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

@@ -1,6 +1,12 @@
 import type { RoomRecord } from "../rooms/room.ts";
 import { newEventId } from "./event-id.ts";
 import {
+  toAccount,
+  toApplication,
+  toSeat,
+  type AccountRow,
+  type ApplicationRow,
+  type SeatRow,
   attemptError,
   roomInfoJson,
   toAttempt,
@@ -34,8 +40,13 @@ import type {
   CallbackToken,
   DeliveryFilter,
   DeliveryToSend,
+  AccountRecord,
   MemberRecord,
+  MetadataEntry,
+  MuteEntry,
   ReadyDelivery,
+  SeatApplication,
+  SeatRecord,
   RoomEventInput,
   RoomListCursor,
   StoreReader,
@@ -152,8 +163,69 @@ export class SqlReader implements StoreReader {
     return r === undefined ? undefined : toMember(r);
   }
 
-  async listMembers(appId: number, roomId: string) {
-    return (await this.x.all<MemberRow>(SQL.listMembers, [appId, roomId])).map(toMember);
+  async listMembers(appId: number, roomId: string, page = { after: "", limit: 1000 }) {
+    return (await this.x.all<MemberRow>(SQL.listMembers, [appId, roomId, page.after, page.limit])).map(
+      toMember,
+    );
+  }
+
+  async countMembers(appId: number, roomId: string) {
+    return first(await this.x.all<{ n: number }>(SQL.countMembers, [appId, roomId]))?.n ?? 0;
+  }
+
+  async getRoomCounters(appId: number, roomId: string) {
+    type Row = { view_count: number; msg_count: number; empty_since_ms: number | null };
+    const row = first(await this.x.all<Row>(SQL.getRoomCounters, [appId, roomId]));
+    if (row === undefined) return undefined;
+    return {
+      viewCount: row.view_count,
+      msgCount: row.msg_count,
+      emptySinceMs: row.empty_since_ms ?? undefined,
+    };
+  }
+
+  async countRooms(appId: number) {
+    return first(await this.x.all<{ n: number }>(SQL.countRooms, [appId]))?.n ?? 0;
+  }
+
+  async listEmptyRooms(appId: number, sinceMs: number, limit: number) {
+    type Row = { room_id: string };
+    return (await this.x.all<Row>(SQL.listEmptyRooms, [appId, sinceMs, limit])).map((r) => r.room_id);
+  }
+
+  async listOwnerAbsentRooms(appId: number, sinceMs: number, limit: number) {
+    type Row = { room_id: string };
+    return (await this.x.all<Row>(SQL.listOwnerAbsentRooms, [appId, sinceMs, limit])).map((r) => r.room_id);
+  }
+
+  async getMute(appId: number, roomId: string, userId: string, nowSec: number) {
+    type Row = { muted_until: number };
+    return first(await this.x.all<Row>(SQL.getMute, [appId, roomId, userId, nowSec]))?.muted_until;
+  }
+
+  async listMutes(appId: number, roomId: string, nowSec: number, offset: number, limit: number) {
+    type Row = { user_id: string; muted_until: number };
+    const rows = await this.x.all<Row>(SQL.listMutes, [appId, roomId, nowSec, limit, offset]);
+    return rows.map((r): MuteEntry => ({ userId: r.user_id, mutedUntil: r.muted_until }));
+  }
+
+  async listMetadata(appId: number, roomId: string) {
+    type Row = { meta_key: string; value: string };
+    const rows = await this.x.all<Row>(SQL.listMetadata, [appId, roomId]);
+    return rows.map((r): MetadataEntry => ({ Key: r.meta_key, Value: r.value }));
+  }
+
+  async listSeats(appId: number, roomId: string) {
+    return (await this.x.all<SeatRow>(SQL.listSeats, [appId, roomId])).map(toSeat);
+  }
+
+  async listSeatApplications(appId: number, roomId: string) {
+    return (await this.x.all<ApplicationRow>(SQL.listApplications, [appId, roomId])).map(toApplication);
+  }
+
+  async getAccount(appId: number, userId: string) {
+    const row = first(await this.x.all<AccountRow>(SQL.getAccount, [appId, userId]));
+    return row === undefined ? undefined : toAccount(row);
   }
 
   async listDeadNodes(beforeMs: number) {
@@ -277,6 +349,10 @@ export class SqlStoreTx extends SqlReader implements StoreTx {
       this.w(SQL.deleteRoomAdmins, [appId, roomId]),
       this.w(SQL.deleteRoomBans, [appId, roomId]),
       this.w(SQL.deleteRoomMembers, [appId, roomId]),
+      this.w(SQL.deleteRoomMutes, [appId, roomId]),
+      this.w(SQL.deleteRoomMetadata, [appId, roomId]),
+      this.w(SQL.deleteRoomSeats, [appId, roomId]),
+      this.w(SQL.deleteRoomApplications, [appId, roomId]),
     ]);
   }
 
@@ -344,11 +420,71 @@ export class SqlStoreTx extends SqlReader implements StoreTx {
       m.clientIp,
       m.sinceMs,
       m.node,
+      m.isRobot ? 1 : 0,
     ]);
   }
 
   async removeMember(appId: number, roomId: string, userId: string) {
     await this.w(SQL.removeMember, [appId, roomId, userId]);
+  }
+
+  async roomEntered(appId: number, roomId: string, views: number) {
+    await this.w(SQL.roomEntered, [views, appId, roomId]);
+  }
+
+  async roomLeft(appId: number, roomId: string, nowMs: number) {
+    await this.w(SQL.roomLeft, [nowMs, appId, roomId]);
+  }
+
+  async countMessage(appId: number, roomId: string) {
+    await this.w(SQL.countMessage, [appId, roomId]);
+  }
+
+  async putMutes(appId: number, roomId: string, mutes: MuteEntry[]) {
+    await Promise.all(mutes.map((m) => this.w(SQL.putMute, [appId, roomId, m.userId, m.mutedUntil])));
+  }
+
+  async removeMutes(appId: number, roomId: string, userIds: string[]) {
+    await Promise.all(userIds.map((u) => this.w(SQL.removeMute, [appId, roomId, u])));
+  }
+
+  async putMetadata(appId: number, roomId: string, entries: MetadataEntry[]) {
+    await Promise.all(entries.map((e) => this.w(SQL.putMetadata, [appId, roomId, e.Key, e.Value])));
+  }
+
+  async removeMetadata(appId: number, roomId: string, keys: string[]) {
+    await Promise.all(keys.map((k) => this.w(SQL.removeMetadata, [appId, roomId, k])));
+  }
+
+  async putSeat(appId: number, roomId: string, seat: SeatRecord) {
+    const bare = seat.userId === "" && !seat.isLocked && !seat.isVideoLocked && !seat.isAudioLocked;
+    if (bare) await this.w(SQL.removeSeat, [appId, roomId, seat.index]);
+    else
+      await this.w(SQL.putSeat, [
+        appId,
+        roomId,
+        seat.index,
+        seat.userId,
+        seat.isLocked ? 1 : 0,
+        seat.isVideoLocked ? 1 : 0,
+        seat.isAudioLocked ? 1 : 0,
+      ]);
+  }
+
+  async putSeatApplication(appId: number, roomId: string, a: SeatApplication) {
+    await this.w(SQL.putApplication, [appId, roomId, a.userId, a.index, a.createdMs]);
+  }
+
+  async removeSeatApplication(appId: number, roomId: string, userId: string) {
+    await this.w(SQL.removeApplication, [appId, roomId, userId]);
+  }
+
+  async putAccount(appId: number, a: AccountRecord) {
+    await this.w(SQL.putAccount, [appId, a.userId, a.nick, a.faceUrl, JSON.stringify(a.tags), a.createdMs]);
+  }
+
+  async removeAccount(appId: number, userId: string) {
+    return (await this.w(SQL.removeAccount, [appId, userId])) > 0;
   }
 
   async touchNode(nodeId: string, nowMs: number) {

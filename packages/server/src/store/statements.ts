@@ -26,7 +26,8 @@ const DELIVERY = `d.id, d.app_id, d.room_id, d.seq, d.prev_seq, e.event_id, d.co
 const DELIVERY_FROM = `FROM deliveries d JOIN room_events e ON e.id = d.event_row`;
 const ROOM = `room_id, owner, view_count, is_public, info`;
 const EVENT = `app_id, room_id, seq, event_id, time_ms, operator, platform, client_ip, packet`;
-const MEMBER = `user_id, state, platform, client_ip, since_ms, node_id`;
+const MEMBER = `user_id, state, platform, client_ip, since_ms, node_id, is_robot`;
+const SEAT = `seat_index, user_id, is_locked, is_video_locked, is_audio_locked`;
 const READY = `id, app_id, room_id, seq, next_attempt_ms`;
 
 export const SQL = catalog({
@@ -45,6 +46,26 @@ export const SQL = catalog({
   deleteRoomAdmins: `DELETE FROM room_admins WHERE app_id = ? AND room_id = ?`,
   deleteRoomBans: `DELETE FROM room_bans WHERE app_id = ? AND room_id = ?`,
   deleteRoomMembers: `DELETE FROM room_members WHERE app_id = ? AND room_id = ?`,
+  deleteRoomMutes: `DELETE FROM room_mutes WHERE app_id = ? AND room_id = ?`,
+  deleteRoomMetadata: `DELETE FROM room_metadata WHERE app_id = ? AND room_id = ?`,
+  deleteRoomSeats: `DELETE FROM room_seats WHERE app_id = ? AND room_id = ?`,
+  deleteRoomApplications: `DELETE FROM seat_applications WHERE app_id = ? AND room_id = ?`,
+  countRooms: `SELECT count(*) AS n FROM rooms WHERE app_id = ?`,
+  // An entry counts a viewer (ViewCount, destroy_room's TotalViewers) and the room is no longer empty.
+  roomEntered: `UPDATE rooms SET view_count = view_count + ?, empty_since_ms = NULL WHERE app_id = ? AND room_id = ?`,
+  // The room became empty: nobody (and no robot) online in it any more. The first moment stays.
+  roomLeft: `UPDATE rooms SET empty_since_ms = ? WHERE app_id = ? AND room_id = ? AND empty_since_ms IS NULL
+    AND NOT EXISTS (SELECT 1 FROM room_members m WHERE m.app_id = rooms.app_id AND m.room_id = rooms.room_id
+    AND m.state = 'online')`,
+  countMessage: `UPDATE rooms SET msg_count = msg_count + 1 WHERE app_id = ? AND room_id = ?`,
+  // A room's counters and since when it is empty (NULL: someone is in it, or nobody ever was).
+  getRoomCounters: `SELECT view_count, msg_count, empty_since_ms FROM rooms WHERE app_id = ? AND room_id = ?`,
+  listEmptyRooms: `SELECT room_id FROM rooms WHERE app_id = ? AND empty_since_ms IS NOT NULL AND empty_since_ms <= ?
+    ORDER BY empty_since_ms, room_id LIMIT ?`,
+  // Rooms whose owner's connection has been lost since before the moment (they are offline in it).
+  listOwnerAbsentRooms: `SELECT r.room_id FROM rooms r JOIN room_members m ON m.app_id = r.app_id
+    AND m.room_id = r.room_id AND m.user_id = r.owner
+    WHERE r.app_id = ? AND m.state = 'offline' AND m.since_ms <= ? AND m.is_robot = 0 ORDER BY m.since_ms, r.room_id LIMIT ?`,
   listPublicFirst: `SELECT ${ROOM} FROM rooms WHERE app_id = ? AND is_public = 1
     ORDER BY view_count DESC, room_id LIMIT ?`,
   listPublicAfter: `SELECT ${ROOM} FROM rooms WHERE app_id = ? AND is_public = 1
@@ -85,12 +106,49 @@ export const SQL = catalog({
 
   // Members and gateway nodes.
   getMember: `SELECT ${MEMBER} FROM room_members WHERE app_id = ? AND room_id = ? AND user_id = ?`,
-  putMember: `INSERT INTO room_members (app_id, room_id, user_id, state, platform, client_ip, since_ms, node_id)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+  putMember: `INSERT INTO room_members (app_id, room_id, user_id, state, platform, client_ip, since_ms, node_id, is_robot)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (app_id, room_id, user_id) DO UPDATE SET state = excluded.state, platform = excluded.platform,
-    client_ip = excluded.client_ip, since_ms = excluded.since_ms, node_id = excluded.node_id`,
+    client_ip = excluded.client_ip, since_ms = excluded.since_ms, node_id = excluded.node_id,
+    is_robot = excluded.is_robot`,
   removeMember: `DELETE FROM room_members WHERE app_id = ? AND room_id = ? AND user_id = ?`,
-  listMembers: `SELECT ${MEMBER} FROM room_members WHERE app_id = ? AND room_id = ? AND state = 'online' ORDER BY user_id`,
+  listMembers: `SELECT ${MEMBER} FROM room_members WHERE app_id = ? AND room_id = ? AND state = 'online'
+    AND user_id > ? ORDER BY user_id LIMIT ?`,
+  countMembers: `SELECT count(*) AS n FROM room_members WHERE app_id = ? AND room_id = ? AND state = 'online'`,
+
+  // Mutes (mute_member): a muted member cannot send messages in the room until then.
+  getMute: `SELECT muted_until FROM room_mutes WHERE app_id = ? AND room_id = ? AND user_id = ? AND muted_until > ?`,
+  listMutes: `SELECT user_id, muted_until FROM room_mutes WHERE app_id = ? AND room_id = ? AND muted_until > ?
+    ORDER BY user_id LIMIT ? OFFSET ?`,
+  putMute: `INSERT INTO room_mutes (app_id, room_id, user_id, muted_until) VALUES (?, ?, ?, ?)
+    ON CONFLICT (app_id, room_id, user_id) DO UPDATE SET muted_until = excluded.muted_until`,
+  removeMute: `DELETE FROM room_mutes WHERE app_id = ? AND room_id = ? AND user_id = ?`,
+
+  // Room metadata (set_room_metadata): at most a few keys per room, read whole.
+  listMetadata: `SELECT meta_key, value FROM room_metadata WHERE app_id = ? AND room_id = ? ORDER BY meta_key`,
+  putMetadata: `INSERT INTO room_metadata (app_id, room_id, meta_key, value) VALUES (?, ?, ?, ?)
+    ON CONFLICT (app_id, room_id, meta_key) DO UPDATE SET value = excluded.value`,
+  removeMetadata: `DELETE FROM room_metadata WHERE app_id = ? AND room_id = ? AND meta_key = ?`,
+
+  // Seats: rows for seats taken or locked only; applications wait for the owner or an admin.
+  listSeats: `SELECT ${SEAT} FROM room_seats WHERE app_id = ? AND room_id = ? ORDER BY seat_index`,
+  putSeat: `INSERT INTO room_seats (app_id, room_id, ${SEAT}) VALUES (?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (app_id, room_id, seat_index) DO UPDATE SET user_id = excluded.user_id,
+    is_locked = excluded.is_locked, is_video_locked = excluded.is_video_locked,
+    is_audio_locked = excluded.is_audio_locked`,
+  removeSeat: `DELETE FROM room_seats WHERE app_id = ? AND room_id = ? AND seat_index = ?`,
+  listApplications: `SELECT user_id, seat_index, created_ms FROM seat_applications WHERE app_id = ? AND room_id = ?
+    ORDER BY created_ms, user_id`,
+  putApplication: `INSERT INTO seat_applications (app_id, room_id, user_id, seat_index, created_ms) VALUES (?, ?, ?, ?, ?)
+    ON CONFLICT (app_id, room_id, user_id) DO UPDATE SET seat_index = excluded.seat_index, created_ms = excluded.created_ms`,
+  removeApplication: `DELETE FROM seat_applications WHERE app_id = ? AND room_id = ? AND user_id = ?`,
+
+  // Chat accounts and their profile.
+  getAccount: `SELECT user_id, nick, face_url, tags, created_ms FROM accounts WHERE app_id = ? AND user_id = ?`,
+  putAccount: `INSERT INTO accounts (app_id, user_id, nick, face_url, tags, created_ms) VALUES (?, ?, ?, ?, ?, ?)
+    ON CONFLICT (app_id, user_id) DO UPDATE SET nick = excluded.nick, face_url = excluded.face_url,
+    tags = excluded.tags`,
+  removeAccount: `DELETE FROM accounts WHERE app_id = ? AND user_id = ?`,
   touchNode: `INSERT INTO gateway_nodes (node_id, last_seen_ms) VALUES (?, ?)
     ON CONFLICT (node_id) DO UPDATE SET last_seen_ms = excluded.last_seen_ms`,
   listDeadNodes: `SELECT node_id FROM gateway_nodes WHERE last_seen_ms < ? ORDER BY node_id`,

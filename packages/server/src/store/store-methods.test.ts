@@ -430,6 +430,7 @@ for (const kind of kinds) {
         clientIp: "127.0.0.1",
         sinceMs: NOW,
         node: "n7",
+        isRobot: false,
       });
     });
 
@@ -891,6 +892,508 @@ for (const kind of kinds) {
       assert.deepEqual(back, [{ id: d2.id, appId: 1, roomId: "dr", seq: 2, nextAttemptMs: NOW + 9 }]);
       assert.equal((await store.read((r) => r.getDelivery(1, d1.id)))?.state, "dead");
       assert.equal((await store.read((r) => r.getDelivery(1, d3.id)))?.state, "delivered");
+    });
+
+    // The rest of Live's room API (issue 12): counters, empty rooms, mutes, metadata, seats, accounts.
+    const seatRoom = (id: string, mode: "FreeToTake" | "ApplyToTake" = "FreeToTake") =>
+      testRoom(id, "o", { IsSeatEnabled: true, MaxSeatCount: 3, TakeSeatMode: mode });
+
+    method("countMembers", async (store) => {
+      await store.write({ op: "createRoom", ctx, room: testRoom("cm", "o") });
+      assert.equal(await store.read((r) => r.countMembers(1, "cm")), 0);
+      for (const u of ["a", "b"]) await store.write({ op: "enterRoom", ctx: user(u), roomId: "cm" });
+      await store.write({ op: "addRobots", ctx, roomId: "cm", robotIds: ["bot"] });
+      await store.write({ op: "heartbeatLost", ctx, roomId: "cm", userIds: ["b"], node: "n1" });
+      assert.equal(await store.read((r) => r.countMembers(1, "cm")), 2, "a and the robot: b is offline");
+    });
+
+    method("countRooms", async (store) => {
+      assert.equal(await store.read((r) => r.countRooms(1)), 0);
+      for (const id of ["c1", "c2"]) await store.write({ op: "createRoom", ctx, room: testRoom(id, "o") });
+      await store.write({ op: "createRoom", ctx: at(NOW, { appId: 2 }), room: testRoom("c3", "o") });
+      assert.equal(await store.read((r) => r.countRooms(1)), 2);
+      const policy = { maxRooms: 2, blockedWords: [], requireAccounts: false };
+      await assert.rejects(
+        store.write({ op: "createRoom", ctx, room: testRoom("c4", "o"), policy }),
+        isLive(100013),
+      );
+    });
+
+    method("getRoomCounters", async (store) => {
+      assert.equal(await store.read((r) => r.getRoomCounters(1, "rc")), undefined);
+      await store.write({ op: "createRoom", ctx, room: testRoom("rc", "o") });
+      assert.deepEqual(await store.read((r) => r.getRoomCounters(1, "rc")), {
+        viewCount: 0,
+        msgCount: 0,
+        emptySinceMs: undefined,
+      });
+    });
+
+    method("roomEntered", async (store) => {
+      await store.write({ op: "createRoom", ctx, room: testRoom("re", "o") });
+      await store.write({ op: "enterRoom", ctx: user("a"), roomId: "re" });
+      await store.write({ op: "leaveRoom", ctx: user("a", "n1", NOW + 1), roomId: "re" });
+      await store.write({ op: "enterRoom", ctx: user("a", "n1", NOW + 2), roomId: "re" });
+      await store.write({ op: "heartbeatLost", ctx: at(NOW + 3), roomId: "re", userIds: ["a"], node: "n1" });
+      await store.write({ op: "enterRoom", ctx: user("a", "n1", NOW + 4), roomId: "re" });
+      await store.write({ op: "addRobots", ctx, roomId: "re", robotIds: ["bot"] });
+      const c = await store.read((r) => r.getRoomCounters(1, "re"));
+      assert.equal(c?.viewCount, 2, "every entry is a view; a recovery and a robot are not");
+      assert.equal(c?.emptySinceMs, undefined, "someone is in it");
+      assert.equal((await store.read((r) => r.getRoom(1, "re")))?.ViewCount, 2);
+    });
+
+    method("roomLeft", async (store) => {
+      await store.write({ op: "createRoom", ctx, room: testRoom("rl", "o") });
+      for (const u of ["a", "b"]) await store.write({ op: "enterRoom", ctx: user(u), roomId: "rl" });
+      await store.write({ op: "leaveRoom", ctx: user("a", "n1", NOW + 5), roomId: "rl" });
+      assert.equal((await store.read((r) => r.getRoomCounters(1, "rl")))?.emptySinceMs, undefined);
+      await store.write({ op: "heartbeatLost", ctx: at(NOW + 9), roomId: "rl", userIds: ["b"], node: "n1" });
+      assert.equal((await store.read((r) => r.getRoomCounters(1, "rl")))?.emptySinceMs, NOW + 9);
+      await store.write({ op: "leaveRoom", ctx: user("b", "n1", NOW + 20), roomId: "rl" });
+      assert.equal(
+        (await store.read((r) => r.getRoomCounters(1, "rl")))?.emptySinceMs,
+        NOW + 9,
+        "the first moment it was empty stays",
+      );
+    });
+
+    method("listEmptyRooms", async (store) => {
+      for (const id of ["e1", "e2", "e3"]) {
+        await store.write({ op: "createRoom", ctx, room: testRoom(id, "o") });
+        await store.write({ op: "enterRoom", ctx: user("a"), roomId: id });
+      }
+      await store.write({ op: "leaveRoom", ctx: user("a", "n1", NOW + 20), roomId: "e2" });
+      await store.write({ op: "leaveRoom", ctx: user("a", "n1", NOW + 10), roomId: "e1" });
+      await store.write({ op: "leaveRoom", ctx: user("a", "n1", NOW + 30), roomId: "e3" });
+      assert.deepEqual(await store.read((r) => r.listEmptyRooms(1, NOW + 20, 10)), ["e1", "e2"]);
+      assert.deepEqual(await store.read((r) => r.listEmptyRooms(1, NOW + 20, 1)), ["e1"]);
+      assert.deepEqual(await store.read((r) => r.listEmptyRooms(2, NOW + 99, 10)), []);
+      // The system's dissolution checks again under the lock: e2 was entered meanwhile.
+      await store.write({ op: "enterRoom", ctx: user("b", "n1", NOW + 25), roomId: "e2" });
+      const sys = at(NOW + 40, { operator: "@TIM#SYSTEM", platform: "Unknown" });
+      const none = await store.write({
+        op: "dissolveRoom",
+        ctx: sys,
+        roomId: "e2",
+        reason: "empty",
+        sinceMs: NOW + 20,
+      });
+      assert.equal(none, undefined);
+      const gone = await store.write({
+        op: "dissolveRoom",
+        ctx: sys,
+        roomId: "e1",
+        reason: "empty",
+        sinceMs: NOW + 20,
+      });
+      assert.ok(gone?.packet.CallbackCommand === "Live.CallbackAfterDestroyRoom");
+      assert.equal(gone.packet.EventType, "DestroyBySystem");
+      assert.equal(gone.packet.Operator_Account, "@TIM#SYSTEM");
+    });
+
+    method("listOwnerAbsentRooms", async (store) => {
+      for (const id of ["w1", "w2"]) {
+        await store.write({ op: "createRoom", ctx, room: testRoom(id, "own") });
+        await store.write({ op: "enterRoom", ctx: user("own"), roomId: id });
+        await store.write({ op: "enterRoom", ctx: user("fan"), roomId: id });
+      }
+      await store.write({
+        op: "heartbeatLost",
+        ctx: at(NOW + 5),
+        roomId: "w1",
+        userIds: ["own"],
+        node: "n1",
+      });
+      await store.write({
+        op: "heartbeatLost",
+        ctx: at(NOW + 6),
+        roomId: "w2",
+        userIds: ["fan"],
+        node: "n1",
+      });
+      assert.deepEqual(await store.read((r) => r.listOwnerAbsentRooms(1, NOW + 5, 10)), ["w1"]);
+      assert.deepEqual(await store.read((r) => r.listOwnerAbsentRooms(1, NOW + 4, 10)), []);
+    });
+
+    method("countMessage", async (store) => {
+      await store.write({ op: "createRoom", ctx, room: testRoom("msg", "o") });
+      const content = { MsgType: "TIMTextElem" as const, TextContent: "hi" };
+      const e = await store.write({ op: "sendMessage", ctx, roomId: "msg", sender: "x", content });
+      assert.equal(e.seq, 2);
+      assert.deepEqual(e.packet, {
+        CallbackCommand: "roomhook.RoomMessage",
+        RoomId: "msg",
+        Sender_Account: "x",
+        MsgType: "TIMTextElem",
+        TextContent: "hi",
+        EventTime: NOW,
+      });
+      assert.equal((await store.read((r) => r.getRoomCounters(1, "msg")))?.msgCount, 1);
+      // A member's message: in the room, not muted.
+      await assert.rejects(
+        store.write({
+          op: "sendMessage",
+          ctx: user("a"),
+          roomId: "msg",
+          sender: "a",
+          content,
+          byMember: true,
+        }),
+        isLive(100005),
+      );
+    });
+
+    method("putMutes", async (store) => {
+      await store.write({ op: "createRoom", ctx, room: testRoom("pmu", "o") });
+      await store.write({ op: "enterRoom", ctx: user("a"), roomId: "pmu" });
+      await store.write({ op: "muteMembers", ctx, roomId: "pmu", userIds: ["a", "b"], durationSec: 60 });
+      const content = { MsgType: "TIMTextElem" as const, TextContent: "hi" };
+      await assert.rejects(
+        store.write({
+          op: "sendMessage",
+          ctx: user("a"),
+          roomId: "pmu",
+          sender: "a",
+          content,
+          byMember: true,
+        }),
+        isLive(100017),
+      );
+      await assert.rejects(
+        store.write({ op: "muteMembers", ctx, roomId: "pmu", userIds: ["o"], durationSec: 60 }),
+        isLive(100006),
+      );
+    });
+
+    method("getMute", async (store) => {
+      await store.write({ op: "createRoom", ctx, room: testRoom("gmu", "o") });
+      await store.write({ op: "muteMembers", ctx, roomId: "gmu", userIds: ["a"], durationSec: 60 });
+      const nowSec = Math.floor(NOW / 1000);
+      assert.equal(await store.read((r) => r.getMute(1, "gmu", "a", nowSec)), nowSec + 60);
+      assert.equal(await store.read((r) => r.getMute(1, "gmu", "a", nowSec + 60)), undefined, "over");
+      assert.equal(await store.read((r) => r.getMute(1, "gmu", "b", nowSec)), undefined);
+    });
+
+    method("listMutes", async (store) => {
+      await store.write({ op: "createRoom", ctx, room: testRoom("lmu", "o") });
+      await store.write({ op: "muteMembers", ctx, roomId: "lmu", userIds: ["c", "a"], durationSec: 60 });
+      await store.write({ op: "muteMembers", ctx, roomId: "lmu", userIds: ["b"], durationSec: 10 });
+      const nowSec = Math.floor(NOW / 1000);
+      assert.deepEqual(await store.read((r) => r.listMutes(1, "lmu", nowSec, 0, 10)), [
+        { userId: "a", mutedUntil: nowSec + 60 },
+        { userId: "b", mutedUntil: nowSec + 10 },
+        { userId: "c", mutedUntil: nowSec + 60 },
+      ]);
+      assert.deepEqual(
+        (await store.read((r) => r.listMutes(1, "lmu", nowSec + 10, 1, 10))).map((m) => m.userId),
+        ["c"],
+      );
+    });
+
+    method("removeMutes", async (store) => {
+      await store.write({ op: "createRoom", ctx, room: testRoom("rmu", "o") });
+      await store.write({ op: "muteMembers", ctx, roomId: "rmu", userIds: ["a", "b"], durationSec: 60 });
+      await store.write({ op: "muteMembers", ctx, roomId: "rmu", userIds: ["a"], durationSec: 0 });
+      const nowSec = Math.floor(NOW / 1000);
+      assert.deepEqual(
+        (await store.read((r) => r.listMutes(1, "rmu", nowSec, 0, 10))).map((m) => m.userId),
+        ["b"],
+      );
+    });
+
+    method("listMetadata", async (store) => {
+      await store.write({ op: "createRoom", ctx, room: testRoom("lmd", "o") });
+      assert.deepEqual(await store.read((r) => r.listMetadata(1, "lmd")), []);
+      const entries = [
+        { Key: "z", Value: "1" },
+        { Key: "a", Value: "2" },
+      ];
+      const e = await store.write({ op: "setMetadata", ctx, roomId: "lmd", entries });
+      assert.deepEqual(e.packet, {
+        CallbackCommand: "Live.CallbackAfterSetMetadata",
+        Operator_Account: "admin",
+        RoomId: "lmd",
+        Metadata: entries,
+        EventTime: NOW,
+      });
+      assert.deepEqual(await store.read((r) => r.listMetadata(1, "lmd")), [
+        { Key: "a", Value: "2" },
+        { Key: "z", Value: "1" },
+      ]);
+    });
+
+    method("putMetadata", async (store) => {
+      await store.write({ op: "createRoom", ctx, room: testRoom("pmd", "o") });
+      const set = (entries: { Key: string; Value: string }[]) =>
+        store.write({ op: "setMetadata", ctx, roomId: "pmd", entries });
+      await set(Array.from({ length: 9 }, (_, i) => ({ Key: `k${i}`, Value: "v" })));
+      await set([{ Key: "k0", Value: "again" }]); // an update, not a tenth key
+      await set([{ Key: "k9", Value: "v" }]);
+      await assert.rejects(set([{ Key: "k10", Value: "v" }]), isLive(100500));
+      await assert.rejects(set([{ Key: "x".repeat(51), Value: "v" }]), isLive(100504));
+      await assert.rejects(set([{ Key: "k1", Value: "v".repeat(2049) }]), isLive(100501));
+      for (let i = 0; i < 7; i++) await set([{ Key: `k${i}`, Value: "v".repeat(2048) }]);
+      await assert.rejects(set([{ Key: "k8", Value: "v".repeat(2048) }]), isLive(100502));
+      const md = await store.read((r) => r.listMetadata(1, "pmd"));
+      assert.equal(md.find((e) => e.Key === "k8")?.Value, "v", "a refused set leaves the data as it was");
+      await store.write({
+        op: "setMetadata",
+        ctx: user("fan"),
+        roomId: "pmd",
+        entries: [{ Key: "k9", Value: "x" }],
+      });
+      await assert.rejects(
+        store.write({
+          op: "setMetadata",
+          ctx: user("fan"),
+          roomId: "pmd",
+          entries: [{ Key: "k9", Value: "x" }],
+          byMember: true,
+        }),
+        isLive(100006),
+      );
+    });
+
+    method("removeMetadata", async (store) => {
+      await store.write({ op: "createRoom", ctx, room: testRoom("rmd", "o") });
+      const entries = [
+        { Key: "a", Value: "1" },
+        { Key: "b", Value: "2" },
+      ];
+      await store.write({ op: "setMetadata", ctx, roomId: "rmd", entries });
+      const e = await store.write({ op: "deleteMetadata", ctx, roomId: "rmd", keys: ["a", "nope", "a"] });
+      assert.ok(e.packet.CallbackCommand === "Live.CallbackAfterDelMetadata");
+      assert.deepEqual(e.packet.Keys, ["a"], "only what was deleted");
+      await assert.rejects(
+        store.write({ op: "deleteMetadata", ctx, roomId: "rmd", keys: ["nope"] }),
+        isLive(100503),
+      );
+      await store.write({ op: "destroyRoom", ctx, roomId: "rmd" });
+      await store.write({ op: "createRoom", ctx, room: testRoom("rmd", "o") });
+      assert.deepEqual(await store.read((r) => r.listMetadata(1, "rmd")), [], "gone with the room");
+    });
+
+    method("listSeats", async (store) => {
+      await store.write({ op: "createRoom", ctx, room: seatRoom("ls") });
+      assert.deepEqual(await store.read((r) => r.listSeats(1, "ls")), []);
+      await store.write({ op: "enterRoom", ctx: user("a"), roomId: "ls" });
+      await store.write({ op: "pickSeat", ctx, roomId: "ls", userId: "a", index: 2 });
+      assert.deepEqual(await store.read((r) => r.listSeats(1, "ls")), [
+        { index: 2, userId: "a", isLocked: false, isVideoLocked: false, isAudioLocked: false },
+      ]);
+    });
+
+    method("putSeat", async (store) => {
+      await store.write({ op: "createRoom", ctx, room: seatRoom("ps") });
+      await store.write({ op: "createRoom", ctx, room: testRoom("nos", "o") });
+      for (const u of ["a", "b"]) await store.write({ op: "enterRoom", ctx: user(u), roomId: "ps" });
+      await assert.rejects(
+        store.write({ op: "pickSeat", ctx, roomId: "nos", userId: "a", index: 0 }),
+        isLive(100211),
+      );
+      await assert.rejects(
+        store.write({ op: "pickSeat", ctx, roomId: "ps", userId: "z", index: 0 }),
+        isLive(100005),
+      );
+      const e = await store.write({ op: "pickSeat", ctx, roomId: "ps", userId: "a", index: 0 });
+      assert.deepEqual(e.packet, {
+        CallbackCommand: "Mic.CallbackAfterSeatInfoChanged",
+        RoomId: "ps",
+        SeatList: [
+          {
+            Index: 0,
+            Member_Account: "a",
+            IsTakenDisabled: false,
+            IsVideoDisabled: false,
+            IsAudioDisabled: false,
+          },
+          { Index: 1, IsTakenDisabled: false, IsVideoDisabled: false, IsAudioDisabled: false },
+          { Index: 2, IsTakenDisabled: false, IsVideoDisabled: false, IsAudioDisabled: false },
+        ],
+        EventTime: NOW,
+      });
+      await assert.rejects(
+        store.write({ op: "pickSeat", ctx, roomId: "ps", userId: "b", index: 0 }),
+        isLive(100201),
+      );
+      await assert.rejects(
+        store.write({ op: "pickSeat", ctx, roomId: "ps", userId: "a", index: 1 }),
+        isLive(100203),
+      );
+      await assert.rejects(
+        store.write({ op: "pickSeat", ctx, roomId: "ps", userId: "b", index: 3 }),
+        isLive(100002),
+      );
+      // Locking a taken seat frees it; a locked seat cannot be taken.
+      await store.write({ op: "lockSeat", ctx, roomId: "ps", index: 0, locks: { isLocked: true } });
+      await assert.rejects(
+        store.write({ op: "pickSeat", ctx, roomId: "ps", userId: "b", index: 0 }),
+        isLive(100200),
+      );
+      assert.deepEqual(await store.read((r) => r.listSeats(1, "ps")), [
+        { index: 0, userId: "", isLocked: true, isVideoLocked: false, isAudioLocked: false },
+      ]);
+      await store.write({ op: "lockSeat", ctx, roomId: "ps", index: 0, locks: { isLocked: false } });
+      assert.deepEqual(await store.read((r) => r.listSeats(1, "ps")), [], "a free, unlocked seat has no row");
+      // Moves: 0 cancels on a taken seat, 1 forces, 2 swaps.
+      await store.write({ op: "pickSeat", ctx, roomId: "ps", userId: "a", index: 0 });
+      await store.write({ op: "pickSeat", ctx, roomId: "ps", userId: "b", index: 1 });
+      await assert.rejects(
+        store.write({ op: "moveSeat", ctx, roomId: "ps", userId: "a", index: 1, policy: 0 }),
+        isLive(100201),
+      );
+      await store.write({ op: "moveSeat", ctx, roomId: "ps", userId: "a", index: 1, policy: 2 });
+      const seated = async () =>
+        (await store.read((r) => r.listSeats(1, "ps"))).map((s) => [s.index, s.userId]);
+      assert.deepEqual(await seated(), [
+        [0, "b"],
+        [1, "a"],
+      ]);
+      await store.write({ op: "moveSeat", ctx, roomId: "ps", userId: "a", index: 0, policy: 1 });
+      assert.deepEqual(await seated(), [[0, "a"]]);
+      await store.write({ op: "kickSeat", ctx, roomId: "ps", userId: "a" });
+      await assert.rejects(store.write({ op: "kickSeat", ctx, roomId: "ps", userId: "a" }), isLive(100206));
+      // Leaving the room frees the seat.
+      await store.write({ op: "pickSeat", ctx, roomId: "ps", userId: "b", index: 2 });
+      await store.write({ op: "leaveRoom", ctx: user("b"), roomId: "ps" });
+      assert.deepEqual(await seated(), []);
+    });
+
+    method("listSeatApplications", async (store) => {
+      await store.write({ op: "createRoom", ctx, room: seatRoom("lsa", "ApplyToTake") });
+      for (const u of ["a", "b"]) await store.write({ op: "enterRoom", ctx: user(u), roomId: "lsa" });
+      assert.deepEqual(
+        await store.write({ op: "requestSeat", ctx: user("b", "n1", NOW + 2), roomId: "lsa", index: 1 }),
+        { taken: false },
+      );
+      await store.write({ op: "requestSeat", ctx: user("a", "n1", NOW + 1), roomId: "lsa", index: -1 });
+      assert.deepEqual(await store.read((r) => r.listSeatApplications(1, "lsa")), [
+        { userId: "a", index: -1, createdMs: NOW + 1 },
+        { userId: "b", index: 1, createdMs: NOW + 2 },
+      ]);
+    });
+
+    method("putSeatApplication", async (store) => {
+      await store.write({ op: "createRoom", ctx, room: seatRoom("psa", "ApplyToTake") });
+      for (const u of ["o", "a", "b"]) await store.write({ op: "enterRoom", ctx: user(u), roomId: "psa" });
+      await store.write({ op: "requestSeat", ctx: user("a"), roomId: "psa", index: 1 });
+      await assert.rejects(
+        store.write({ op: "requestSeat", ctx: user("a"), roomId: "psa", index: 1 }),
+        isLive(100202),
+      );
+      await assert.rejects(
+        store.write({
+          op: "answerSeatApplication",
+          ctx: user("b"),
+          roomId: "psa",
+          userId: "a",
+          accept: true,
+        }),
+        isLive(100006),
+        "only the owner or an admin",
+      );
+      const e = await store.write({
+        op: "answerSeatApplication",
+        ctx: user("o"),
+        roomId: "psa",
+        userId: "a",
+        accept: true,
+      });
+      assert.ok(e?.packet.CallbackCommand === "Mic.CallbackAfterSeatInfoChanged");
+      assert.equal(e.packet.SeatList[1]?.Member_Account, "a");
+      // The owner takes a seat at once, even in an ApplyToTake room.
+      assert.deepEqual(await store.write({ op: "requestSeat", ctx: user("o"), roomId: "psa", index: -1 }), {
+        taken: true,
+        event: (await store.read((r) => r.listEvents(1, "psa", 0, 100))).at(-1),
+      });
+    });
+
+    method("removeSeatApplication", async (store) => {
+      await store.write({ op: "createRoom", ctx, room: seatRoom("rsa", "ApplyToTake") });
+      for (const u of ["o", "a", "b"]) await store.write({ op: "enterRoom", ctx: user(u), roomId: "rsa" });
+      await store.write({ op: "requestSeat", ctx: user("a"), roomId: "rsa", index: -1 });
+      await store.write({ op: "requestSeat", ctx: user("b"), roomId: "rsa", index: -1 });
+      await store.write({ op: "cancelSeatApplication", ctx: user("a"), roomId: "rsa" });
+      await assert.rejects(
+        store.write({ op: "cancelSeatApplication", ctx: user("a"), roomId: "rsa" }),
+        isLive(100204),
+      );
+      assert.equal(
+        await store.write({
+          op: "answerSeatApplication",
+          ctx: user("o"),
+          roomId: "rsa",
+          userId: "b",
+          accept: false,
+        }),
+        undefined,
+      );
+      assert.deepEqual(await store.read((r) => r.listSeatApplications(1, "rsa")), []);
+      assert.deepEqual(await store.read((r) => r.listSeats(1, "rsa")), []);
+    });
+
+    method("getAccount", async (store) => {
+      assert.equal(await store.read((r) => r.getAccount(1, "acc")), undefined);
+      await store.write({
+        op: "importAccounts",
+        appId: 1,
+        accounts: [{ userId: "acc", nick: "N" }],
+        nowMs: NOW,
+      });
+      assert.deepEqual(await store.read((r) => r.getAccount(1, "acc")), {
+        userId: "acc",
+        nick: "N",
+        faceUrl: "",
+        tags: {},
+        createdMs: NOW,
+      });
+      assert.equal(await store.read((r) => r.getAccount(2, "acc")), undefined, "per app");
+    });
+
+    method("putAccount", async (store) => {
+      await store.write({
+        op: "importAccounts",
+        appId: 1,
+        accounts: [{ userId: "p", nick: "N", faceUrl: "F" }],
+        nowMs: NOW,
+      });
+      await store.write({
+        op: "importAccounts",
+        appId: 1,
+        accounts: [{ userId: "p", faceUrl: "G" }],
+        nowMs: NOW + 5,
+      });
+      const items = [
+        { Tag: "Tag_Profile_IM_Nick", Value: "M" },
+        { Tag: "Tag_Profile_Custom_Role", Value: 3 },
+      ];
+      assert.equal(await store.write({ op: "setProfile", appId: 1, userId: "p", items }), true);
+      assert.equal(await store.write({ op: "setProfile", appId: 1, userId: "q", items }), false);
+      assert.deepEqual(await store.read((r) => r.getAccount(1, "p")), {
+        userId: "p",
+        nick: "M",
+        faceUrl: "G",
+        tags: { Tag_Profile_Custom_Role: 3 },
+        createdMs: NOW,
+      });
+      // With requireAccounts, owners and robots must be imported.
+      const policy = { maxRooms: 0, blockedWords: [], requireAccounts: true };
+      await assert.rejects(
+        store.write({ op: "createRoom", ctx, room: testRoom("pa", "q"), policy }),
+        isLive(70107),
+      );
+      await store.write({ op: "createRoom", ctx, room: testRoom("pa", "p"), policy });
+      await assert.rejects(
+        store.write({ op: "addRobots", ctx, roomId: "pa", robotIds: ["q"], policy }),
+        isLive(70107),
+      );
+    });
+
+    method("removeAccount", async (store) => {
+      await store.write({ op: "importAccounts", appId: 1, accounts: [{ userId: "r" }], nowMs: NOW });
+      assert.deepEqual(await store.write({ op: "deleteAccounts", appId: 1, userIds: ["r", "s"] }), ["s"]);
+      assert.equal(await store.read((r) => r.getAccount(1, "r")), undefined);
     });
   });
 }

@@ -1,11 +1,12 @@
 import type { RoomEventPacket, OptPlatform } from "@roomhook/protocol";
 import type { RoomRecord } from "../rooms/room.ts";
+import type { RoomMessagePacket } from "../rooms/room-message.ts";
 
 /** A room event as it is appended: the packet is exactly the callback Tencent documents for it. */
 export interface RoomEventInput {
   appId: number;
   roomId: string;
-  packet: RoomEventPacket;
+  packet: RoomEventPacket | RoomMessagePacket;
   operator: string;
   platform: OptPlatform;
   clientIp: string;
@@ -99,8 +100,50 @@ export interface MemberRecord {
   platform: string;
   clientIp: string;
   sinceMs: number;
-  /** The process (gateway node) holding the member's connection; "" when none is known. */
+  /** The process (gateway node) holding the member's connection; "" when none is known (robots). */
   node: string;
+  /** A robot added by add_robot: always online, never counted as a viewer. */
+  isRobot: boolean;
+}
+
+export interface MuteEntry {
+  userId: string;
+  /** Unix seconds. */
+  mutedUntil: number;
+}
+
+export interface MetadataEntry {
+  Key: string;
+  Value: string;
+}
+
+/** A seat as stored: only seats taken or locked have a row; `userId` is "" on a free seat. */
+export interface SeatRecord {
+  index: number;
+  userId: string;
+  isLocked: boolean;
+  isVideoLocked: boolean;
+  isAudioLocked: boolean;
+}
+
+/** A request to take a seat in an ApplyToTake room, waiting for the owner or an admin. */
+export interface SeatApplication {
+  userId: string;
+  /** The seat asked for; -1: any free seat. */
+  index: number;
+  createdMs: number;
+}
+
+/** A Chat account imported by the App backend (im_open_login_svc) with its profile. */
+export interface AccountRecord {
+  userId: string;
+  /** Tag_Profile_IM_Nick. */
+  nick: string;
+  /** Tag_Profile_IM_Image. */
+  faceUrl: string;
+  /** Every other profile tag set (portrait_set), by tag name. */
+  tags: Record<string, string | number>;
+  createdMs: number;
 }
 
 /** A member online through a node, as the reaper of a dead node finds them. */
@@ -154,8 +197,45 @@ export interface StoreReader {
   /** Events of a room after a sequence number, oldest first. */
   listEvents(appId: number, roomId: string, afterSeq: number, limit: number): Promise<StoredRoomEvent[]>;
   getMember(appId: number, roomId: string, userId: string): Promise<MemberRecord | undefined>;
-  /** Members online, by user id. */
-  listMembers(appId: number, roomId: string): Promise<MemberRecord[]>;
+  /**
+   * Members online (robots included) by user id, after `page.after` (default ""), at most
+   * `page.limit` (default 1000).
+   */
+  listMembers(
+    appId: number,
+    roomId: string,
+    page?: { after: string; limit: number },
+  ): Promise<MemberRecord[]>;
+  /** Members online (robots included). */
+  countMembers(appId: number, roomId: string): Promise<number>;
+  /** The room's counters, and since when it has been empty; undefined when no such room. */
+  getRoomCounters(
+    appId: number,
+    roomId: string,
+  ): Promise<{ viewCount: number; msgCount: number; emptySinceMs: number | undefined } | undefined>;
+  /** Rooms of the app. */
+  countRooms(appId: number): Promise<number>;
+  /** Rooms of the app empty since at most `sinceMs`, longest empty first. */
+  listEmptyRooms(appId: number, sinceMs: number, limit: number): Promise<string[]>;
+  /** Rooms of the app whose owner has been offline in it since at most `sinceMs`. */
+  listOwnerAbsentRooms(appId: number, sinceMs: number, limit: number): Promise<string[]>;
+  /** Unix seconds the member is muted until, when still muted at nowSec. */
+  getMute(appId: number, roomId: string, userId: string, nowSec: number): Promise<number | undefined>;
+  /** Mutes in force at nowSec, by user id. */
+  listMutes(
+    appId: number,
+    roomId: string,
+    nowSec: number,
+    offset: number,
+    limit: number,
+  ): Promise<MuteEntry[]>;
+  /** The room's metadata, by key. */
+  listMetadata(appId: number, roomId: string): Promise<MetadataEntry[]>;
+  /** Seats taken or locked, by index. */
+  listSeats(appId: number, roomId: string): Promise<SeatRecord[]>;
+  /** Seat applications waiting, oldest first. */
+  listSeatApplications(appId: number, roomId: string): Promise<SeatApplication[]>;
+  getAccount(appId: number, userId: string): Promise<AccountRecord | undefined>;
   /** Nodes not seen since beforeMs: their process died or lost the database. */
   listDeadNodes(beforeMs: number): Promise<string[]>;
   /** Members online through a node, by app, room and user. */
@@ -192,7 +272,7 @@ export interface StoreTx extends StoreReader {
    * appended as appendEvent does (event.roomId is the room).
    */
   transferRoom(appId: number, newOwner: string, event: RoomEventInput): Promise<StoredRoomEvent>;
-  /** Deletes the room with its admins and bans; its events and sequence stay. */
+  /** Deletes the room with its admins, bans, members, mutes, metadata and seats; its events and sequence stay. */
   deleteRoom(appId: number, roomId: string): Promise<void>;
   addAdmins(appId: number, roomId: string, userIds: string[]): Promise<void>;
   removeAdmins(appId: number, roomId: string, userIds: string[]): Promise<void>;
@@ -205,6 +285,24 @@ export interface StoreTx extends StoreReader {
   appendEvent(event: RoomEventInput): Promise<StoredRoomEvent>;
   putMember(appId: number, roomId: string, member: MemberRecord): Promise<void>;
   removeMember(appId: number, roomId: string, userId: string): Promise<void>;
+  /** Someone entered: the room is not empty; `views` (0 or 1) is added to its ViewCount. */
+  roomEntered(appId: number, roomId: string, views: number): Promise<void>;
+  /** Someone left: when nobody is online in the room any more, it is empty from nowMs. */
+  roomLeft(appId: number, roomId: string, nowMs: number): Promise<void>;
+  /** A message was sent in the room (TotalMsgCount). */
+  countMessage(appId: number, roomId: string): Promise<void>;
+  putMutes(appId: number, roomId: string, mutes: MuteEntry[]): Promise<void>;
+  removeMutes(appId: number, roomId: string, userIds: string[]): Promise<void>;
+  putMetadata(appId: number, roomId: string, entries: MetadataEntry[]): Promise<void>;
+  removeMetadata(appId: number, roomId: string, keys: string[]): Promise<void>;
+  /** Writes a seat; a free, unlocked seat loses its row. */
+  putSeat(appId: number, roomId: string, seat: SeatRecord): Promise<void>;
+  putSeatApplication(appId: number, roomId: string, a: SeatApplication): Promise<void>;
+  removeSeatApplication(appId: number, roomId: string, userId: string): Promise<void>;
+  /** Creates or replaces the account. */
+  putAccount(appId: number, a: AccountRecord): Promise<void>;
+  /** Whether the account existed. */
+  removeAccount(appId: number, userId: string): Promise<boolean>;
   /** Records that a gateway node (a server process) is alive at nowMs. */
   touchNode(nodeId: string, nowMs: number): Promise<void>;
   deleteNode(nodeId: string): Promise<void>;
