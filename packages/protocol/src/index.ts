@@ -31,3 +31,4 @@ export {
   USER_ID_MAX_BYTES,
   ROOM_ID_MAX_BYTES,
 } from "./ids.ts";
+export { parseJson, quoteUnsafeIntegers } from "./json.ts";

@@ -70,6 +70,14 @@ export class OwnerMirror {
     return this.state(roomId).owner;
   }
 
+  /**
+   * Whether the room was dissolved and not created again since: by a user or an admin
+   * (DestroyByUser) or by the system (DestroyBySystem: empty, or its owner gone, for too long).
+   */
+  isDestroyed(roomId: string): boolean {
+    return this.state(roomId).destroyed;
+  }
+
   history(roomId: string): readonly OwnerChange[] {
     return this.state(roomId).history;
   }

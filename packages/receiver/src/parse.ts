@@ -1,5 +1,6 @@
 import {
   callbackSchemas,
+  parseJson,
   type AfterChangeOwner,
   type AfterCreateRoom,
   type AfterCreateRoomReachingThreshold,
@@ -87,7 +88,8 @@ export function parseCallback(body: string | Uint8Array | object, queryCommand?:
   let value: unknown;
   if (typeof body === "string" || body instanceof Uint8Array) {
     try {
-      value = JSON.parse(bodyText(body));
+      // Tencent writes 18-digit ids as bare numbers: they keep their digits (protocol parseJson).
+      value = parseJson(bodyText(body));
     } catch {
       throw new ReceiverError("body-not-json", "callback body is not JSON");
     }

@@ -40,6 +40,14 @@ function describe(cb: VerifiedCallback): string {
       return `room ${cb.packet.RoomId}: ${cb.packet.MemberList.map((m) => m.Member_Account).join(", ")} ${cb.packet.EventType} (${cb.packet.EventCause})`;
     case "Live.CallbackAfterCreateRoomReachingThreshold":
       return `rooms: ${cb.packet.CurRoomCount} of ${cb.packet.MaxRoomCount}`;
+    case "Live.CallbackAfterSetMetadata":
+      return `room ${cb.packet.RoomId}: metadata set ${cb.packet.Metadata.map((m) => m.Key).join(", ")} by ${cb.packet.Operator_Account}`;
+    case "Live.CallbackAfterDelMetadata":
+      return `room ${cb.packet.RoomId}: metadata deleted ${cb.packet.Keys.join(", ")} by ${cb.packet.Operator_Account}`;
+    case "Mic.CallbackAfterSeatInfoChanged":
+      return `room ${cb.packet.RoomId}: seats ${cb.packet.SeatList.map(
+        (s) => `${s.Index}=${s.Member_Account ?? (s.IsTakenDisabled ? "locked" : "free")}`,
+      ).join(" ")}`;
     case "unknown":
       return `unknown command ${cb.name}`;
     default:

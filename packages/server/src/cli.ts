@@ -12,7 +12,7 @@ const HELP = {
 commands:
   usersig    print a UserSig made with the app's key
   listen     run a local App backend that verifies and prints every callback
-  trigger    make the server do something that sends a callback (owner-change, create-room, destroy-room)
+  trigger    make the server do something that sends a callback (\`roomhook trigger --help\` lists them)
 
 \`roomhook <command> --help\` tells more. Configuration is read as the server reads it (ROOMHOOK_*
 variables, ROOMHOOK_CONFIG): the app's SDKAppID, key and admin identifier.
@@ -30,9 +30,18 @@ callback, and answers Tencent's OK packet (a refused one gets 401 and its reason
 verified callback is also POSTed there as received, and that answer goes back to the sender.
 Point the server at it: live_config/set_callback with Url http://HOST:PORT/callback.
 `,
-  trigger: `usage: roomhook trigger owner-change --room ROOM --to USER [--url SERVER] [--identifier ADMIN]
-       roomhook trigger create-room --room ROOM [--owner USER] [--url SERVER] [--identifier ADMIN]
-       roomhook trigger destroy-room --room ROOM [--url SERVER] [--identifier ADMIN]
+  trigger: `usage: roomhook trigger WHAT --room ROOM [options] [--url SERVER] [--identifier ADMIN]
+
+  create-room      [--owner USER] [--seats N]   Live.CallbackAfterCreateRoom (with N seats: a seat room)
+  update-room      --name NAME                  Live.CallbackAfterUpdateRoomInfo
+  owner-change     --to USER                    Live.CallbackAfterChangeOwner
+  set-admin        --user USER                  Live.CallbackAfterModifyAdmin (add)
+  set-metadata     --key K --value V            Live.CallbackAfterSetMetadata
+  delete-metadata  --key K                      Live.CallbackAfterDelMetadata
+  add-robot        --user ROBOT                 Live.CallbackAfterMemberStateChanged (Online, Enter)
+  remove-robot     --user ROBOT                 Live.CallbackAfterMemberStateChanged (Offline, Leave)
+  lock-seat        --index N [--unlock]         Mic.CallbackAfterSeatInfoChanged
+  destroy-room                                  Live.CallbackAfterDestroyRoom (DestroyByUser)
 
 Calls the server's REST API (default http://127.0.0.1:8080, or ROOMHOOK_HOST/PORT) as the app's admin,
 with a UserSig made from the configured key, and prints the answer. Exit 1 when the answer is FAIL.
@@ -58,7 +67,7 @@ function parseArgs(args: string[]): { positional: string[]; flags: Args } {
     if (eq > 0) {
       name = a.slice(2, eq);
       value = a.slice(eq + 1);
-    } else if (a === "--help" || a === "--json") {
+    } else if (a === "--help" || a === "--json" || a === "--unlock") {
       name = a.slice(2);
       value = "true";
     } else {
@@ -163,34 +172,81 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
         return 0;
       }
       case "trigger": {
-        allow(flags, ["room", "to", "owner", "url", "identifier", "sdkappid"]);
+        allow(flags, [
+          "room",
+          "to",
+          "owner",
+          "seats",
+          "name",
+          "user",
+          "key",
+          "value",
+          "index",
+          "unlock",
+          "url",
+          "identifier",
+          "sdkappid",
+        ]);
         const what = positional[0];
         const room = one(flags, "room");
         if (room === undefined) throw new UsageError("--room is required");
-        let path: string;
-        let body: unknown;
-        if (what === "owner-change") {
-          const to = one(flags, "to");
-          if (to === undefined) throw new UsageError("--to is required");
-          path = "live_engine_http_srv/change_room_owner";
-          body = { RoomId: room, NewOwner_Account: to };
-        } else if (what === "create-room") {
-          const owner = one(flags, "owner");
-          path = "live_engine_http_srv/create_room";
-          body = {
-            RoomInfo: {
-              RoomId: room,
-              RoomType: "Live",
-              ...(owner === undefined ? {} : { Owner_Account: owner }),
-            },
-          };
-        } else if (what === "destroy-room") {
-          path = "live_engine_http_srv/destroy_room";
-          body = { RoomId: room };
-        } else
+        const need = (name: string) => {
+          const v = one(flags, name);
+          if (v === undefined) throw new UsageError(`--${name} is required for ${what ?? "this"}`);
+          return v;
+        };
+        const wholeNumber = (name: string) => {
+          const v = need(name);
+          if (!/^\d{1,6}$/.test(v)) throw new UsageError(`--${name} must be a whole number, got ${v}`);
+          return Number(v);
+        };
+        const srv = "live_engine_http_srv";
+        const triggers: Record<string, () => [string, unknown]> = {
+          "create-room": () => {
+            const owner = one(flags, "owner");
+            const seats = one(flags, "seats");
+            return [
+              `${srv}/create_room`,
+              {
+                RoomInfo: {
+                  RoomId: room,
+                  RoomType: "Live",
+                  ...(owner === undefined ? {} : { Owner_Account: owner }),
+                  ...(seats === undefined
+                    ? {}
+                    : { SeatTemplate: "AudioSalon", MaxSeatCount: wholeNumber("seats") }),
+                },
+              },
+            ];
+          },
+          "update-room": () => [
+            `${srv}/update_room_info`,
+            { RoomInfo: { RoomId: room, RoomName: need("name") } },
+          ],
+          "owner-change": () => [`${srv}/change_room_owner`, { RoomId: room, NewOwner_Account: need("to") }],
+          "set-admin": () => [
+            `${srv}/modify_admin`,
+            { RoomId: room, Admin_Account: [need("user")], OpType: "add" },
+          ],
+          "set-metadata": () => [
+            `${srv}/set_room_metadata`,
+            { RoomId: room, Metadata: [{ Key: need("key"), Value: need("value") }] },
+          ],
+          "delete-metadata": () => [`${srv}/del_room_metadata`, { RoomId: room, Keys: [need("key")] }],
+          "add-robot": () => [`${srv}/add_robot`, { RoomId: room, RobotList_Account: [need("user")] }],
+          "remove-robot": () => [`${srv}/del_robot`, { RoomId: room, RobotList_Account: [need("user")] }],
+          "lock-seat": () => [
+            "room_engine_http_mic/lock_seat",
+            { RoomId: room, Index: wholeNumber("index"), ForbidTaken: one(flags, "unlock") === undefined },
+          ],
+          "destroy-room": () => [`${srv}/destroy_room`, { RoomId: room }],
+        };
+        const make = what !== undefined && Object.hasOwn(triggers, what) ? triggers[what] : undefined;
+        if (make === undefined)
           throw new UsageError(
-            `trigger what? owner-change, create-room or destroy-room (got ${what ?? "nothing"})`,
+            `trigger what? ${Object.keys(triggers).join(", ")} (got ${what ?? "nothing"})`,
           );
+        const [path, body] = make();
         const { config, app } = await configured(flags);
         const identifier = one(flags, "identifier") ?? app.admins[0] ?? "administrator";
         const base = one(flags, "url") ?? `http://${config.host}:${config.port}`;

@@ -107,6 +107,65 @@ test("listen prints a callback that trigger caused, and answers OK", async () =>
   }
 });
 
+test("trigger causes each callback of the room API, and listen prints each", async () => {
+  const l = await startListen([]);
+  try {
+    ok(
+      await t.call(
+        "set_callback",
+        {
+          Url: `${l.url}/callback`,
+          CallbackCommandList: [
+            "Live.CallbackAfterUpdateRoomInfo",
+            "Live.CallbackAfterSetMetadata",
+            "Live.CallbackAfterDelMetadata",
+            "Live.CallbackAfterMemberStateChanged",
+            "Live.CallbackAfterModifyAdmin",
+            "Mic.CallbackAfterSeatInfoChanged",
+          ],
+        },
+        { service: "live_config" },
+      ),
+    );
+    const steps: [string[], RegExp][] = [
+      [["create-room", "--seats", "2"], /listening on/],
+      [
+        ["update-room", "--name", "Show"],
+        /Live\.CallbackAfterUpdateRoomInfo {2}room cli-2 updated: RoomName/,
+      ],
+      [["set-admin", "--user", "ann"], /Live\.CallbackAfterModifyAdmin {2}room cli-2: admins add ann/],
+      [
+        ["set-metadata", "--key", "k", "--value", "v"],
+        /Live\.CallbackAfterSetMetadata {2}room cli-2: metadata set k by administrator/,
+      ],
+      [["delete-metadata", "--key", "k"], /Live\.CallbackAfterDelMetadata {2}room cli-2: metadata deleted k/],
+      [
+        ["add-robot", "--user", "bot"],
+        /Live\.CallbackAfterMemberStateChanged {2}room cli-2: bot Online \(Enter\)/,
+      ],
+      [
+        ["lock-seat", "--index", "1"],
+        /Mic\.CallbackAfterSeatInfoChanged {2}room cli-2: seats 0=free 1=locked/,
+      ],
+      [["remove-robot", "--user", "bot"], /room cli-2: bot Offline \(Leave\)/],
+    ];
+    for (const [args, printed] of steps) {
+      const r = await run(["trigger", ...args, "--room", "cli-2", "--url", t.url]);
+      assert.equal(r.code, 0, `${args.join(" ")}: ${r.out}${r.err}`);
+      await l.waitFor(printed);
+    }
+    const bad = await run(["trigger", "lock-seat", "--room", "cli-2", "--index", "x", "--url", t.url]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /--index must be a whole number/);
+    const what = await run(["trigger", "dance", "--room", "cli-2", "--url", t.url]);
+    assert.equal(what.code, 2);
+    assert.match(what.err, /trigger what\? create-room, update-room, owner-change/);
+  } finally {
+    assert.equal(await l.stop(), 0);
+    ok(await t.call("delete_callback", {}, { service: "live_config" }));
+  }
+});
+
 test("listen refuses a foreign SdkAppid, a wrong Sign and a stale RequestTime, with the reason", async () => {
   const l = await startListen(["--token", "xxxxyyyy"]);
   try {

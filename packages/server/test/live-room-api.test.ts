@@ -665,3 +665,18 @@ test("an app's rules: room quota with the 70% alert, blocked words (100026), imp
     await qrx.close();
   }
 });
+
+test("an account written as an 18-digit number (as Tencent's pages write ids) keeps its digits", async () => {
+  const body = '{"RoomInfo":{"RoomId":"digits","RoomType":"Live","Owner_Account":144115233775727695}}';
+  const r = await t.raw(`/v4/live_engine_http_srv/create_room?${t.query()}`, { body });
+  ok(r.json());
+  const info = ok(await t.call("get_room_info", { RoomId: "digits" })).Response?.RoomInfo as {
+    Owner_Account: string;
+  };
+  assert.equal(info.Owner_Account, "144115233775727695");
+  const add = '{"RoomId":"digits","RobotList_Account":[144115233775727696, 7]}';
+  ok((await t.raw(`/v4/live_engine_http_srv/add_robot?${t.query()}`, { body: add })).json());
+  assert.deepEqual(ok(await t.call("get_robot", { RoomId: "digits" })).Response, {
+    RobotList_Account: ["144115233775727696", "7"],
+  });
+});

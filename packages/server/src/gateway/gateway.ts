@@ -5,6 +5,7 @@ import {
   clientErrorCatalog,
   clientPlatforms,
   isClientPlatform,
+  parseJson,
   userIdProblem,
   verifyUserSig,
   type OptPlatform,
@@ -571,7 +572,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
         const text = Buffer.isBuffer(data)
           ? data.toString("utf8")
           : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]).toString("utf8");
-        frame = isBinary ? undefined : JSON.parse(text);
+        frame = isBinary ? undefined : parseJson(text);
       } catch {
         frame = undefined;
       }

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { failEnvelope, okEnvelope, type RestEnvelope } from "@roomhook/protocol";
+import { failEnvelope, okEnvelope, parseJson, type RestEnvelope } from "@roomhook/protocol";
 import type { Clock } from "../clock.ts";
 import { LiveError } from "../live-error.ts";
 import type { Logger } from "../logger.ts";
@@ -153,7 +153,8 @@ function decodeBody(raw: unknown): FieldReader {
   }
   let value: unknown;
   try {
-    value = JSON.parse(raw.toString("utf8"));
+    // An account written as an 18-digit number keeps its digits (Tencent renders ids so).
+    value = parseJson(raw.toString("utf8"));
   } catch {
     throw new LiveError(60003);
   }

@@ -29,6 +29,8 @@ export interface Envelope {
   ErrorInfo: string;
   RequestId: string;
   Response?: Record<string, unknown>;
+  /** Tencent Chat's APIs answer their fields here, beside ActionStatus. */
+  [field: string]: unknown;
 }
 
 export interface TestServer {
