@@ -680,3 +680,157 @@ test("an account written as an 18-digit number (as Tencent's pages write ids) ke
     RobotList_Account: ["144115233775727696", "7"],
   });
 });
+
+test("the bodies Tencent's own admin console (TUILiveKit_Manager) sends are answered as it reads them", async () => {
+  // Its calls, field for field, as its source builds them (packages/common/src/room.ts, chat.ts).
+  ok(
+    await t.call(
+      "account_import",
+      { UserID: "mgr-host_robot", Nick: "OBS", FaceUrl: "" },
+      { service: "im_open_login_svc" },
+    ),
+  );
+  ok(
+    await t.call("create_room", {
+      RoomInfo: {
+        RoomId: "live_mgr-host",
+        RoomType: "Live",
+        SeatTemplate: "VideoDynamicGrid9Seats",
+        Owner_Account: "mgr-host",
+        IsUnlimitedRoomEnabled: true,
+        KeepOwnerOnSeat: false,
+        RoomName: "Console room",
+      },
+    }),
+  );
+  ok(await t.call("set_room_metadata", { RoomId: "live_mgr-host", Metadata: [{ Key: "k", Value: "v" }] }));
+  const list = ok(await t.call("get_room_list", { Next: "0", Count: 20, SortDirection: "descend" }))
+    .Response as { RoomList: { RoomId: string; CreateTime: number }[]; Next: string };
+  const mine = list.RoomList.find((r) => r.RoomId === "live_mgr-host");
+  assert.ok(mine !== undefined && mine.CreateTime > 1e9, "listed, with CreateTime in seconds");
+  const info = ok(await t.call("get_room_info", { RoomId: "live_mgr-host" })).Response?.RoomInfo as Record<
+    string,
+    unknown
+  >;
+  assert.equal(info.SeatTemplate, "VideoDynamicGrid9Seats");
+  assert.deepEqual(ok(await t.call("get_room_metadata", { RoomId: "live_mgr-host", Keys: [] })).Response, {
+    Metadata: [{ Key: "k", Value: "v" }],
+  });
+  ok(
+    await t.call("update_room_info", {
+      RoomInfo: { RoomId: "live_mgr-host", IsUnlimitedRoomEnabled: true, IsMessageDisabled: true },
+    }),
+  );
+  ok(await t.call("add_robot", { RoomId: "live_mgr-host", RobotList_Account: ["mgr-host_robot"] }));
+  ok(await mic("pick_user_on_seat", { RoomId: "live_mgr-host", Member_Account: "mgr-host_robot", Index: 0 }));
+  const seats = ok(await mic("get_seat_list", { RoomId: "live_mgr-host" })).Response?.SeatList as {
+    Index: number;
+    Member_Account?: string;
+  }[];
+  assert.equal(seats[0]?.Member_Account, "mgr-host_robot");
+  ok(await mic("kick_user_off_seat", { RoomId: "live_mgr-host", Member_Account: "mgr-host_robot" }));
+  assert.deepEqual(ok(await t.call("get_robot", { RoomId: "live_mgr-host" })).Response, {
+    RobotList_Account: ["mgr-host_robot"],
+  });
+  ok(
+    await t.call("mute_member", { RoomId: "live_mgr-host", MemberList_Account: ["spammer"], MuteTime: 600 }),
+  );
+  const muted = ok(await t.call("get_muted_member_list", { RoomId: "live_mgr-host", Offset: 0, Limit: 50 }))
+    .Response as { MutedAccountList: { Member_Account: string; MutedUntil: number }[] };
+  assert.deepEqual(
+    muted.MutedAccountList.map((m) => m.Member_Account),
+    ["spammer"],
+  );
+  ok(
+    await t.call("ban_member", {
+      RoomId: "live_mgr-host",
+      MemberList_Account: ["spammer"],
+      Duration: 86400,
+      Reason: "spam",
+    }),
+  );
+  const banned = ok(await t.call("get_banned_member_list", { RoomId: "live_mgr-host", Offset: 0, Limit: 50 }))
+    .Response as { BannedAccountList: { Member_Account: string; BannedUntil: number }[] };
+  assert.deepEqual(
+    banned.BannedAccountList.map((b) => b.Member_Account),
+    ["spammer"],
+  );
+  ok(
+    await t.call("send_text_msg", {
+      RoomId: "live_mgr-host",
+      Sender_Account: "admin",
+      TextContent: "hi",
+      MsgPriority: "Normal",
+    }),
+  );
+  ok(
+    await t.call("send_custom_msg", {
+      RoomId: "live_mgr-host",
+      Sender_Account: "admin",
+      BusinessId: "violation_alert",
+      Data: JSON.stringify({
+        version: "1.0",
+        messageSource: "live_background",
+        messageType: "violation_alert",
+        content: {},
+      }),
+    }),
+  );
+  const stats = ok(await t.call("get_room_statistic", { RoomId: "live_mgr-host" })).Response;
+  assert.equal(stats?.TotalMsgCount, 2);
+  const profile = ok(
+    await t.call(
+      "portrait_get",
+      { To_Account: ["mgr-host_robot"], TagList: ["Tag_Profile_IM_Nick", "Tag_Profile_IM_Image"] },
+      { service: "profile" },
+    ),
+  );
+  assert.equal(profile.ErrorCode, 0);
+  assert.deepEqual((profile.UserProfileItem as { ProfileItem: unknown[] }[])[0]?.ProfileItem, [
+    { Tag: "Tag_Profile_IM_Nick", Value: "OBS" },
+    { Tag: "Tag_Profile_IM_Image", Value: "" },
+  ]);
+  ok(await t.call("destroy_room", { RoomId: "live_mgr-host" }));
+});
+
+test("the owner's and an admin's client: pick, move and kick seats, mute and kick members", async () => {
+  ok(
+    await t.call("create_room", {
+      RoomInfo: {
+        RoomId: "own-ops",
+        RoomType: "Live",
+        Owner_Account: "boss",
+        SeatTemplate: "AudioSalon",
+        MaxSeatCount: 2,
+      },
+    }),
+  );
+  const boss = client(t, "boss");
+  const helper = client(t, "helper");
+  const guest = client(t, "guest");
+  for (const c of [boss, helper, guest]) await c.login();
+  for (const c of [boss, helper, guest]) await c.enterRoom("own-ops");
+  await boss.setAdmin("own-ops", "helper");
+  await helper.pickSeat("own-ops", "guest", 0);
+  await boss.moveSeat("own-ops", "guest", 1);
+  assert.deepEqual(
+    (await guest.getSeatList("own-ops")).map((s) => s.userId),
+    ["", "guest"],
+  );
+  await helper.kickSeat("own-ops", "guest");
+  await assert.rejects(guest.pickSeat("own-ops", "helper", 0), (e: { code: number }) => e.code === -2301);
+  assert.deepEqual(await guest.takeSeat("own-ops"), { taken: true }, "FreeToTake");
+  await guest.leaveSeat("own-ops");
+  await helper.muteMember("own-ops", "guest", 60);
+  await assert.rejects(guest.sendCustom("own-ops", "b", "d"), (e: { code: number; message: string }) =>
+    /muted/.test(e.message),
+  );
+  await boss.muteMember("own-ops", "guest", 0);
+  await guest.sendCustom("own-ops", "b", "d");
+  const out = next(guest, "memberStateChanged", (e) => e.cause === "Leave");
+  await helper.kickMember("own-ops", "guest", 30);
+  assert.equal((await out).operator, "helper");
+  await assert.rejects(guest.enterRoom("own-ops"), (e: { code: number }) => e.code !== 0);
+  t.clock.advance(31_000);
+  await guest.enterRoom("own-ops");
+});
