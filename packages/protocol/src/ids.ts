@@ -12,6 +12,18 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
 const PRINTABLE_ASCII = /^[\u0020-\u007e]+$/;
 const encoder = new TextEncoder();
 
+/** A surrogate half without its other half: text that UTF-8 (and so every store) cannot hold. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Whether a string is well-formed Unicode (no lone surrogate half). A lone half is written to a
+ * database or a UTF-8 body as U+FFFD: two different strings would come back as one, so such a string
+ * is refused wherever it is read.
+ */
+export function isWellFormedText(s: string): boolean {
+  return !LONE_SURROGATE.test(s);
+}
+
 /**
  * Why a string is not a user id a user or an admin may name, or undefined when it is one: not empty
  * or blank, at most 32 bytes of UTF-8, no control character, not a reserved system account (`@TIM#`,
@@ -21,6 +33,7 @@ export function userIdProblem(s: string): string | undefined {
   if (s.length === 0) return "must not be empty";
   if (encoder.encode(s).length > USER_ID_MAX_BYTES) return `must be at most ${USER_ID_MAX_BYTES} bytes`;
   if (CONTROL.test(s)) return "must not contain control characters";
+  if (!isWellFormedText(s)) return "must be well-formed Unicode (it holds a lone surrogate half)";
   if (s.trim().length === 0) return "must not be blank";
   if (s.startsWith("@TIM#")) return "is a reserved system account";
   return undefined;

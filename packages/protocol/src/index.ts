@@ -26,9 +26,10 @@ export type { WebhookSignatureCheck } from "./webhook-signature.ts";
 export {
   userIdProblem,
   roomIdProblem,
+  isWellFormedText,
   clientPlatforms,
   isClientPlatform,
   USER_ID_MAX_BYTES,
   ROOM_ID_MAX_BYTES,
 } from "./ids.ts";
-export { parseJson, quoteUnsafeIntegers } from "./json.ts";
+export { parseJson, UnsafeInteger } from "./json.ts";

@@ -1,33 +1,38 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { parseJson } from "./json.ts";
+import { parseJson, UnsafeInteger } from "./json.ts";
 
-test("an 18-digit id keeps its digits; safe numbers, strings and escapes are as JSON.parse reads them", () => {
+test("an 18-digit literal keeps its digits; safe numbers, strings and escapes are as JSON.parse reads them", () => {
   assert.deepEqual(parseJson('{"Member_Account":144115233775727695,"EventTime":1670574414123}'), {
-    Member_Account: "144115233775727695",
+    Member_Account: new UnsafeInteger("144115233775727695"),
     EventTime: 1670574414123,
   });
   assert.deepEqual(parseJson('[-90071992547409930, 9007199254740991, 1.5e300, "144115233775727695"]'), [
-    "-90071992547409930",
+    new UnsafeInteger("-90071992547409930"),
     9007199254740991,
     1.5e300,
     "144115233775727695",
   ]);
   assert.deepEqual(parseJson('{"a":"x\\"12345678901234567890","b":12345678901234567890}'), {
     a: 'x"12345678901234567890',
-    b: "12345678901234567890",
+    b: new UnsafeInteger("12345678901234567890"),
   });
+  assert.equal(JSON.stringify(parseJson("[12345678901234567890]")), '["12345678901234567890"]');
   assert.throws(() => parseJson("{"), SyntaxError);
+  assert.throws(() => parseJson("{12345678901234567890:1}"), SyntaxError);
 });
 
-test("for any JSON without unsafe integers, the same value as JSON.parse", () => {
+test("for any JSON with an integer literal beside it, JSON.parse's value, and the literal exact", () => {
   fc.assert(
-    fc.property(fc.jsonValue(), (v) => {
-      const text = JSON.stringify(v);
-      fc.pre(!/\d{16,}/.test(text));
-      assert.deepEqual(parseJson(text), JSON.parse(text));
+    fc.property(fc.jsonValue(), fc.bigInt({ min: -(10n ** 25n), max: 10n ** 25n }), (v, big) => {
+      const inner = JSON.stringify(v);
+      fc.pre(!/\d{16}/.test(inner));
+      const [value, literal] = parseJson(`[${inner}, ${big.toString()}]`) as [unknown, unknown];
+      assert.deepEqual(value, JSON.parse(inner));
+      const safe = big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER);
+      assert.deepEqual(literal, safe ? Number(big) : new UnsafeInteger(big.toString()));
     }),
-    { numRuns: 500 },
+    { numRuns: 1000 },
   );
 });

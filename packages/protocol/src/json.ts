@@ -1,18 +1,51 @@
 /**
  * JSON as Tencent writes it: its pages render user ids as bare numbers, and its ids are often 18
  * digits (144115233775727695), past the 2^53 that a JavaScript number holds exactly. `JSON.parse`
- * would silently change such an id to its nearest double (…680). Here every integer literal beyond
- * Number.MAX_SAFE_INTEGER is read as the string of its digits instead, so that an id keeps its value;
- * every other value parses as JSON.parse would parse it.
+ * would silently change such an id to its nearest double (…680). `parseJson` reads every integer
+ * literal beyond Number.MAX_SAFE_INTEGER as an `UnsafeInteger` holding its digits instead: where an
+ * account is expected it becomes the string of those digits; anywhere else it is refused as a number
+ * out of range, as it would be by a strict reader. Everything else parses exactly as JSON.parse
+ * parses it (JSON.parse does the parsing; the text is only rewritten when it holds such a literal).
+ * Written here rather than taken from a library so that the receiver SDK stays free of dependencies.
+ */
+export class UnsafeInteger {
+  /** The literal's digits, with its sign ("-90071992547409930"). */
+  readonly digits: string;
+  constructor(digits: string) {
+    this.digits = digits;
+  }
+  /** Serialized as the string of its digits (JSON cannot hold the number itself in JavaScript). */
+  toJSON(): string {
+    return this.digits;
+  }
+}
+
+/** The key of the object an unsafe literal becomes before the reviver turns it into an UnsafeInteger. */
+const MARK = "\u0000roomhook.unsafeInteger";
+
+/**
+ * JSON.parse, but an integer literal past 2^53 - 1 comes back as an UnsafeInteger.
  *
  * @throws SyntaxError when the text is not JSON (as JSON.parse).
  */
 export function parseJson(text: string): unknown {
-  return JSON.parse(quoteUnsafeIntegers(text)) as unknown;
+  const marked = markUnsafeIntegers(text);
+  if (marked === text) return JSON.parse(text) as unknown;
+  return JSON.parse(marked, (_key, value: unknown) => {
+    if (typeof value === "object" && value !== null && !Array.isArray(value)) {
+      const keys = Object.keys(value);
+      const digits = (value as Record<string, unknown>)[MARK];
+      if (keys.length === 1 && keys[0] === MARK && typeof digits === "string")
+        return new UnsafeInteger(digits);
+    }
+    return value;
+  }) as unknown;
 }
 
-/** The text with each integer literal beyond 2^53 - 1 in quotes (strings are left as they are). */
-export function quoteUnsafeIntegers(text: string): string {
+/** The text with each integer literal beyond 2^53 - 1 wrapped in a marked object (strings untouched). */
+function markUnsafeIntegers(text: string): string {
+  // Fast path: no run of 16 digits anywhere, so no unsafe integer literal.
+  if (!/\d{16}/.test(text)) return text;
   let out: string[] | undefined;
   let copied = 0;
   let i = 0;
@@ -37,14 +70,15 @@ export function quoteUnsafeIntegers(text: string): string {
       i++;
       while (i < n) {
         const d = text.charCodeAt(i);
-        if ((d >= 0x30 && d <= 0x39) || d === 0x2e || d === 0x65 || d === 0x45 || d === 0x2b || d === 0x2d)
-          i++;
-        else break;
+        const numberChar =
+          (d >= 0x30 && d <= 0x39) || d === 0x2e || d === 0x65 || d === 0x45 || d === 0x2b || d === 0x2d;
+        if (!numberChar) break;
+        i++;
       }
       const token = text.slice(start, i);
       if (/^-?\d{16,}$/.test(token) && !Number.isSafeInteger(Number(token))) {
         out ??= [];
-        out.push(text.slice(copied, start), `"${token}"`);
+        out.push(text.slice(copied, start), `{${JSON.stringify(MARK)}:"${token}"}`);
         copied = i;
       }
       continue;

@@ -1,6 +1,7 @@
 import {
   callbackSchemas,
   parseJson,
+  UnsafeInteger,
   type AfterChangeOwner,
   type AfterCreateRoom,
   type AfterCreateRoomReachingThreshold,
@@ -36,6 +37,11 @@ export type ParsedCallback =
   | { [K in keyof PacketByCommand]: { command: K; packet: PacketByCommand[K] } }[keyof PacketByCommand]
   | { command: "unknown"; name: string; packet: Record<string, unknown> };
 
+/** An account written as a number, as its string (an 18-digit one exact: protocol parseJson). */
+function accountString(x: number | UnsafeInteger): string {
+  return typeof x === "number" ? String(x) : x.digits;
+}
+
 /**
  * Tencent's samples sometimes render accounts as JSON numbers; every `*_Account` field (and arrays of
  * them, and `MemberList[].Member_Account`) becomes a string before validation.
@@ -54,9 +60,12 @@ function normalizeAccounts(root: unknown): void {
     for (const k in o) {
       const x = o[k];
       if (k.endsWith("_Account")) {
-        if (typeof x === "number") o[k] = String(x);
+        if (typeof x === "number" || x instanceof UnsafeInteger) o[k] = accountString(x);
         else if (Array.isArray(x)) {
-          for (let i = 0; i < x.length; i++) if (typeof x[i] === "number") x[i] = String(x[i]);
+          for (let i = 0; i < x.length; i++) {
+            const y: unknown = x[i];
+            if (typeof y === "number" || y instanceof UnsafeInteger) x[i] = accountString(y);
+          }
         }
       } else if (typeof x === "object" && x !== null) stack.push(x);
     }

@@ -834,3 +834,148 @@ test("the owner's and an admin's client: pick, move and kick seats, mute and kic
   t.clock.advance(31_000);
   await guest.enterRoom("own-ops");
 });
+
+test("inputs a breaker tried: lone surrogates, the owner or a banned user as robot, repeated ids, seat counts, odd tags, huge numbers", async () => {
+  const raw = async (service: string, command: string, body: string) =>
+    (await t.raw(`/v4/${service}/${command}?${t.query()}`, { body })).json();
+  ok(await t.call("create_room", { RoomInfo: { RoomId: "odd", RoomType: "Live", Owner_Account: "alice" } }));
+  // A lone surrogate half would be stored as U+FFFD: two keys or ids would become one.
+  for (const body of [
+    '{"RoomId":"odd","Metadata":[{"Key":"z\\ud800","Value":"x"}]}',
+    '{"RoomId":"odd","Metadata":[{"Key":"z","Value":"x\\udc00"}]}',
+  ])
+    assert.match(
+      failed(await raw("live_engine_http_srv", "set_room_metadata", body), 100002).ErrorInfo,
+      /lone surrogate/,
+    );
+  failed(
+    await raw("live_engine_http_srv", "add_robot", '{"RoomId":"odd","RobotList_Account":["r\\ud800"]}'),
+    100002,
+  );
+  failed(
+    await raw(
+      "live_engine_http_srv",
+      "mute_member",
+      '{"RoomId":"odd","MemberList_Account":["u\\ud801"],"MuteTime":5}',
+    ),
+    100002,
+  );
+  failed(
+    await raw("live_engine_http_srv", "get_room_metadata", '{"RoomId":"odd","Keys":["k\\ud800"]}'),
+    100002,
+  );
+  // The owner cannot be the room's robot; a banned user cannot come back as one.
+  failed(await t.call("add_robot", { RoomId: "odd", RobotList_Account: ["alice"] }), 100002);
+  ok(await t.call("ban_member", { RoomId: "odd", MemberList_Account: ["carol"], Duration: 100 }));
+  failed(await t.call("add_robot", { RoomId: "odd", RobotList_Account: ["carol"] }), 100016);
+  // Numbers beyond 2^53: an account keeps its digits; anywhere else they are numbers out of range.
+  assert.match(
+    failed(
+      await raw(
+        "live_engine_http_srv",
+        "mute_member",
+        '{"RoomId":"odd","MemberList_Account":["u"],"MuteTime":99999999999999999999}',
+      ),
+      100002,
+    ).ErrorInfo,
+    /MuteTime must be an integer, got a number beyond 2\^53/,
+  );
+  failed(
+    await raw(
+      "live_engine_http_srv",
+      "set_room_metadata",
+      '{"RoomId":"odd","Metadata":[{"Key":"k","Value":123456789012345678901}]}',
+    ),
+    100002,
+  );
+  failed(
+    await raw(
+      "live_engine_http_srv",
+      "send_text_msg",
+      '{"RoomId":"odd","Sender_Account":-123456789012345678901,"TextContent":"x"}',
+    ),
+    100002,
+  );
+  // Seats: a template's room has seats, at least one; a room without seats has none.
+  failed(
+    await t.call("create_room", {
+      RoomInfo: { RoomId: "s0", RoomType: "Live", SeatTemplate: "AudioSalon", MaxSeatCount: 0 },
+    }),
+    100002,
+  );
+  failed(
+    await t.call("create_room", {
+      RoomInfo: { RoomId: "s0", RoomType: "Live", IsSeatEnabled: true, MaxSeatCount: 0 },
+    }),
+    100002,
+  );
+  failed(
+    await t.call("create_room", {
+      RoomInfo: { RoomId: "s0", RoomType: "Live", SeatTemplate: "Karaoke", IsSeatEnabled: false },
+    }),
+    100002,
+  );
+  ok(
+    await t.call("create_room", {
+      RoomInfo: { RoomId: "s0", RoomType: "Live", IsSeatEnabled: false, MaxSeatCount: 5 },
+    }),
+  );
+  assert.equal(
+    (ok(await t.call("get_room_info", { RoomId: "s0" })).Response?.RoomInfo as { MaxSeatCount: number })
+      .MaxSeatCount,
+    0,
+  );
+  // Chat: an id given twice is deleted once; a batch imports what it can; tags are Chat's.
+  const im = (command: string, body: unknown) => t.call(command, body, { service: "im_open_login_svc" });
+  const profile = (command: string, body: unknown) => t.call(command, body, { service: "profile" });
+  ok(await im("account_import", { UserID: "twice" }));
+  assert.deepEqual(
+    ok(await im("account_delete", { DeleteItem: [{ UserID: "twice" }, { UserID: "twice" }] })).ResultItem,
+    [
+      { ResultCode: 0, ResultInfo: "", UserID: "twice" },
+      { ResultCode: 70107, ResultInfo: "the account does not exist", UserID: "twice" },
+    ],
+  );
+  assert.deepEqual(
+    ok(
+      await im("multiaccount_import", {
+        AccountList: [{ UserID: "fine1" }, { UserID: "" }, { UserID: "x".repeat(33) }],
+      }),
+    ).FailAccounts,
+    ["", "x".repeat(33)],
+  );
+  assert.deepEqual(ok(await im("account_check", { CheckItem: [{ UserID: "fine1" }] })).ResultItem, [
+    { UserID: "fine1", ResultCode: 0, ResultInfo: "", AccountStatus: "Imported" },
+  ]);
+  assert.deepEqual(ok(await im("multiaccount_import", { Accounts: ["fine2", " "] })).FailAccounts, [" "]);
+  failed(await im("multiaccount_import", { Accounts: ["a"], AccountList: [{ UserID: "b" }] }), 70402);
+  for (const item of [
+    { Tag: "Tag_Profile_Foo", Value: "x" },
+    { Tag: "Tag_Profile_", Value: "x" },
+    { Tag: "Tag_Profile_IM_Bogus", Value: 7 },
+    { Tag: "Tag_Profile_IM_AllowType", Value: "whatever" },
+    { Tag: "Tag_Profile_IM_Level", Value: "high" },
+    { Tag: "Tag_Profile_IM_Nick", Value: 5 },
+  ])
+    failed(await profile("portrait_set", { From_Account: "fine1", ProfileItem: [item] }), 40001);
+  ok(
+    await profile("portrait_set", {
+      From_Account: "fine1",
+      ProfileItem: [
+        { Tag: "Tag_Profile_IM_Gender", Value: "Gender_Type_Female" },
+        { Tag: "Tag_Profile_IM_Level", Value: 3 },
+        { Tag: "Tag_Profile_Custom_Role", Value: "host" },
+      ],
+    }),
+  );
+  const got = ok(
+    await profile("portrait_get", {
+      To_Account: ["fine1"],
+      TagList: ["Tag_Profile_IM_Level", "Tag_Profile_IM_Level", "Tag_Profile_Custom_Role"],
+    }),
+  );
+  assert.deepEqual((got.UserProfileItem as { ProfileItem: unknown[] }[])[0]?.ProfileItem, [
+    { Tag: "Tag_Profile_IM_Level", Value: 3 },
+    { Tag: "Tag_Profile_Custom_Role", Value: "host" },
+  ]);
+});

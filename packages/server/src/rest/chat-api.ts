@@ -1,3 +1,4 @@
+import { isWellFormedText, userIdProblem } from "@roomhook/protocol";
 import { LiveError } from "../live-error.ts";
 import type { RoomStore } from "../rooms/commands.ts";
 import { IMAGE_TAG, NICK_TAG, profileValue, type AccountInput } from "../rooms/accounts.ts";
@@ -14,6 +15,35 @@ import { topLevel } from "./rest-server.ts";
 /** Tencent Chat: at most 100 accounts per batch call; a profile value is at most 500 bytes. */
 const BATCH_MAX = 100;
 const PROFILE_VALUE_BYTES = 500;
+
+/**
+ * Chat's standard profile tags and what each takes (Tencent Chat: profile fields); a custom tag
+ * (`Tag_Profile_Custom_<name>`, up to 16 letters, digits or underscores) takes a string or an
+ * unsigned integer.
+ */
+const STANDARD_TAGS: Record<string, "string" | "uint" | readonly string[]> = {
+  Tag_Profile_IM_Nick: "string",
+  Tag_Profile_IM_Image: "string",
+  Tag_Profile_IM_Gender: ["Gender_Type_Unknown", "Gender_Type_Female", "Gender_Type_Male"],
+  Tag_Profile_IM_BirthDay: "uint",
+  Tag_Profile_IM_Location: "string",
+  Tag_Profile_IM_SelfSignature: "string",
+  Tag_Profile_IM_AllowType: [
+    "AllowType_Type_NeedConfirm",
+    "AllowType_Type_AllowAny",
+    "AllowType_Type_DenyAny",
+  ],
+  Tag_Profile_IM_Language: "uint",
+  Tag_Profile_IM_MsgSettings: "uint",
+  Tag_Profile_IM_AdminForbidType: ["AdminForbid_Type_None", "AdminForbid_Type_SendOut"],
+  Tag_Profile_IM_Level: "uint",
+  Tag_Profile_IM_Role: "uint",
+};
+
+function profileTagKind(tag: string): "string" | "uint" | "any" | readonly string[] | undefined {
+  if (Object.hasOwn(STANDARD_TAGS, tag)) return STANDARD_TAGS[tag];
+  return /^Tag_Profile_Custom_[A-Za-z0-9_]{1,16}$/.test(tag) ? "any" : undefined;
+}
 
 /** Runs a command, answering bad input with the service's own code instead of Live's 100002. */
 function withCode(code: 70402 | 40001, cmd: RestCommand): RestCommand {
@@ -61,22 +91,43 @@ export function accountApi(store: RoomStore): Record<string, RestCommand> {
     }),
 
     multiaccount_import: withCode(70402, async (ctx, body) => {
-      let accounts: AccountInput[];
+      if (body.has("AccountList") && body.has("Accounts"))
+        throw new LiveError(100002, "give AccountList (or the older Accounts), not both");
+      // An entry whose id or profile is not acceptable fails alone (FailAccounts); the rest import.
+      const accounts: AccountInput[] = [];
+      const failed: string[] = [];
+      const attempt = (id: string, read: () => AccountInput) => {
+        try {
+          accounts.push(read());
+        } catch (e) {
+          if (!(e instanceof LiveError)) throw e;
+          failed.push(id);
+        }
+      };
       if (body.has("AccountList")) {
-        accounts = objectList(body, "AccountList", (r) => {
-          const a: AccountInput = { userId: accountId(r, "UserID") };
-          const nick = profileString(r, "Nick");
-          const face = profileString(r, "FaceUrl");
-          if (nick !== undefined) a.nick = nick;
-          if (face !== undefined) a.faceUrl = face;
-          return a;
-        });
+        for (const r of objectList(body, "AccountList", (x) => x)) {
+          const id = r.string("UserID", { required: true });
+          attempt(id, () => {
+            const a: AccountInput = { userId: accountId(r, "UserID") };
+            const nick = profileString(r, "Nick");
+            const face = profileString(r, "FaceUrl");
+            if (nick !== undefined) a.nick = nick;
+            if (face !== undefined) a.faceUrl = face;
+            return a;
+          });
+        }
       } else {
         // The older form: a list of ids.
-        accounts = body.userIdList("Accounts", { maxItems: BATCH_MAX }).map((userId) => ({ userId }));
+        for (const id of body.stringList("Accounts", { maxItems: BATCH_MAX }))
+          attempt(id, () => {
+            const problem = userIdProblem(id);
+            if (problem !== undefined) throw new LiveError(100002, `Accounts: ${problem}`);
+            return { userId: id };
+          });
       }
-      await store.write({ op: "importAccounts", appId: ctx.appId, accounts, nowMs: ctx.nowMs });
-      return topLevel({ FailAccounts: [] });
+      if (accounts.length > 0)
+        await store.write({ op: "importAccounts", appId: ctx.appId, accounts, nowMs: ctx.nowMs });
+      return topLevel({ FailAccounts: failed });
     }),
 
     account_check: withCode(70402, async (ctx, body) => {
@@ -96,12 +147,12 @@ export function accountApi(store: RoomStore): Record<string, RestCommand> {
 
     account_delete: withCode(70402, async (ctx, body) => {
       const ids = objectList(body, "DeleteItem", (r) => accountId(r, "UserID"));
-      const missing = new Set(await store.write({ op: "deleteAccounts", appId: ctx.appId, userIds: ids }));
+      const existed = await store.write({ op: "deleteAccounts", appId: ctx.appId, userIds: ids });
       return topLevel({
-        ResultItem: ids.map((UserID) =>
-          missing.has(UserID)
-            ? { ResultCode: 70107, ResultInfo: "the account does not exist", UserID }
-            : { ResultCode: 0, ResultInfo: "", UserID },
+        ResultItem: ids.map((UserID, i) =>
+          existed[i] === true
+            ? { ResultCode: 0, ResultInfo: "", UserID }
+            : { ResultCode: 70107, ResultInfo: "the account does not exist", UserID },
         ),
       });
     }),
@@ -113,7 +164,7 @@ export function profileApi(store: RoomStore): Record<string, RestCommand> {
     portrait_get: withCode(40001, async (ctx, body) => {
       const ids = body.userIdList("To_Account", { maxItems: BATCH_MAX });
       const tags = body.has("TagList")
-        ? body.stringList("TagList", { maxItems: 100 })
+        ? [...new Set(body.stringList("TagList", { maxItems: 100 }))]
         : [NICK_TAG, IMAGE_TAG];
       const accounts = await store.read((tx) => Promise.all(ids.map((u) => tx.getAccount(ctx.appId, u))));
       return topLevel({
@@ -140,22 +191,33 @@ export function profileApi(store: RoomStore): Record<string, RestCommand> {
       const userId = body.userId("From_Account", { required: true });
       const items = objectList(body, "ProfileItem", (r) => {
         const Tag = r.string("Tag", { required: true, minBytes: 1, maxBytes: 64 });
-        if (!Tag.startsWith("Tag_Profile_"))
+        const kind = profileTagKind(Tag);
+        if (kind === undefined)
           throw new LiveError(
             100002,
-            `ProfileItem Tag "${Tag}" is not a Tag_Profile_IM_* or Tag_Profile_Custom_* tag`,
+            `ProfileItem Tag "${Tag}" is neither a standard tag (${Object.keys(STANDARD_TAGS).join(", ")}) nor Tag_Profile_Custom_<name>`,
           );
-        const raw = r.has("Value") ? r.raw("Value") : undefined;
+        const raw = r.raw("Value");
+        const uint = typeof raw === "number" && Number.isSafeInteger(raw) && raw >= 0 && raw <= 0xffffffff;
         let Value: string | number;
-        if (typeof raw === "string") {
+        if (typeof raw === "string" && kind !== "uint") {
+          if (!isWellFormedText(raw))
+            throw new LiveError(100002, `the value of ${Tag} holds a lone surrogate half`);
           if (Buffer.byteLength(raw) > PROFILE_VALUE_BYTES)
             throw new LiveError(40601, `the value of ${Tag} is over ${PROFILE_VALUE_BYTES} bytes`);
+          if (Array.isArray(kind) && !kind.includes(raw))
+            throw new LiveError(100002, `${Tag} takes one of ${kind.join(", ")}`);
           Value = raw;
-        } else if (typeof raw === "number" && Number.isSafeInteger(raw) && raw >= 0) Value = raw;
-        else
-          throw new LiveError(100002, `ProfileItem Value of ${Tag} must be a string or an unsigned integer`);
-        if ((Tag === NICK_TAG || Tag === IMAGE_TAG) && typeof Value !== "string")
-          throw new LiveError(100002, `${Tag} takes a string`);
+        } else if (uint && (kind === "uint" || kind === "any")) Value = raw;
+        else {
+          const wanted =
+            kind === "uint"
+              ? "an unsigned 32-bit integer"
+              : kind === "any"
+                ? "a string or an unsigned 32-bit integer"
+                : "a string";
+          throw new LiveError(100002, `ProfileItem Value of ${Tag} must be ${wanted}`);
+        }
         return { Tag, Value };
       });
       const ok = await store.write({ op: "setProfile", appId: ctx.appId, userId, items });

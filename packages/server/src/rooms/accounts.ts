@@ -33,14 +33,17 @@ export async function importAccounts(
   }
 }
 
-/** Deletes each account; resolves with those that did not exist. */
+/**
+ * Deletes each account in order; resolves with whether each existed then (an id given twice: the
+ * second finds it gone).
+ */
 export async function deleteAccounts(
   tx: StoreTx,
   p: { appId: number; userIds: string[] },
-): Promise<string[]> {
-  const missing: string[] = [];
-  for (const u of p.userIds) if (!(await tx.removeAccount(p.appId, u))) missing.push(u);
-  return missing;
+): Promise<boolean[]> {
+  const existed: boolean[] = [];
+  for (const u of p.userIds) existed.push(await tx.removeAccount(p.appId, u));
+  return existed;
 }
 
 /** Sets profile tags of an imported account; false when it was never imported. */

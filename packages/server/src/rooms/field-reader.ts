@@ -1,4 +1,4 @@
-import { roomIdProblem, userIdProblem } from "@roomhook/protocol";
+import { isWellFormedText, roomIdProblem, UnsafeInteger, userIdProblem } from "@roomhook/protocol";
 import { LiveError } from "../live-error.ts";
 
 /**
@@ -18,6 +18,7 @@ type Req = { required: true };
 
 function describe(v: unknown): string {
   if (v === null) return "null";
+  if (v instanceof UnsafeInteger) return "a number beyond 2^53";
   if (Array.isArray(v)) return "an array";
   return typeof v === "object" ? "an object" : `a ${typeof v}`;
 }
@@ -75,6 +76,8 @@ export class FieldReader {
     const v = this.take(field, opts.required === true);
     if (v === undefined) return undefined;
     if (typeof v !== "string") this.fail(field, `must be a string, got ${describe(v)}`);
+    if (!isWellFormedText(v))
+      this.fail(field, "must be well-formed Unicode (it holds a lone surrogate half)");
     const bytes = Buffer.byteLength(v);
     if (opts.maxBytes !== undefined && bytes > opts.maxBytes)
       this.fail(field, `must be at most ${opts.maxBytes} bytes`);
@@ -122,6 +125,8 @@ export class FieldReader {
     let s: string;
     if (typeof v === "string") s = v;
     else if (typeof v === "number" && Number.isSafeInteger(v) && v >= 0) s = String(v);
+    // An id of 16+ digits written as a number keeps its digits (protocol parseJson).
+    else if (v instanceof UnsafeInteger && !v.digits.startsWith("-")) s = v.digits;
     else this.fail(field, `must be a user id string, got ${describe(v)}`);
     const problem = userIdProblem(s);
     if (problem !== undefined) this.fail(field, problem);
@@ -160,6 +165,8 @@ export class FieldReader {
     if (v.length > opts.maxItems) this.fail(field, `must hold at most ${opts.maxItems} items`);
     v.forEach((x, i) => {
       if (typeof x !== "string") this.fail(`${field}[${i}]`, "must be a string");
+      if (!isWellFormedText(x))
+        this.fail(`${field}[${i}]`, "must be well-formed Unicode (it holds a lone surrogate half)");
     });
     return v as string[];
   }

@@ -37,8 +37,13 @@ export async function addRobots(
   input: { roomId: string; robotIds: string[] },
 ): Promise<StoredRoomEvent | undefined> {
   const room = await requireRoom(tx, ctx.appId, input.roomId);
+  if (input.robotIds.includes(room.Owner_Account))
+    throw new LiveError(100002, `${room.Owner_Account} owns room ${input.roomId} and cannot be its robot`);
+  const nowSec = Math.floor(ctx.nowMs / 1000);
   const added: string[] = [];
   for (const id of input.robotIds) {
+    if (await tx.isBanned(ctx.appId, input.roomId, id, nowSec))
+      throw new LiveError(100016, `${id} is banned from room ${input.roomId}`);
     const m = await tx.getMember(ctx.appId, input.roomId, id);
     if (m?.isRobot === true) continue;
     if (m !== undefined)

@@ -73,7 +73,10 @@ export function readNewRoom(r: FieldReader, opts: { defaultOwner: string; nowSec
   const owner = r.userId("Owner_Account") ?? opts.defaultOwner;
   const template = r.oneOf("SeatTemplate", Object.keys(seatTemplates));
   const templateSeats = template === undefined ? undefined : seatTemplates[template];
-  const isSeatEnabled = template !== undefined || (r.bool("IsSeatEnabled") ?? false);
+  const seatSwitch = r.bool("IsSeatEnabled");
+  if (template !== undefined && seatSwitch === false)
+    throw new LiveError(100002, "RoomInfo.SeatTemplate gives the room seats: IsSeatEnabled cannot be false");
+  const isSeatEnabled = template !== undefined || (seatSwitch ?? false);
   const fields = readMutableFields(r);
   const room: RoomRecord = {
     RoomId,
@@ -99,7 +102,10 @@ export function readNewRoom(r: FieldReader, opts: { defaultOwner: string; nowSec
   };
   const seats = r.int("MaxSeatCount", { min: 0, max: roomLimits.maxSeatCount });
   if (typeof templateSeats === "number") room.MaxSeatCount = templateSeats;
-  else if (seats !== undefined) room.MaxSeatCount = seats;
+  else if (seats !== undefined && isSeatEnabled) room.MaxSeatCount = seats;
+  // A room without seats has none, whatever MaxSeatCount said; a room with seats has at least one.
+  if (isSeatEnabled && room.MaxSeatCount === 0)
+    throw new LiveError(100002, "RoomInfo.MaxSeatCount must be at least 1 in a room with seats");
   if (template !== undefined) room.SeatTemplate = template;
   const layout = r.int("SeatLayoutTemplateId", { min: 0, max: 0x7fffffff });
   if (layout !== undefined) room.SeatLayoutTemplateId = layout;

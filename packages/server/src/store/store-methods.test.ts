@@ -1392,7 +1392,11 @@ for (const kind of kinds) {
 
     method("removeAccount", async (store) => {
       await store.write({ op: "importAccounts", appId: 1, accounts: [{ userId: "r" }], nowMs: NOW });
-      assert.deepEqual(await store.write({ op: "deleteAccounts", appId: 1, userIds: ["r", "s"] }), ["s"]);
+      assert.deepEqual(await store.write({ op: "deleteAccounts", appId: 1, userIds: ["r", "s", "r"] }), [
+        true,
+        false,
+        false,
+      ]);
       assert.equal(await store.read((r) => r.getAccount(1, "r")), undefined);
     });
   });
