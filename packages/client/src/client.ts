@@ -27,14 +27,20 @@ export interface RoomEvents {
   };
   /** The room's seats after any change, all of them, by index. */
   seatsChanged: { roomId: string; seats: Seat[]; operator: string; seq: number };
-  /** A message in the room: a text, or custom data. */
+  /**
+   * A message in the room, as the App backend's before-callback left it: Tencent's message elements
+   * (`TIMTextElem` {Text}, `TIMCustomElem` {Data, Desc?, Ext?}, `TIMFaceElem` {Index, Data?}),
+   * `msgSeq` its number in the room.
+   */
   message: {
     roomId: string;
     sender: string;
+    msgSeq: number;
+    msgBody: MsgElem[];
+    cloudCustomData: string;
+    operator: string;
     seq: number;
-  } & (
-    { type: "text"; text: string; extension: string } | { type: "custom"; businessId: string; data: string }
-  );
+  };
   roomInfoChanged: { roomId: string; changes: Record<string, unknown>; seq: number };
   roomDestroyed: { roomId: string; operator: string; seq: number };
   /**
@@ -49,6 +55,12 @@ export interface RoomEvents {
   /** Logged in again and back in every room it was in. */
   reconnected: { rooms: string[] };
 }
+
+/** A message element (Tencent Chat's TIMMessage element). */
+export type MsgElem =
+  | { MsgType: "TIMTextElem"; MsgContent: { Text: string } }
+  | { MsgType: "TIMCustomElem"; MsgContent: { Data: string; Desc?: string; Ext?: string; Sound?: string } }
+  | { MsgType: "TIMFaceElem"; MsgContent: { Index: number; Data?: string } };
 
 /** A seat (Tencent: Mic seat list), from index 0; `userId` is "" on a free seat. */
 export interface Seat {
@@ -330,14 +342,24 @@ export class RoomhookClient {
     ).members;
   }
 
-  /** Sends a text to the room (Tencent: TIMTextElem); `extension` is an optional JSON string. Resolves with its seq. */
-  async sendText(roomId: string, text: string, extension?: string): Promise<number> {
-    const args = extension === undefined ? { roomId, text } : { roomId, text, extension };
-    return ((await this.request("sendMessage", args)) as { seq: number }).seq;
+  /**
+   * Sends a text to the room (a TIMTextElem). Resolves with its `msgSeq`, or 0 when the App backend
+   * dropped it silently (its before-callback answered 2). Fails with 10016, or the App backend's own
+   * code in [10100, 10200], when it refused; 100017's meaning when muted.
+   */
+  async sendText(roomId: string, text: string, cloudCustomData?: string): Promise<number> {
+    const args = cloudCustomData === undefined ? { roomId, text } : { roomId, text, cloudCustomData };
+    return ((await this.request("sendMessage", args)) as { msgSeq: number }).msgSeq;
   }
-  /** Sends custom data to the room (Tencent: TIMCustomElem). Resolves with its seq. */
-  async sendCustom(roomId: string, businessId: string, data: string): Promise<number> {
-    return ((await this.request("sendMessage", { roomId, businessId, data })) as { seq: number }).seq;
+  /** Sends custom data (a TIMCustomElem with `desc` as its Desc); as sendText. */
+  async sendCustom(roomId: string, data: string, desc?: string): Promise<number> {
+    const content = desc === undefined ? { Data: data } : { Data: data, Desc: desc };
+    return this.sendMessage(roomId, [{ MsgType: "TIMCustomElem", MsgContent: content }]);
+  }
+  /** Sends Tencent's message elements (at most 20, 12 KB in all); as sendText. */
+  async sendMessage(roomId: string, msgBody: MsgElem[], cloudCustomData?: string): Promise<number> {
+    const args = cloudCustomData === undefined ? { roomId, msgBody } : { roomId, msgBody, cloudCustomData };
+    return ((await this.request("sendMessage", args)) as { msgSeq: number }).msgSeq;
   }
   async getMetadata(roomId: string): Promise<{ key: string; value: string }[]> {
     return ((await this.request("getMetadata", { roomId })) as { metadata: { key: string; value: string }[] })

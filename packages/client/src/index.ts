@@ -1,6 +1,7 @@
 export { RoomhookClient, RoomhookClientError } from "./client.ts";
 export type {
   ClientOptions,
+  MsgElem,
   Platform,
   RoomEvents,
   Seat,

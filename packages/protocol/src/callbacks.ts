@@ -220,6 +220,87 @@ export interface BeforeSendGift {
   };
 }
 
+/** A message element (Tencent Chat's TIMMessage): text, custom data, or a face. */
+export type MsgElem =
+  | { MsgType: "TIMTextElem"; MsgContent: { Text: string } }
+  | { MsgType: "TIMCustomElem"; MsgContent: { Data: string; Desc?: string; Ext?: string; Sound?: string } }
+  | { MsgType: "TIMFaceElem"; MsgContent: { Index: number; Data?: string } };
+
+/** Tencent 74347: a room message before it is delivered; the App backend's answer decides it. */
+export interface BeforeSendMsg {
+  CallbackCommand: "Group.CallbackBeforeSendMsg";
+  /** The room id. */
+  GroupId: string;
+  Type: "Live";
+  From_Account: string;
+  Operator_Account: string;
+  Random: number;
+  MsgId: string;
+  MsgBody: MsgElem[];
+  CloudCustomData: string;
+  /** Milliseconds (Tencent's sample writes it as a string; roomhook sends a number). */
+  EventTime: number;
+}
+
+/** Tencent 74348: a room message after it was delivered (also what members are pushed). */
+export interface AfterSendMsg extends Omit<BeforeSendMsg, "CallbackCommand"> {
+  CallbackCommand: "Group.CallbackAfterSendMsg";
+  /** The message's number in the room, from 1. */
+  MsgSeq: number;
+  /** Unix seconds. */
+  MsgTime: number;
+}
+
+/** A battle room as the battle callbacks carry it. */
+export interface BattleRoom {
+  RoomId: string;
+  Owner_Account: string;
+  Score?: number;
+}
+
+/** Tencent 68259. */
+export interface AfterCreateBattle {
+  CallbackCommand: "Live.CallbackAfterCreateBattle";
+  Operator_Account: string;
+  BattleId: string;
+  FromRoomId: string;
+  ToRoomIdList: string[];
+  /** ms the callees have to answer when NeedResponse. */
+  Timeout: number;
+  /** ms the battle lasts once started. */
+  Duration: number;
+  NeedResponse: boolean;
+  ExtensionInfo: string;
+  EventTime: number;
+}
+
+/** Tencent 68260. */
+export interface AfterStartBattle {
+  CallbackCommand: "Live.CallbackAfterStartBattle";
+  BattleId: string;
+  Duration: number;
+  /** Unix seconds. */
+  CreateTime: number;
+  StartTime: number;
+  FromRoomInfo: BattleRoom;
+  ToRoomList: BattleRoom[];
+  EventTime: number;
+}
+
+/** Tencent 68261: OpType 0 time up, 1 every owner left, 2 nobody joined. */
+export interface AfterEndBattle {
+  CallbackCommand: "Live.CallbackAfterEndBattle";
+  BattleId: string;
+  Duration: number;
+  CreateTime: number;
+  StartTime: number;
+  EndTime: number;
+  OpType: 0 | 1 | 2;
+  FromRoomInfo: BattleRoom & { Score: number };
+  ToRoomList: (BattleRoom & { Score: number })[];
+  EventTime: number;
+}
+
 /** Every packet whose shape Tencent documents fully. */
 export type LiveCallbackPacket =
   | AfterCreateRoom
@@ -232,7 +313,12 @@ export type LiveCallbackPacket =
   | AfterChangeOwner
   | AfterModifyAdmin
   | AfterSeatInfoChanged
-  | BeforeSendGift;
+  | BeforeSendGift
+  | BeforeSendMsg
+  | AfterSendMsg
+  | AfterCreateBattle
+  | AfterStartBattle
+  | AfterEndBattle;
 
 /** The packets roomhook's server emits, by command. */
 export type RoomEventPacket =
@@ -245,7 +331,11 @@ export type RoomEventPacket =
   | AfterChangeOwner
   | AfterModifyAdmin
   | AfterMemberStateChanged
-  | AfterSeatInfoChanged;
+  | AfterSeatInfoChanged
+  | AfterSendMsg
+  | AfterCreateBattle
+  | AfterStartBattle
+  | AfterEndBattle;
 
 const str = { type: "string" } as const;
 const int = { type: "integer" } as const;
@@ -282,6 +372,30 @@ const roomInfoProperties = {
   BackgroundURL: str,
   IsUnlimitedRoomEnabled: bool,
   ViewCount: int,
+} as const;
+
+const msgElem = {
+  type: "object",
+  properties: { MsgType: str, MsgContent: { type: "object" } },
+  required: ["MsgType", "MsgContent"],
+} as const;
+const messageProperties = {
+  GroupId: str,
+  Type: str,
+  From_Account: str,
+  Operator_Account: str,
+  Random: int,
+  MsgId: str,
+  MsgBody: { type: "array", items: msgElem },
+  CloudCustomData: str,
+  // Tencent's samples write it as a string of digits; roomhook sends an integer: either is accepted.
+  EventTime: { description: "milliseconds since the Unix epoch (an integer, or Tencent's string of digits)" },
+} as const;
+const messageRequired = ["GroupId", "From_Account", "MsgBody"];
+const battleRoom = {
+  type: "object",
+  properties: { RoomId: str, Owner_Account: str, Score: int },
+  required: ["RoomId"],
 } as const;
 
 /** JSON Schemas of the documented packets, keyed by command. */
@@ -415,5 +529,54 @@ export const callbackSchemas = {
       },
     },
     ["RoomId", "GiftWater"],
+  ),
+  "Group.CallbackBeforeSendMsg": packet("Group.CallbackBeforeSendMsg", messageProperties, messageRequired),
+  "Group.CallbackAfterSendMsg": packet(
+    "Group.CallbackAfterSendMsg",
+    { ...messageProperties, MsgSeq: int, MsgTime: int },
+    [...messageRequired, "MsgSeq"],
+  ),
+  "Live.CallbackAfterCreateBattle": packet(
+    "Live.CallbackAfterCreateBattle",
+    {
+      Operator_Account: str,
+      BattleId: str,
+      FromRoomId: str,
+      ToRoomIdList: { type: "array", items: str },
+      Timeout: int,
+      Duration: int,
+      NeedResponse: bool,
+      ExtensionInfo: str,
+      EventTime: eventTime,
+    },
+    ["BattleId", "FromRoomId", "ToRoomIdList"],
+  ),
+  "Live.CallbackAfterStartBattle": packet(
+    "Live.CallbackAfterStartBattle",
+    {
+      BattleId: str,
+      Duration: int,
+      CreateTime: int,
+      StartTime: int,
+      FromRoomInfo: battleRoom,
+      ToRoomList: { type: "array", items: battleRoom },
+      EventTime: eventTime,
+    },
+    ["BattleId", "FromRoomInfo", "ToRoomList"],
+  ),
+  "Live.CallbackAfterEndBattle": packet(
+    "Live.CallbackAfterEndBattle",
+    {
+      BattleId: str,
+      Duration: int,
+      CreateTime: int,
+      StartTime: int,
+      EndTime: int,
+      OpType: { enum: [0, 1, 2] },
+      FromRoomInfo: battleRoom,
+      ToRoomList: { type: "array", items: battleRoom },
+      EventTime: eventTime,
+    },
+    ["BattleId", "OpType", "FromRoomInfo", "ToRoomList"],
   ),
 } as const satisfies Partial<Record<LiveCallbackCommand, unknown>>;

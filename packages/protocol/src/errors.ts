@@ -16,11 +16,17 @@ export const errorCatalog = {
   60012: { family: "rest", info: "sdkappid is missing from the request URL" },
 
   // Chat accounts and profiles (Tencent Chat: account_import, portrait_get/portrait_set error codes)
+  10004: { family: "chat", info: "invalid parameter in a group message request" },
+  10010: { family: "chat", info: "the group (room) does not exist" },
+  10015: { family: "chat", info: "invalid group (room) id" },
+  10016: { family: "chat", info: "the App backend refused the message (Group.CallbackBeforeSendMsg)" },
+  10017: { family: "chat", info: "the sender is muted" },
   40001: { family: "chat", info: "invalid parameter in a profile request" },
   40003: { family: "chat", info: "the account does not exist (never imported)" },
   40601: { family: "chat", info: "a profile value is over 500 bytes" },
   70107: { family: "chat", info: "the account was never imported (im_open_login_svc/account_import)" },
   70402: { family: "chat", info: "invalid parameter in an account request" },
+  80002: { family: "chat", info: "the message is too long" },
 
   // Account / UserSig (Tencent: Chat account system codes, which apply to the REST usersig too)
   70001: { family: "usersig", info: "UserSig has expired" },
@@ -59,6 +65,15 @@ export const errorCatalog = {
   100206: { family: "live", info: "not on a seat" },
   100211: { family: "live", info: "the room has no seats (IsSeatEnabled)" },
   100500: { family: "live", info: "metadata: too many keys" },
+  100411: { family: "live", info: "battle does not exist" },
+  100412: { family: "live", info: "no valid room for the battle" },
+  100414: { family: "live", info: "the room is not in the battle" },
+  100415: { family: "live", info: "the room is in another battle" },
+  100419: { family: "live", info: "the battle has ended" },
+  102001: { family: "live", info: "gifts are not enabled for this app" },
+  102002: { family: "live", info: "the gift does not exist" },
+  102004: { family: "live", info: "the App backend did not allow the gift (Live.CallbackBeforeSendGift)" },
+  102008: { family: "live", info: "gifts are switched off in this room" },
   100501: { family: "live", info: "metadata: a value is too large" },
   100502: { family: "live", info: "metadata: the values are too large in total" },
   100503: { family: "live", info: "metadata: none of the keys exist" },

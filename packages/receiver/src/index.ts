@@ -4,7 +4,18 @@ export { parseCallback } from "./parse.ts";
 export type { ParsedCallback, PacketByCommand } from "./parse.ts";
 export { ReceiverError, refusalStatus } from "./receiver-error.ts";
 export type { ReceiverErrorReason } from "./receiver-error.ts";
-export { okReply, failReply, OK_REPLY } from "./reply.ts";
+export {
+  okReply,
+  failReply,
+  OK_REPLY,
+  allowReply,
+  refuseGiftReply,
+  refuseMessageReply,
+  dropMessageReply,
+  rewriteMessageReply,
+} from "./reply.ts";
+export { replyOf } from "./reply.ts";
+export type { CallbackHandler, BeforeSendMsgReply } from "./reply.ts";
 export { OwnerMirror } from "./owner-mirror.ts";
 export type {
   OwnerChange,

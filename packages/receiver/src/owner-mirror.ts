@@ -221,6 +221,14 @@ function roomOf(cb: VerifiedCallback): string | undefined {
       return cb.packet.RoomInfo.RoomId;
     case "Live.CallbackAfterCreateRoomReachingThreshold":
       return undefined;
+    case "Group.CallbackBeforeSendMsg":
+    case "Group.CallbackAfterSendMsg":
+      return cb.packet.GroupId;
+    case "Live.CallbackAfterCreateBattle":
+      return cb.packet.FromRoomId;
+    case "Live.CallbackAfterStartBattle":
+    case "Live.CallbackAfterEndBattle":
+      return cb.packet.FromRoomInfo.RoomId;
     case "unknown": {
       const r = cb.packet.RoomId;
       return typeof r === "string" ? r : undefined;

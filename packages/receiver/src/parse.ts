@@ -13,6 +13,11 @@ import {
   type AfterSetMetadata,
   type AfterUpdateRoomInfo,
   type BeforeSendGift,
+  type BeforeSendMsg,
+  type AfterSendMsg,
+  type AfterCreateBattle,
+  type AfterStartBattle,
+  type AfterEndBattle,
 } from "@roomhook/protocol";
 import { ReceiverError } from "./receiver-error.ts";
 import { schemaProblem } from "./schema-check.ts";
@@ -30,6 +35,11 @@ export interface PacketByCommand {
   "Live.CallbackAfterModifyAdmin": AfterModifyAdmin;
   "Mic.CallbackAfterSeatInfoChanged": AfterSeatInfoChanged;
   "Live.CallbackBeforeSendGift": BeforeSendGift;
+  "Group.CallbackBeforeSendMsg": BeforeSendMsg;
+  "Group.CallbackAfterSendMsg": AfterSendMsg;
+  "Live.CallbackAfterCreateBattle": AfterCreateBattle;
+  "Live.CallbackAfterStartBattle": AfterStartBattle;
+  "Live.CallbackAfterEndBattle": AfterEndBattle;
 }
 
 /** A parsed callback: narrow on `command`; commands roomhook does not know arrive as "unknown". */

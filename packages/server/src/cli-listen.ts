@@ -9,6 +9,7 @@ import {
   refusalStatus,
   type VerifiedCallback,
 } from "@roomhook/receiver";
+import type { CallbackReply } from "@roomhook/protocol";
 
 /** `roomhook listen`: a local App backend that verifies, prints and answers each callback. */
 export interface ListenOptions {
@@ -20,6 +21,52 @@ export interface ListenOptions {
   forwardTo?: string;
   json: boolean;
   out: (s: string) => void;
+  /** How to answer before-callbacks (gifts, messages); default: allow. */
+  before?: BeforeRule;
+}
+
+/**
+ * `--before`: `allow`, `refuse[:CODE]`, or `refuse-matching:REGEX[:CODE]` (a message whose text, or a
+ * gift whose GiftId, matches is refused). Without CODE a refusal answers ErrorCode 1 (Tencent: the
+ * sender gets 10016 for a message, 102004 for a gift).
+ */
+export type BeforeRule =
+  | { kind: "allow" }
+  | { kind: "refuse"; code: number }
+  | { kind: "refuse-matching"; pattern: RegExp; code: number };
+
+/** The rule of `--before`, or why the text is not one. */
+export function parseBeforeRule(text: string): BeforeRule | string {
+  if (text === "allow") return { kind: "allow" };
+  const refuse = /^refuse(?::(\d+))?$/.exec(text);
+  if (refuse !== null) return { kind: "refuse", code: Number(refuse[1] ?? 1) };
+  const m = /^refuse-matching:(.+?)(?::(\d+))?$/.exec(text);
+  if (m?.[1] !== undefined) {
+    try {
+      return { kind: "refuse-matching", pattern: new RegExp(m[1], "u"), code: Number(m[2] ?? 1) };
+    } catch (e) {
+      return `--before: ${(e as Error).message}`;
+    }
+  }
+  return `--before must be allow, refuse[:CODE] or refuse-matching:REGEX[:CODE], got ${text}`;
+}
+
+/** A message's text (its TIMTextElem elements) or a gift's id: what refuse-matching reads. */
+function matchedText(cb: VerifiedCallback): string | undefined {
+  if (cb.command === "Group.CallbackBeforeSendMsg")
+    return cb.packet.MsgBody.map((e) => (e.MsgType === "TIMTextElem" ? e.MsgContent.Text : "")).join("\n");
+  if (cb.command === "Live.CallbackBeforeSendGift") return cb.packet.GiftWater.GiftId;
+  return undefined;
+}
+
+/** The answer to a before-callback by the rule; undefined for any other callback. */
+export function beforeAnswer(rule: BeforeRule, cb: VerifiedCallback): CallbackReply | undefined {
+  const text = matchedText(cb);
+  if (text === undefined) return undefined;
+  const refuse = rule.kind === "refuse" || (rule.kind === "refuse-matching" && rule.pattern.test(text));
+  if (!refuse) return okReply();
+  const code = rule.code;
+  return { ActionStatus: "OK", ErrorCode: code, ErrorInfo: `refused by roomhook listen --before` };
 }
 
 function describe(cb: VerifiedCallback): string {
@@ -44,6 +91,28 @@ function describe(cb: VerifiedCallback): string {
       return `room ${cb.packet.RoomId}: metadata set ${cb.packet.Metadata.map((m) => m.Key).join(", ")} by ${cb.packet.Operator_Account}`;
     case "Live.CallbackAfterDelMetadata":
       return `room ${cb.packet.RoomId}: metadata deleted ${cb.packet.Keys.join(", ")} by ${cb.packet.Operator_Account}`;
+    case "Live.CallbackBeforeSendGift": {
+      const g = cb.packet.GiftWater;
+      return `room ${cb.packet.RoomId}: ${g.From_Account} sends ${g.Count} x ${g.GiftId} (${g.Coins} coins each) to ${g.To_Account.join(", ")}?`;
+    }
+    case "Group.CallbackBeforeSendMsg":
+    case "Group.CallbackAfterSendMsg":
+      return `room ${cb.packet.GroupId}: ${cb.packet.From_Account}${cb.command === "Group.CallbackBeforeSendMsg" ? " wants to say" : " said"} ${JSON.stringify(
+        cb.packet.MsgBody.map((e) =>
+          e.MsgType === "TIMTextElem" ? e.MsgContent.Text : `[${e.MsgType}]`,
+        ).join(" "),
+      )}`;
+    case "Live.CallbackAfterCreateBattle":
+      return `battle ${cb.packet.BattleId}: ${cb.packet.FromRoomId} vs ${cb.packet.ToRoomIdList.join(", ")} created`;
+    case "Live.CallbackAfterStartBattle":
+      return `battle ${cb.packet.BattleId} started for ${cb.packet.Duration} ms`;
+    case "Live.CallbackAfterEndBattle":
+      return `battle ${cb.packet.BattleId} ended (OpType ${cb.packet.OpType}): ${[
+        cb.packet.FromRoomInfo,
+        ...cb.packet.ToRoomList,
+      ]
+        .map((r) => `${r.RoomId} ${r.Score}`)
+        .join(", ")}`;
     case "Mic.CallbackAfterSeatInfoChanged":
       return `room ${cb.packet.RoomId}: seats ${cb.packet.SeatList.map(
         (s) => `${s.Index}=${s.Member_Account ?? (s.IsTakenDisabled ? "locked" : "free")}`,
@@ -51,7 +120,7 @@ function describe(cb: VerifiedCallback): string {
     case "unknown":
       return `unknown command ${cb.name}`;
     default:
-      return `room ${cb.packet.RoomId}`;
+      return "";
   }
 }
 
@@ -137,7 +206,12 @@ export async function listen(opts: ListenOptions): Promise<{ url: string; close:
     let line = opts.json
       ? JSON.stringify({ time, command, packet: cb.packet, eventId: cb.eventId, sequence: cb.sequence })
       : `${time}  ${command}  ${describe(cb)}${meta.length > 0 ? `  [${meta.join(", ")}]` : ""}`;
-    if (opts.forwardTo === undefined) return { status: 200, body: JSON.stringify(okReply()), line };
+    if (opts.forwardTo === undefined) {
+      const answer = beforeAnswer(opts.before ?? { kind: "allow" }, cb);
+      if (answer !== undefined)
+        line += `\n    answered ${answer.ErrorCode === 0 ? "allow" : `refuse (ErrorCode ${answer.ErrorCode})`}`;
+      return { status: 200, body: JSON.stringify(answer ?? okReply()), line };
+    }
     // Forwarded as received (query, headers, body): the local app's answer goes back to roomhook, so a
     // local app that is down makes roomhook retry.
     const target = forwardTarget(opts.forwardTo, req.url ?? "");

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { genUserSig } from "@roomhook/protocol";
-import { listen } from "./cli-listen.ts";
+import { listen, parseBeforeRule } from "./cli-listen.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { resolveAppKeys } from "./secret-key.ts";
 
@@ -23,11 +23,15 @@ Prints a UserSig for ID made with the configured key. --expire defaults to 86400
 `,
   listen: `usage: roomhook listen [--port 9000] [--host 127.0.0.1] [--sdkappid N] [--token TOKEN]
                        [--secret whsec_... (repeatable)] [--forward-to URL] [--json]
+                       [--before allow|refuse[:CODE]|refuse-matching:REGEX[:CODE]]
 
 Answers callbacks at http://HOST:PORT/ (any path): checks that SdkAppid is the app's, checks Sign and
 RequestTime when --token is given and the Standard Webhooks signature when --secret is given, prints each
 callback, and answers Tencent's OK packet (a refused one gets 401 and its reason). With --forward-to, each
 verified callback is also POSTed there as received, and that answer goes back to the sender.
+Before-callbacks (Live.CallbackBeforeSendGift, Group.CallbackBeforeSendMsg) are answered by --before
+(default allow): refuse answers ErrorCode 1 or CODE; refuse-matching refuses a message whose text, or a
+gift whose GiftId, matches REGEX. Each decision is printed.
 Point the server at it: live_config/set_callback with Url http://HOST:PORT/callback.
 `,
   trigger: `usage: roomhook trigger WHAT --room ROOM [options] [--url SERVER] [--identifier ADMIN]
@@ -137,7 +141,10 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
         return 0;
       }
       case "listen": {
-        allow(flags, ["port", "host", "sdkappid", "token", "secret", "forward-to", "json"]);
+        allow(flags, ["port", "host", "sdkappid", "token", "secret", "forward-to", "json", "before"]);
+        const beforeText = one(flags, "before");
+        const before = beforeText === undefined ? undefined : parseBeforeRule(beforeText);
+        if (typeof before === "string") throw new UsageError(before);
         const port = Number(one(flags, "port") ?? "9000");
         if (!Number.isInteger(port) || port < 0 || port > 65535)
           throw new UsageError("--port must be 0 to 65535");
@@ -160,6 +167,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
           ...(forwardTo === undefined ? {} : { forwardTo }),
           json: one(flags, "json") !== undefined,
           out: io.out,
+          ...(before === undefined ? {} : { before }),
         });
         io.out(
           `roomhook listen: listening on ${server.url} for SdkAppid ${sdkAppId}` +

@@ -55,6 +55,8 @@ export interface Config {
   /** How long concurrent writes may wait for each other to share one commit, in ms (0 = next tick). */
   groupCommitWindowMs: number;
   callbackTimeoutMs: number;
+  /** Time the App backend has to answer a before-callback (gift, message), in ms; Tencent's is 2000. */
+  beforeCallbackTimeoutMs: number;
   deliveryConcurrency: number;
   connectionsPerReceiver: number;
   /** How long an old signing secret keeps signing after a rotation, in seconds. */
@@ -95,6 +97,29 @@ export const tencentRateLimits: Record<string, number> = {
   get_room_statistic: 100,
   multiaccount_import: 100,
   account_check: 100,
+  // Tencent: the gift configuration calls 1/s, copy_default_gift_config once in 10 s.
+  ...Object.fromEntries(
+    [
+      "add_gift",
+      "edit_gift",
+      "del_gift",
+      "get_gift",
+      "add_gift_category",
+      "edit_gift_category",
+      "del_gift_category",
+      "get_gift_category",
+      "add_gift_category_relations",
+      "del_gift_category_relations",
+      "get_gift_category_relations",
+      "set_gift_language",
+      "get_gift_language",
+      "del_gift_language",
+      "set_gift_category_language",
+      "get_gift_category_language",
+      "del_gift_category_language",
+    ].map((c) => [c, 1]),
+  ),
+  copy_default_gift_config: 0.1,
 };
 
 /** Every configuration key, documented once. docs/config.md is checked against this table by a test. */
@@ -226,6 +251,13 @@ export const configKeys = [
     flag: "",
     default: "2000",
     doc: "time a receiver has to answer a callback (connect, send, reply) before the attempt counts as failed",
+  },
+  {
+    key: "beforeCallbackTimeoutMs",
+    env: "ROOMHOOK_BEFORE_CALLBACK_TIMEOUT_MS",
+    flag: "",
+    default: "2000",
+    doc: "time the App backend has to answer a before-callback (Tencent's 2 s); then a gift is refused (unless Live.CallbackBeforeCallBackNotBlock is on) and a message goes through",
   },
   {
     key: "deliveryConcurrency",
@@ -453,6 +485,7 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
   const userSigCacheSize = int("userSigCacheSize", 10000, 0, 10_000_000);
   const groupCommitWindowMs = int("groupCommitWindowMs", 0, 0, 1000);
   const callbackTimeoutMs = int("callbackTimeoutMs", 2000, 100, 60_000);
+  const beforeCallbackTimeoutMs = int("beforeCallbackTimeoutMs", 2000, 100, 60_000);
   const deliveryConcurrency = int("deliveryConcurrency", 256, 1, 10_000);
   const connectionsPerReceiver = int("connectionsPerReceiver", 32, 1, 1024);
   const signingSecretOverlapSec = int("signingSecretOverlapSec", 86400, 0, 30 * 86400);
@@ -650,6 +683,7 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
     userSigCacheSize,
     groupCommitWindowMs,
     callbackTimeoutMs,
+    beforeCallbackTimeoutMs,
     deliveryConcurrency,
     connectionsPerReceiver,
     signingSecretOverlapSec,

@@ -9,6 +9,12 @@ import type { Logger } from "./logger.ts";
 import { createAuthenticator } from "./rest/auth.ts";
 import { liveEngineApi } from "./rest/live-engine-api.ts";
 import { seatApi } from "./rest/seat-api.ts";
+import { groupApi } from "./rest/group-api.ts";
+import { createBeforeCallbacks } from "./delivery/before-callback.ts";
+import { createMessenger } from "./rooms/messenger.ts";
+import { createGiftSender } from "./rooms/gift-sender.ts";
+import { giftApi } from "./rest/gift-api.ts";
+import { battleApi } from "./rest/battle-api.ts";
 import { accountApi, profileApi } from "./rest/chat-api.ts";
 import { createRoomSweeper, type RoomSweeper } from "./rooms/room-sweeper.ts";
 import { DEFAULT_ROOM_POLICY, type RoomPolicy } from "./rooms/room.ts";
@@ -178,9 +184,22 @@ export async function createServer(opts: ServerOptions): Promise<RoomhookServer>
     ]),
   );
   const policyOf = (appId: number) => policies.get(appId) ?? DEFAULT_ROOM_POLICY;
+  // Before-callbacks have their own sender: Tencent's 2 s, never the after-callbacks' pool.
+  const beforeSender = createSender({
+    timeoutMs: config.beforeCallbackTimeoutMs,
+    connectionsPerOrigin: config.connectionsPerReceiver,
+  });
+  const before = createBeforeCallbacks({ store, sender: beforeSender, clock, logger });
+  const messenger = createMessenger({ store, before });
+  const giftSender = createGiftSender({ store, before });
   registerRestRoutes(app, {
     services: {
-      live_engine_http_srv: liveEngineApi(store, policyOf),
+      live_engine_http_srv: {
+        ...liveEngineApi(store, { messenger, policyOf }),
+        ...giftApi(store, giftSender),
+      },
+      group_open_http_svc: groupApi(messenger),
+      live_engine_http_pk: battleApi(store),
       room_engine_http_mic: seatApi(store),
       im_open_login_svc: accountApi(store),
       profile: profileApi(store),
@@ -206,6 +225,8 @@ export async function createServer(opts: ServerOptions): Promise<RoomhookServer>
     sendBufferBytes: config.wsSendBufferBytes,
     nodeId: config.nodeId,
     policyOf,
+    messenger,
+    gifts: giftSender,
   });
   const roomSweeper = createRoomSweeper({
     store,
@@ -252,6 +273,7 @@ export async function createServer(opts: ServerOptions): Promise<RoomhookServer>
       await gateway.close();
       await app.close();
       await dispatcher.stop();
+      await beforeSender.close();
       await store.close();
     },
   };

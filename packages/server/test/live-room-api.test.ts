@@ -353,12 +353,12 @@ test("mute_member stops a member's messages until MuteTime passes or 0 lifts it;
   const deadline = Date.now() + 5000;
   while (got.length < 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
   assert.deepEqual(
-    got.map((m) => (m.type === "text" ? [m.sender, m.text, m.extension] : [m.sender, m.businessId, m.data])),
+    got.map((m) => [m.sender, m.msgSeq, m.msgBody, m.cloudCustomData]),
     [
-      ["talker", "hello", ""],
-      ["talker", "free again", ""],
-      ["host", "from the backend", '{"a":1}'],
-      ["host", "violation_alert", "{}"],
+      ["talker", 1, [{ MsgType: "TIMTextElem", MsgContent: { Text: "hello" } }], ""],
+      ["talker", 2, [{ MsgType: "TIMTextElem", MsgContent: { Text: "free again" } }], ""],
+      ["host", 3, [{ MsgType: "TIMTextElem", MsgContent: { Text: "from the backend" } }], '{"a":1}'],
+      ["host", 4, [{ MsgType: "TIMCustomElem", MsgContent: { Data: "{}", Desc: "violation_alert" } }], ""],
     ],
   );
   assert.ok(

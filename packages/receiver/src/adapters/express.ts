@@ -1,6 +1,7 @@
+import type { CallbackHandler } from "../reply.ts";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { ReceiverError } from "../receiver-error.ts";
-import type { Receiver, VerifiedCallback } from "../verify.ts";
+import type { Receiver } from "../verify.ts";
 import { nodeHandler, readRawBody } from "./node-http.ts";
 
 /** The parts of Express's request this adapter uses (no dependency on Express itself). */
@@ -12,10 +13,7 @@ type ExpressRequest = IncomingMessage & { body?: unknown; originalUrl?: string }
  * checked and is answered at once, 500 with the reason `body-consumed` (the setup is at fault, and the
  * sender tries again once it is fixed).
  */
-export function expressHandler(
-  receiver: Receiver,
-  onCallback: (cb: VerifiedCallback) => void | Promise<void>,
-) {
+export function expressHandler(receiver: Receiver, onCallback: CallbackHandler) {
   const handle = nodeHandler(receiver, onCallback, {
     rawBody: async (req) => {
       const r = req as ExpressRequest;

@@ -1,5 +1,6 @@
+import { replyOf, type CallbackHandler } from "../reply.ts";
 import { ReceiverError, refusalStatus } from "../receiver-error.ts";
-import { failReply, okReply } from "../reply.ts";
+import { failReply } from "../reply.ts";
 import type { Receiver, VerifiedCallback } from "../verify.ts";
 
 /** The parts of Fastify this plugin uses (no dependency on Fastify itself). */
@@ -25,11 +26,7 @@ interface FastifyLike {
  * the app keeps Fastify's JSON parsing. A body over Fastify's `bodyLimit` (1 MiB by default) is
  * answered 413 by Fastify itself.
  */
-export function fastifyPlugin(
-  receiver: Receiver,
-  onCallback: (cb: VerifiedCallback) => void | Promise<void>,
-  path = "/callback",
-) {
+export function fastifyPlugin(receiver: Receiver, onCallback: CallbackHandler, path = "/callback") {
   return (app: FastifyLike, _opts: unknown, done: (err?: Error) => void): void => {
     app.removeAllContentTypeParsers();
     app.addContentTypeParser("*", { parseAs: "buffer" }, (_req, body, next) => {
@@ -51,12 +48,13 @@ export function fastifyPlugin(
           return reply.code(refusalStatus(e.reason)).send(failReply(1, e.reason));
         throw e;
       }
+      let answer: unknown;
       try {
-        await onCallback(cb);
+        answer = await onCallback(cb);
       } catch {
         return reply.code(500).send(failReply(1, "handler failed"));
       }
-      return reply.code(200).send(okReply());
+      return reply.code(200).send(replyOf(answer));
     });
     done();
   };

@@ -1,6 +1,7 @@
+import { replyOf, type CallbackHandler } from "../reply.ts";
 import { ReceiverError, refusalStatus } from "../receiver-error.ts";
 import { MAX_BODY_BYTES } from "./node-http.ts";
-import { failReply, okReply } from "../reply.ts";
+import { failReply } from "../reply.ts";
 import type { Receiver, VerifiedCallback } from "../verify.ts";
 
 /** The parts of Hono's context this handler uses (no dependency on Hono itself). */
@@ -29,7 +30,7 @@ async function readLimited(req: Request, limit: number): Promise<Uint8Array> {
 }
 
 /** A Hono handler (also any Fetch-API runtime): `app.post("/callback", honoHandler(receiver, onCallback))`. */
-export function honoHandler(receiver: Receiver, onCallback: (cb: VerifiedCallback) => void | Promise<void>) {
+export function honoHandler(receiver: Receiver, onCallback: CallbackHandler) {
   return async (c: HonoContextLike): Promise<Response> => {
     const json = (status: number, body: unknown) =>
       new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
@@ -44,11 +45,12 @@ export function honoHandler(receiver: Receiver, onCallback: (cb: VerifiedCallbac
       if (e instanceof ReceiverError) return json(refusalStatus(e.reason), failReply(1, e.reason));
       throw e;
     }
+    let answer: unknown;
     try {
-      await onCallback(cb);
+      answer = await onCallback(cb);
     } catch {
       return json(500, failReply(1, "handler failed"));
     }
-    return json(200, okReply());
+    return json(200, replyOf(answer));
   };
 }

@@ -1,6 +1,7 @@
+import { replyOf, type CallbackHandler } from "../reply.ts";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { ReceiverError, refusalStatus } from "../receiver-error.ts";
-import { failReply, okReply } from "../reply.ts";
+import { failReply } from "../reply.ts";
 import type { Receiver, VerifiedCallback } from "../verify.ts";
 
 /** Largest callback body read; Tencent's packets are a few KiB. */
@@ -49,7 +50,7 @@ export function readRawBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promi
  */
 export function nodeHandler(
   receiver: Receiver,
-  onCallback: (cb: VerifiedCallback) => void | Promise<void>,
+  onCallback: CallbackHandler,
   how: { rawBody?: (req: IncomingMessage) => Promise<Buffer>; url?: (req: IncomingMessage) => string } = {},
 ) {
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -72,13 +73,14 @@ export function nodeHandler(
       }
       throw e;
     }
+    let answer: unknown;
     try {
-      await onCallback(cb);
+      answer = await onCallback(cb);
     } catch {
       send(500, failReply(1, "handler failed"));
       return;
     }
-    send(200, okReply());
+    send(200, replyOf(answer));
   };
   // A request listener as node:http expects it; what fails unexpectedly is a 500, never a crash.
   return Object.assign(

@@ -52,12 +52,14 @@ interface AppSettings {
 
 /** The callback request as Tencent sends it (Tencent: Live webhook overview): URL with query, headers, body. */
 export function buildCallbackRequest(opts: {
-  delivery: DeliveryToSend;
+  /** An outbox delivery; a before-callback has no sequence and no attempt number. */
+  delivery: Pick<DeliveryToSend, "appId" | "command" | "clientIp" | "platform" | "eventId" | "body"> &
+    Partial<Pick<DeliveryToSend, "seq" | "prevSeq">>;
   url: string;
   token: { token: string; enabled: boolean } | undefined;
   secrets: readonly string[];
   nowMs: number;
-  attempt: number;
+  attempt?: number;
 }): { url: URL; headers: Record<string, string>; body: string } {
   const { delivery: d } = opts;
   const url = new URL(opts.url);
@@ -79,10 +81,10 @@ export function buildCallbackRequest(opts: {
     "content-type": "application/json",
     "user-agent": "roomhook",
     [HEADER.eventId]: d.eventId,
-    [HEADER.seq]: String(d.seq),
-    [HEADER.prevSeq]: String(d.prevSeq),
-    [HEADER.attempt]: String(opts.attempt),
   };
+  if (d.seq !== undefined) headers[HEADER.seq] = String(d.seq);
+  if (d.prevSeq !== undefined) headers[HEADER.prevSeq] = String(d.prevSeq);
+  if (opts.attempt !== undefined) headers[HEADER.attempt] = String(opts.attempt);
   if (opts.secrets.length > 0) {
     headers["webhook-id"] = d.eventId;
     headers["webhook-timestamp"] = String(nowSec);

@@ -6,6 +6,9 @@ import {
   clientPlatforms,
   isClientPlatform,
   parseJson,
+  type AfterCreateBattle,
+  type AfterEndBattle,
+  type AfterStartBattle,
   userIdProblem,
   verifyUserSig,
   type OptPlatform,
@@ -17,7 +20,10 @@ import { FieldReader } from "../rooms/field-reader.ts";
 import type { OpContext } from "../rooms/room.ts";
 import { readNewRoom, roomInfoView, roomLimits } from "../rooms/room-info.ts";
 import { DEFAULT_ROOM_POLICY, type RoomPolicy } from "../rooms/room.ts";
-import { ROOM_MESSAGE, messageLimits } from "../rooms/room-message.ts";
+import { messageLimits, readMsgBody } from "../rooms/room-message.ts";
+import type { Messenger } from "../rooms/messenger.ts";
+import type { GiftSender } from "../rooms/gift-sender.ts";
+import { ROOM_GIFT, giftLimits } from "../rooms/gifts.ts";
 import { callbackSeats, requireSeatRoom, seatList } from "../rooms/seats.ts";
 import { requireRoom } from "../rooms/room-lifecycle.ts";
 import { systemContext } from "../rooms/members.ts";
@@ -56,6 +62,10 @@ export interface GatewayOptions {
   nodeId: string;
   /** Each app's room policy (quota, moderation, accounts), for rooms created by clients. */
   policyOf?: (appId: number) => RoomPolicy;
+  /** Sends members' messages through the App backend's before-callback. */
+  messenger: Messenger;
+  /** Sends members' gifts through the App backend's before-callback. */
+  gifts: GiftSender;
 }
 
 interface Session {
@@ -163,6 +173,37 @@ export function createGateway(opts: GatewayOptions): Gateway {
     for (const s of roomSessions.get(key(appId, roomId)) ?? []) send(s.ws, frame);
   }
 
+  /** A battle's events are the caller's room's; every room in the battle is pushed them. */
+  function pushBattle(
+    appId: number,
+    p: AfterCreateBattle | AfterStartBattle | AfterEndBattle,
+    seq: number,
+  ): void {
+    const rooms =
+      p.CallbackCommand === "Live.CallbackAfterCreateBattle"
+        ? [p.FromRoomId, ...p.ToRoomIdList]
+        : [p.FromRoomInfo.RoomId, ...p.ToRoomList.map((x) => x.RoomId)];
+    const frame =
+      p.CallbackCommand === "Live.CallbackAfterCreateBattle"
+        ? { event: "battleCreated", battleId: p.BattleId, rooms, durationMs: p.Duration }
+        : p.CallbackCommand === "Live.CallbackAfterStartBattle"
+          ? {
+              event: "battleStarted",
+              battleId: p.BattleId,
+              rooms,
+              durationMs: p.Duration,
+              startTime: p.StartTime,
+            }
+          : {
+              event: "battleEnded",
+              battleId: p.BattleId,
+              rooms,
+              reason: p.OpType,
+              scores: [p.FromRoomInfo, ...p.ToRoomList].map((x) => ({ roomId: x.RoomId, score: x.Score })),
+            };
+    for (const roomId of new Set(rooms)) push(appId, roomId, { ...frame, roomId, seq });
+  }
+
   store.onRoomEvents((events: StoredRoomEvent[]) => {
     for (const e of events) {
       const p = e.packet;
@@ -253,16 +294,34 @@ export function createGateway(opts: GatewayOptions): Gateway {
             seq: e.seq,
           });
           break;
-        case ROOM_MESSAGE:
+        case "Group.CallbackAfterSendMsg":
           push(e.appId, e.roomId, {
             event: "message",
             roomId: e.roomId,
-            sender: p.Sender_Account,
-            ...(p.MsgType === "TIMTextElem"
-              ? { type: "text", text: p.TextContent, extension: p.ExtensionInfo ?? "" }
-              : { type: "custom", businessId: p.BusinessId ?? "", data: p.Data ?? "" }),
+            sender: p.From_Account,
+            msgSeq: p.MsgSeq,
+            msgBody: p.MsgBody,
+            cloudCustomData: p.CloudCustomData,
+            operator: p.Operator_Account,
             seq: e.seq,
           });
+          break;
+        case ROOM_GIFT:
+          push(e.appId, e.roomId, {
+            event: "gift",
+            roomId: e.roomId,
+            sender: p.From_Account,
+            receivers: p.ReceiverList_Account,
+            giftId: p.GiftId,
+            count: p.Count,
+            coins: p.Coins,
+            seq: e.seq,
+          });
+          break;
+        case "Live.CallbackAfterCreateBattle":
+        case "Live.CallbackAfterStartBattle":
+        case "Live.CallbackAfterEndBattle":
+          pushBattle(e.appId, p, e.seq);
           break;
         case "Live.CallbackAfterCreateRoom":
         case "Live.CallbackAfterCreateRoomReachingThreshold":
@@ -363,28 +422,38 @@ export function createGateway(opts: GatewayOptions): Gateway {
         };
       }
       case "sendMessage": {
+        // A text, or Tencent's message elements (TIMTextElem, TIMCustomElem, TIMFaceElem).
         const roomId = r.roomId("roomId");
-        const text = r.string("text", { maxBytes: messageLimits.textBytes });
-        const content =
+        const text = r.string("text", { maxBytes: messageLimits.bodyBytes });
+        const msgBody =
           text !== undefined
-            ? {
-                MsgType: "TIMTextElem" as const,
-                TextContent: text,
-                ...(r.has("extension")
-                  ? { ExtensionInfo: r.string("extension", { maxBytes: messageLimits.extensionBytes }) ?? "" }
-                  : {}),
-              }
-            : {
-                MsgType: "TIMCustomElem" as const,
-                BusinessId: r.string("businessId", { maxBytes: messageLimits.businessIdBytes }) ?? "",
-                Data: r.string("data", { required: true, maxBytes: messageLimits.dataBytes }),
-              };
-        const e = await store.write({
-          op: "sendMessage",
-          ctx,
+            ? [{ MsgType: "TIMTextElem" as const, MsgContent: { Text: text } }]
+            : readMsgBody(r.raw("msgBody"), "msgBody");
+        const cloud = r.string("cloudCustomData", { maxBytes: messageLimits.cloudCustomDataBytes });
+        const res = await opts.messenger.send(ctx, {
           roomId,
-          sender: session.userId,
-          content,
+          from: session.userId,
+          msgBody,
+          ...(cloud === undefined ? {} : { cloudCustomData: cloud }),
+          byMember: true,
+        });
+        const seq =
+          res.sent && res.event.packet.CallbackCommand === "Group.CallbackAfterSendMsg"
+            ? res.event.packet.MsgSeq
+            : 0;
+        return { reply: { code: 0, data: { msgSeq: seq } } };
+      }
+      case "sendGift": {
+        const roomId = r.roomId("roomId");
+        const giftId = r.string("giftId", { required: true, minBytes: 1, maxBytes: giftLimits.idBytes });
+        const count = r.int("count", { min: 1, max: giftLimits.maxCount }) ?? 1;
+        const receivers = r.userIdList("receivers", { maxItems: 100 });
+        const e = await opts.gifts.send(ctx, {
+          roomId,
+          from: session.userId,
+          receivers,
+          giftId,
+          count,
           byMember: true,
         });
         return { reply: { code: 0, data: { seq: e.seq } } };

@@ -124,6 +124,47 @@ export function deliveryApi(
       };
     },
 
+    /**
+     * The before-callbacks asked (gifts, messages), newest first: the packet sent, the answer, the
+     * decision and the code the sender got, with timing. Filters: RoomId, CallbackCommand; paged by Next.
+     */
+    async get_before_callback_list(ctx, body) {
+      const limit = body.int("Limit", { min: 1, max: PAGE_MAX }) ?? 20;
+      const next = body.string("Next", { maxBytes: 20 }) ?? "";
+      if (next !== "" && !/^\d+$/.test(next))
+        throw new LiveError(100002, "Next is not a cursor returned by get_before_callback_list");
+      const filter: { roomId?: string; command?: string; beforeId?: number; limit: number } = {
+        limit: limit + 1,
+      };
+      if (body.has("RoomId")) filter.roomId = body.roomId();
+      const command = body.string("CallbackCommand", { maxBytes: 100 });
+      if (command !== undefined) filter.command = command;
+      if (next !== "") filter.beforeId = Number(next);
+      const rows = await store.read((tx) => tx.listBeforeCallbacks(ctx.appId, filter));
+      const page = rows.slice(0, limit);
+      const last = page[page.length - 1];
+      return {
+        BeforeCallbackList: page.map((r) => {
+          const v: Record<string, unknown> = {
+            Id: r.id,
+            EventId: r.eventId,
+            RoomId: r.roomId,
+            CallbackCommand: r.command,
+            Time: r.startedMs,
+            DurationMs: r.durationMs,
+            Decision: r.decision,
+            Code: r.code,
+            Packet: JSON.parse(r.packet) as unknown,
+          };
+          if (r.status !== undefined) v.HttpStatus = r.status;
+          if (r.error !== undefined) v.Error = r.error;
+          if (r.reply !== undefined) v.Reply = r.reply;
+          return v;
+        }),
+        Next: rows.length > limit && last?.id !== undefined ? String(last.id) : "",
+      };
+    },
+
     async rotate_signing_secret(ctx) {
       const secret = generateSigningSecret();
       const oldExpireMs = ctx.nowMs + opts.signingSecretOverlapSec * 1000;

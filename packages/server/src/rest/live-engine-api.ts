@@ -5,7 +5,9 @@ import { readNewRoom, readRoomUpdate, roomInfoView, roomListEntry } from "../roo
 import { requireRoom, roomStats } from "../rooms/room-lifecycle.ts";
 import { metadataLimits } from "../rooms/metadata.ts";
 import { listRobots } from "../rooms/robots.ts";
-import { messageLimits, type RoomMessageContent } from "../rooms/room-message.ts";
+import { messageLimits } from "../rooms/room-message.ts";
+import type { Messenger } from "../rooms/messenger.ts";
+import type { MsgElem } from "@roomhook/protocol";
 import { DEFAULT_ROOM_POLICY, type RoomPolicy } from "../rooms/room.ts";
 import type { RoomListCursor } from "../store/store.ts";
 import type { RoomStore } from "../rooms/commands.ts";
@@ -67,38 +69,39 @@ const MUTE_LIST_MAX = 20;
 const ROBOT_LIST_MAX = 100;
 const MUTED_PAGE_MAX = 1000;
 
-/** The message fields of send_text_msg (74353) and send_custom_msg (74354). */
+/**
+ * The message of send_text_msg (74353) and send_custom_msg (74354) as a Chat message body: a
+ * TIMTextElem with ExtensionInfo as its CloudCustomData, or a TIMCustomElem whose Desc is the
+ * BusinessId (docs/compat.md).
+ */
 function readMessage(
   body: FieldReader,
   kind: "text" | "custom",
-): { sender: string; content: RoomMessageContent } {
-  const sender = body.userId("Sender_Account", { required: true });
+): { from: string; msgBody: MsgElem[]; cloudCustomData: string } {
+  const from = body.userId("Sender_Account", { required: true });
   if (kind === "text") {
     const text = body.string("TextContent", {
       required: true,
       minBytes: 1,
-      maxBytes: messageLimits.textBytes,
+      maxBytes: messageLimits.bodyBytes,
     });
-    const ext = body.string("ExtensionInfo", { maxBytes: messageLimits.extensionBytes });
-    if (ext !== undefined && ext !== "") {
+    const ext = body.string("ExtensionInfo", { maxBytes: messageLimits.extensionBytes }) ?? "";
+    if (ext !== "") {
       try {
         JSON.parse(ext);
       } catch {
         throw new LiveError(100002, "ExtensionInfo must be a JSON string");
       }
     }
-    return {
-      sender,
-      content: {
-        MsgType: "TIMTextElem",
-        TextContent: text,
-        ...(ext === undefined ? {} : { ExtensionInfo: ext }),
-      },
-    };
+    return { from, msgBody: [{ MsgType: "TIMTextElem", MsgContent: { Text: text } }], cloudCustomData: ext };
   }
   const businessId = body.string("BusinessId", { maxBytes: messageLimits.businessIdBytes }) ?? "";
-  const data = body.string("Data", { required: true, maxBytes: messageLimits.dataBytes });
-  return { sender, content: { MsgType: "TIMCustomElem", BusinessId: businessId, Data: data } };
+  const data = body.string("Data", { required: true, maxBytes: messageLimits.bodyBytes });
+  return {
+    from,
+    msgBody: [{ MsgType: "TIMCustomElem", MsgContent: { Data: data, Desc: businessId } }],
+    cloudCustomData: "",
+  };
 }
 
 /**
@@ -107,8 +110,9 @@ function readMessage(
  */
 export function liveEngineApi(
   store: RoomStore,
-  policyOf: (appId: number) => RoomPolicy = () => DEFAULT_ROOM_POLICY,
+  opts: { messenger: Messenger; policyOf?: (appId: number) => RoomPolicy },
 ): Record<string, RestCommand> {
+  const policyOf = opts.policyOf ?? (() => DEFAULT_ROOM_POLICY);
   const stats: RestCommand = async (ctx, body) => {
     const roomId = body.roomId();
     return store.read((tx) => roomStats(tx, ctx.appId, roomId));
@@ -117,8 +121,8 @@ export function liveEngineApi(
     (kind: "text" | "custom"): RestCommand =>
     async (ctx, body) => {
       const roomId = body.roomId();
-      const { sender, content } = readMessage(body, kind);
-      await store.write({ op: "sendMessage", ctx, roomId, sender, content });
+      const m = readMessage(body, kind);
+      await opts.messenger.send(ctx, { roomId, ...m, byMember: false });
       return undefined;
     };
   return {

@@ -4,7 +4,8 @@ import { LiveError } from "../live-error.ts";
 
 /**
  * Per app, per API token buckets (Tencent: "maximum calling frequency", 200/s for most Live APIs).
- * A bucket holds one second's worth of calls, so a burst of up to the limit passes at once.
+ * A bucket holds one second's worth of calls, so a burst of up to the limit passes at once; a limit
+ * under 1/s (copy_default_gift_config: once in 10 s) holds one call.
  */
 export function createRateLimiter(opts: { config: RateLimitConfig; clock: Clock }) {
   const buckets = new Map<string, { tokens: number; at: number }>();
@@ -19,8 +20,9 @@ export function createRateLimiter(opts: { config: RateLimitConfig; clock: Clock 
     if (limit === undefined) return;
     const key = `${appId}/${command}`;
     const now = opts.clock.now();
-    const b = buckets.get(key) ?? { tokens: limit, at: now };
-    b.tokens = Math.min(limit, b.tokens + ((now - b.at) / 1000) * limit);
+    const capacity = Math.max(1, limit);
+    const b = buckets.get(key) ?? { tokens: capacity, at: now };
+    b.tokens = Math.min(capacity, b.tokens + ((now - b.at) / 1000) * limit);
     b.at = now;
     if (b.tokens < 1) {
       buckets.set(key, b);

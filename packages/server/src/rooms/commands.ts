@@ -7,12 +7,12 @@ import type {
   Store,
   StoreTx,
 } from "../store/store.ts";
-import type { MetadataEntry } from "../store/store.ts";
+import type { BeforeCallbackRecord, MetadataEntry } from "../store/store.ts";
 import { modifyAdmins } from "./admins.ts";
 import { banMembers, muteMembers, unbanMembers } from "./bans.ts";
 import { deleteMetadata, setMetadata } from "./metadata.ts";
 import { addRobots, deleteRobots } from "./robots.ts";
-import { sendRoomMessage, type RoomMessageContent } from "./room-message.ts";
+import { sendRoomMessage, type OutgoingMessage } from "./room-message.ts";
 import {
   answerSeatApplication,
   cancelSeatApplication,
@@ -26,6 +26,8 @@ import {
   type SeatLocks,
 } from "./seats.ts";
 import { deleteAccounts, importAccounts, setProfile, type AccountInput } from "./accounts.ts";
+import { changeGiftCatalog, sendGift, type GiftChange } from "./gifts.ts";
+import { createBattle, endBattle, setBattleScore } from "./battles.ts";
 import { changeOwner, type ChangeOwnerInput, type ChangeOwnerResult } from "./change-owner.ts";
 import type { OpContext, RoomPolicy, RoomRecord } from "./room.ts";
 import {
@@ -148,9 +150,18 @@ export const commands = {
     run: (tx, p: RoomInput & { robotIds: string[] }) => deleteRobots(tx, p.ctx, p),
     plan: onRoom,
   }),
+  /** The message as the before-callback left it (rooms/messenger.ts). */
   sendMessage: command({
-    run: (tx, p: RoomInput & { sender: string; content: RoomMessageContent }) =>
-      sendRoomMessage(tx, p.ctx, { ...p, byMember: p.byMember === true }),
+    run: (
+      tx,
+      p: {
+        ctx: OpContext;
+        roomId: string;
+        message: OutgoingMessage;
+        byMember: boolean;
+        afterCallback?: false;
+      },
+    ) => sendRoomMessage(tx, p.ctx, p),
     plan: onRoom,
   }),
   /** pick_user_on_seat; on the client path, the owner or an admin picking a member. */
@@ -202,6 +213,66 @@ export const commands = {
   cancelSeatApplication: command({
     run: (tx, p: { ctx: OpContext; roomId: string }) => cancelSeatApplication(tx, p.ctx, p),
     plan: onRoom,
+  }),
+  /** Locks every room of the battle: a room is in one battle at a time. */
+  createBattle: command({
+    run: (
+      tx,
+      p: {
+        ctx: OpContext;
+        fromRoomId: string;
+        toRoomIds: string[];
+        durationMs: number;
+        extensionInfo: string;
+      },
+    ) => createBattle(tx, p.ctx, p),
+    plan: (p) => ({
+      run: "batched",
+      keys: [p.fromRoomId, ...p.toRoomIds].map((r) => `room:${p.ctx.appId}:${r}`),
+    }),
+  }),
+  setBattleScore: command({
+    run: (
+      tx,
+      p: { ctx: OpContext; battleId: string; opType: 1 | 2; scores: { RoomId: string; Score: number }[] },
+    ) => setBattleScore(tx, p.ctx, p),
+    plan: (p) => ({ run: "batched", keys: [`battle:${p.ctx.appId}:${p.battleId}`] }),
+  }),
+  /** `roomIds`: the battle's rooms, read before (their locks, as createBattle takes them). */
+  endBattle: command({
+    run: (tx, p: { ctx: OpContext; battleId: string; opType: 0 | 1 | 2; roomIds: string[] }) =>
+      endBattle(tx, p.ctx, p),
+    plan: (p) => ({
+      run: "batched",
+      keys: [`battle:${p.ctx.appId}:${p.battleId}`, ...p.roomIds.map((r) => `room:${p.ctx.appId}:${r}`)],
+    }),
+  }),
+  /** One change of the app's gift catalog (rooms/gifts.ts). */
+  changeGiftCatalog: command({
+    run: (tx, p: { appId: number; change: GiftChange; nowMs: number }) => changeGiftCatalog(tx, p),
+    plan: (p) => ({ run: "batched", keys: [`gifts:${p.appId}`] }),
+  }),
+  /** A gift the App backend allowed (rooms/gift-sender.ts). */
+  sendGift: command({
+    run: (
+      tx,
+      p: {
+        ctx: OpContext;
+        roomId: string;
+        from: string;
+        receivers: string[];
+        giftId: string;
+        count: number;
+        coins: number;
+        byMember: boolean;
+      },
+    ) => sendGift(tx, p.ctx, p),
+    plan: onRoom,
+  }),
+  /** A before-callback's record (delivery/before-callback.ts): one insert. */
+  recordBeforeCallback: command({
+    run: (tx, p: { record: BeforeCallbackRecord }) => done(tx.recordBeforeCallback(p.record)),
+    plan: () => ({ run: "statement" }),
   }),
   importAccounts: command({
     run: (tx, p: { appId: number; accounts: AccountInput[]; nowMs: number }) => importAccounts(tx, p),

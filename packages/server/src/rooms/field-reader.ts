@@ -148,6 +148,16 @@ export class FieldReader {
     return v;
   }
 
+  /** The room id at `field[index]` (a list already read as strings). */
+  roomIdAt(field: string, index: number): string {
+    const list = this.obj[field];
+    const v = Array.isArray(list) ? (list[index] as unknown) : undefined;
+    if (typeof v !== "string") this.fail(`${field}[${index}]`, `must be a string, got ${describe(v)}`);
+    const problem = roomIdProblem(v);
+    if (problem !== undefined) this.fail(`${field}[${index}]`, problem);
+    return v;
+  }
+
   /** A non-empty list of distinct user ids (duplicates are folded). */
   userIdList(field: string, opts: { maxItems: number }): string[] {
     const v = this.take(field, true);

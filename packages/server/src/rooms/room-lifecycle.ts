@@ -95,15 +95,16 @@ export async function requireRoom(tx: StoreReader, appId: number, roomId: string
   return room;
 }
 
-/** get_room_stats (Tencent 80421): what roomhook counts; gifts and likes come with the gifts issue. */
+/** get_room_stats (Tencent 80421): what roomhook counts (likes: no API sends them yet, 0). */
 export async function roomStats(tx: StoreReader, appId: number, roomId: string) {
   const c = await tx.getRoomCounters(appId, roomId);
   if (c === undefined) throw new LiveError(100004, `room ${roomId} does not exist`);
+  const g = await tx.getGiftStats(appId, roomId);
   return {
     TotalViewers: c.viewCount,
-    TotalGiftsSent: 0,
-    TotalGiftCoins: 0,
-    TotalUniqueGiftSenders: 0,
+    TotalGiftsSent: g.gifts,
+    TotalGiftCoins: g.coins,
+    TotalUniqueGiftSenders: g.senders,
     TotalLikesReceived: 0,
     TotalMsgCount: c.msgCount,
   };

@@ -4,6 +4,7 @@ import type { Logger } from "../logger.ts";
 import type { RoomStore } from "./commands.ts";
 import { systemContext } from "./members.ts";
 import type { DissolveReason } from "./room-lifecycle.ts";
+import { readBattle } from "./battles.ts";
 
 /**
  * Tencent's automatic dissolution (destroy_room page 63406; docs/compat.md): a room that became
@@ -54,6 +55,14 @@ export function createRoomSweeper(opts: {
           logger.info({ appId: app.sdkAppId, roomId, reason }, "room dissolved by the system");
         }
       }
+    }
+    // Battles whose time is up end (EndBattle, OpType 0).
+    for (const due of await store.read((r) => r.listDueBattles(now, BATCH))) {
+      const b = await store.read((r) => readBattle(r, due.appId, due.battleId));
+      const ctx = systemContext(due.appId, now);
+      const roomIds = [b.FromRoomId, ...b.ToRoomIdList];
+      const event = await store.write({ op: "endBattle", ctx, battleId: due.battleId, opType: 0, roomIds });
+      if (event !== undefined) logger.info({ appId: due.appId, battleId: due.battleId }, "battle ended");
     }
     return done;
   }

@@ -224,4 +224,62 @@ export const sqliteMigrations: Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 7,
+    name: "before-callbacks: each one asked, with its decision; the app's gift catalog",
+    sql: `
+      -- Before-callbacks are asked synchronously and never retried: this is their delivery log.
+      CREATE TABLE before_callbacks (
+        id INTEGER PRIMARY KEY,
+        app_id INTEGER NOT NULL,
+        room_id TEXT NOT NULL,
+        command TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        packet TEXT NOT NULL,
+        started_ms INTEGER NOT NULL,
+        duration_ms INTEGER NOT NULL,
+        status INTEGER,
+        error TEXT,
+        reply TEXT,
+        decision TEXT NOT NULL,
+        code INTEGER NOT NULL
+      );
+      CREATE INDEX before_callbacks_app ON before_callbacks (app_id, id);
+
+      -- An app's gifts, categories, their languages and relations: one small document (Tencent allows
+      -- a few dozen gifts and 3 categories), changed at most once a second.
+      CREATE TABLE gift_catalogs (
+        app_id INTEGER PRIMARY KEY,
+        catalog TEXT NOT NULL
+      );
+
+      -- Battles (PK) between rooms: the battle as a document, its end, and each room's battle.
+      CREATE TABLE battles (
+        app_id INTEGER NOT NULL,
+        battle_id TEXT NOT NULL,
+        state TEXT NOT NULL,
+        end_ms INTEGER NOT NULL,
+        battle TEXT NOT NULL,
+        PRIMARY KEY (app_id, battle_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX battles_due ON battles (end_ms) WHERE state = 'started';
+      CREATE TABLE battle_rooms (
+        app_id INTEGER NOT NULL,
+        room_id TEXT NOT NULL,
+        battle_id TEXT NOT NULL,
+        PRIMARY KEY (app_id, room_id)
+      ) WITHOUT ROWID;
+
+      -- Gifts sent in a room, by sender and receiver: the room's gift statistics.
+      CREATE TABLE room_gifts (
+        app_id INTEGER NOT NULL,
+        room_id TEXT NOT NULL,
+        from_account TEXT NOT NULL,
+        to_account TEXT NOT NULL,
+        gift_count INTEGER NOT NULL,
+        coins INTEGER NOT NULL,
+        PRIMARY KEY (app_id, room_id, from_account, to_account)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

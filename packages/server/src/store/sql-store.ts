@@ -41,6 +41,8 @@ import type {
   DeliveryFilter,
   DeliveryToSend,
   AccountRecord,
+  BeforeCallbackRecord,
+  GiftStats,
   MemberRecord,
   MetadataEntry,
   MuteEntry,
@@ -223,6 +225,78 @@ export class SqlReader implements StoreReader {
     return (await this.x.all<ApplicationRow>(SQL.listApplications, [appId, roomId])).map(toApplication);
   }
 
+  async listBeforeCallbacks(
+    appId: number,
+    f: { roomId?: string; command?: string; beforeId?: number; limit: number },
+  ): Promise<BeforeCallbackRecord[]> {
+    type Row = {
+      id: number;
+      app_id: number;
+      room_id: string;
+      command: string;
+      event_id: string;
+      packet: string;
+      started_ms: number;
+      duration_ms: number;
+      status: number | null;
+      error: string | null;
+      reply: string | null;
+      decision: BeforeCallbackRecord["decision"];
+      code: number;
+    };
+    const twice = (v: string | number | undefined) => [v ?? null, v ?? null];
+    const rows = await this.x.all<Row>(SQL.listBeforeCallbacks, [
+      appId,
+      ...twice(f.roomId),
+      ...twice(f.command),
+      ...twice(f.beforeId),
+      f.limit,
+    ]);
+    return rows.map((r) => {
+      const rec: BeforeCallbackRecord = {
+        id: r.id,
+        appId: r.app_id,
+        roomId: r.room_id,
+        command: r.command,
+        eventId: r.event_id,
+        packet: r.packet,
+        startedMs: r.started_ms,
+        durationMs: r.duration_ms,
+        decision: r.decision,
+        code: r.code,
+      };
+      if (r.status !== null) rec.status = r.status;
+      if (r.error !== null) rec.error = r.error;
+      if (r.reply !== null) rec.reply = r.reply;
+      return rec;
+    });
+  }
+
+  async getBattle(appId: number, battleId: string) {
+    return first(await this.x.all<{ battle: string }>(SQL.getBattle, [appId, battleId]))?.battle;
+  }
+
+  async listDueBattles(nowMs: number, limit: number) {
+    type Row = { app_id: number; battle_id: string };
+    const rows = await this.x.all<Row>(SQL.listDueBattles, [nowMs, limit]);
+    return rows.map((r) => ({ appId: r.app_id, battleId: r.battle_id }));
+  }
+
+  async getRoomBattle(appId: number, roomId: string) {
+    return first(await this.x.all<{ battle_id: string }>(SQL.getRoomBattle, [appId, roomId]))?.battle_id;
+  }
+
+  async getGiftCatalog(appId: number) {
+    return first(await this.x.all<{ catalog: string }>(SQL.getGiftCatalog, [appId]))?.catalog;
+  }
+
+  async getGiftStats(appId: number, roomId: string, toAccount?: string): Promise<GiftStats> {
+    type Row = { gifts: number; coins: number; senders: number };
+    const to = toAccount ?? null;
+    const row = first(await this.x.all<Row>(SQL.giftStats, [appId, roomId, to, to]));
+    return { gifts: row?.gifts ?? 0, coins: row?.coins ?? 0, senders: row?.senders ?? 0 };
+  }
+
   async getAccount(appId: number, userId: string) {
     const row = first(await this.x.all<AccountRow>(SQL.getAccount, [appId, userId]));
     return row === undefined ? undefined : toAccount(row);
@@ -353,6 +427,7 @@ export class SqlStoreTx extends SqlReader implements StoreTx {
       this.w(SQL.deleteRoomMetadata, [appId, roomId]),
       this.w(SQL.deleteRoomSeats, [appId, roomId]),
       this.w(SQL.deleteRoomApplications, [appId, roomId]),
+      this.w(SQL.deleteRoomGifts, [appId, roomId]),
     ]);
   }
 
@@ -399,7 +474,8 @@ export class SqlStoreTx extends SqlReader implements StoreTx {
       event.platform,
       event.clientIp,
       JSON.stringify(event.packet),
-      `"${command}"`,
+      // The switch matches the quoted name: an event that must not be called back matches nothing.
+      event.callback === false ? `"#none#"` : `"${command}"`,
       ...more,
     ]);
     if (row === undefined) throw new Error("the room's next sequence number was not returned");
@@ -437,7 +513,9 @@ export class SqlStoreTx extends SqlReader implements StoreTx {
   }
 
   async countMessage(appId: number, roomId: string) {
-    await this.w(SQL.countMessage, [appId, roomId]);
+    const [row] = await this.wAll<{ msg_count: number }>(SQL.countMessage, [appId, roomId]);
+    if (row === undefined) throw new Error(`countMessage: no room ${roomId}`);
+    return row.msg_count;
   }
 
   async putMutes(appId: number, roomId: string, mutes: MuteEntry[]) {
@@ -481,6 +559,50 @@ export class SqlStoreTx extends SqlReader implements StoreTx {
 
   async putAccount(appId: number, a: AccountRecord) {
     await this.w(SQL.putAccount, [appId, a.userId, a.nick, a.faceUrl, JSON.stringify(a.tags), a.createdMs]);
+  }
+
+  async recordBeforeCallback(r: BeforeCallbackRecord) {
+    await this.w(SQL.insertBeforeCallback, [
+      r.appId,
+      r.roomId,
+      r.command,
+      r.eventId,
+      r.packet,
+      r.startedMs,
+      r.durationMs,
+      r.status ?? null,
+      r.error ?? null,
+      r.reply ?? null,
+      r.decision,
+      r.code,
+    ]);
+  }
+
+  async putBattle(
+    appId: number,
+    b: { battleId: string; state: "started" | "ended"; endMs: number; doc: string },
+  ) {
+    await this.w(SQL.putBattle, [appId, b.battleId, b.state, b.endMs, b.doc]);
+  }
+
+  async putRoomBattle(appId: number, roomIds: string[], battleId: string) {
+    await Promise.all(roomIds.map((r) => this.w(SQL.putRoomBattle, [appId, r, battleId])));
+  }
+
+  async removeRoomBattle(appId: number, roomIds: string[], battleId: string) {
+    await Promise.all(roomIds.map((r) => this.w(SQL.removeRoomBattle, [appId, r, battleId])));
+  }
+
+  async putGiftCatalog(appId: number, catalog: string) {
+    await this.w(SQL.putGiftCatalog, [appId, catalog]);
+  }
+
+  async addRoomGift(
+    appId: number,
+    roomId: string,
+    g: { from: string; to: string; count: number; coins: number },
+  ) {
+    await this.w(SQL.addRoomGift, [appId, roomId, g.from, g.to, g.count, g.coins]);
   }
 
   async removeAccount(appId: number, userId: string) {

@@ -2,7 +2,7 @@ import Database from "better-sqlite3";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
-import type { ClientErrorCode, ErrorCode } from "@roomhook/protocol";
+import type { ErrorCode } from "@roomhook/protocol";
 import { LiveError } from "../live-error.ts";
 import type { Migration, MigrationConnection } from "./migrate.ts";
 import { SqlReader, type SqlExecutor, type SqlValue } from "./sql-store.ts";
@@ -120,7 +120,7 @@ export interface SqliteStore<
 /** What crosses from the writer thread: a command's value, or why it failed. */
 export type WriterResult =
   | { id: number; ok: true; value: unknown }
-  | { id: number; ok: false; live: true; code: ErrorCode; message: string; clientCode?: ClientErrorCode }
+  | { id: number; ok: false; live: true; code: ErrorCode; message: string; clientCode?: number }
   | { id: number; ok: false; live: false; message: string; stack?: string };
 
 export type WriterMessage =

@@ -57,7 +57,7 @@ export const SQL = catalog({
   roomLeft: `UPDATE rooms SET empty_since_ms = ? WHERE app_id = ? AND room_id = ? AND empty_since_ms IS NULL
     AND NOT EXISTS (SELECT 1 FROM room_members m WHERE m.app_id = rooms.app_id AND m.room_id = rooms.room_id
     AND m.state = 'online')`,
-  countMessage: `UPDATE rooms SET msg_count = msg_count + 1 WHERE app_id = ? AND room_id = ?`,
+  countMessage: `UPDATE rooms SET msg_count = msg_count + 1 WHERE app_id = ? AND room_id = ? RETURNING msg_count`,
   // A room's counters and since when it is empty (NULL: someone is in it, or nobody ever was).
   getRoomCounters: `SELECT view_count, msg_count, empty_since_ms FROM rooms WHERE app_id = ? AND room_id = ?`,
   listEmptyRooms: `SELECT room_id FROM rooms WHERE app_id = ? AND empty_since_ms IS NOT NULL AND empty_since_ms <= ?
@@ -142,6 +142,41 @@ export const SQL = catalog({
   putApplication: `INSERT INTO seat_applications (app_id, room_id, user_id, seat_index, created_ms) VALUES (?, ?, ?, ?, ?)
     ON CONFLICT (app_id, room_id, user_id) DO UPDATE SET seat_index = excluded.seat_index, created_ms = excluded.created_ms`,
   removeApplication: `DELETE FROM seat_applications WHERE app_id = ? AND room_id = ? AND user_id = ?`,
+
+  // Before-callbacks asked, with their decision (the before-callbacks' delivery log), newest first.
+  insertBeforeCallback: `INSERT INTO before_callbacks (app_id, room_id, command, event_id, packet, started_ms,
+    duration_ms, status, error, reply, decision, code) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  listBeforeCallbacks: `SELECT id, app_id, room_id, command, event_id, packet, started_ms, duration_ms, status, error,
+    reply, decision, code FROM before_callbacks WHERE app_id = ?
+    AND (CAST(? AS TEXT) IS NULL OR room_id = ?)
+    AND (CAST(? AS TEXT) IS NULL OR command = ?)
+    AND (CAST(? AS BIGINT) IS NULL OR id < ?)
+    ORDER BY id DESC LIMIT ?`,
+
+  // Gifts: the app's catalog (one document), and what was sent in each room.
+  getGiftCatalog: `SELECT catalog FROM gift_catalogs WHERE app_id = ?`,
+  putGiftCatalog: `INSERT INTO gift_catalogs (app_id, catalog) VALUES (?, ?)
+    ON CONFLICT (app_id) DO UPDATE SET catalog = excluded.catalog`,
+  addRoomGift: `INSERT INTO room_gifts (app_id, room_id, from_account, to_account, gift_count, coins) VALUES (?, ?, ?, ?, ?, ?)
+    ON CONFLICT (app_id, room_id, from_account, to_account) DO UPDATE SET
+    gift_count = room_gifts.gift_count + excluded.gift_count, coins = room_gifts.coins + excluded.coins`,
+  // A NULL receiver: the whole room.
+  giftStats: `SELECT CAST(COALESCE(sum(gift_count), 0) AS BIGINT) AS gifts, CAST(COALESCE(sum(coins), 0) AS BIGINT) AS coins,
+    count(DISTINCT from_account) AS senders FROM room_gifts
+    WHERE app_id = ? AND room_id = ? AND (CAST(? AS TEXT) IS NULL OR to_account = ?)`,
+  deleteRoomGifts: `DELETE FROM room_gifts WHERE app_id = ? AND room_id = ?`,
+
+  // Battles: one row each (the battle a JSON document), and the battle each room is in.
+  getBattle: `SELECT battle FROM battles WHERE app_id = ? AND battle_id = ?`,
+  putBattle: `INSERT INTO battles (app_id, battle_id, state, end_ms, battle) VALUES (?, ?, ?, ?, ?)
+    ON CONFLICT (app_id, battle_id) DO UPDATE SET state = excluded.state, end_ms = excluded.end_ms,
+    battle = excluded.battle`,
+  listDueBattles: `SELECT app_id, battle_id FROM battles WHERE state = 'started' AND end_ms <= ?
+    ORDER BY end_ms, app_id, battle_id LIMIT ?`,
+  getRoomBattle: `SELECT battle_id FROM battle_rooms WHERE app_id = ? AND room_id = ?`,
+  putRoomBattle: `INSERT INTO battle_rooms (app_id, room_id, battle_id) VALUES (?, ?, ?)
+    ON CONFLICT (app_id, room_id) DO UPDATE SET battle_id = excluded.battle_id`,
+  removeRoomBattle: `DELETE FROM battle_rooms WHERE app_id = ? AND room_id = ? AND battle_id = ?`,
 
   // Chat accounts and their profile.
   getAccount: `SELECT user_id, nick, face_url, tags, created_ms FROM accounts WHERE app_id = ? AND user_id = ?`,

@@ -1016,28 +1016,55 @@ for (const kind of kinds) {
       assert.deepEqual(await store.read((r) => r.listOwnerAbsentRooms(1, NOW + 4, 10)), []);
     });
 
+    const message = (from: string, text = "hi") => ({
+      from,
+      msgBody: [{ MsgType: "TIMTextElem" as const, MsgContent: { Text: text } }],
+      cloudCustomData: "",
+      random: 7,
+      msgId: "m-1-7",
+    });
+
     method("countMessage", async (store) => {
       await store.write({ op: "createRoom", ctx, room: testRoom("msg", "o") });
-      const content = { MsgType: "TIMTextElem" as const, TextContent: "hi" };
-      const e = await store.write({ op: "sendMessage", ctx, roomId: "msg", sender: "x", content });
+      const e = await store.write({
+        op: "sendMessage",
+        ctx,
+        roomId: "msg",
+        message: message("x"),
+        byMember: false,
+      });
       assert.equal(e.seq, 2);
       assert.deepEqual(e.packet, {
-        CallbackCommand: "roomhook.RoomMessage",
-        RoomId: "msg",
-        Sender_Account: "x",
-        MsgType: "TIMTextElem",
-        TextContent: "hi",
+        CallbackCommand: "Group.CallbackAfterSendMsg",
+        GroupId: "msg",
+        Type: "Live",
+        From_Account: "x",
+        Operator_Account: "admin",
+        Random: 7,
+        MsgId: "m-1-7",
+        MsgBody: [{ MsgType: "TIMTextElem", MsgContent: { Text: "hi" } }],
+        CloudCustomData: "",
         EventTime: NOW,
+        MsgSeq: 1,
+        MsgTime: Math.floor(NOW / 1000),
       });
-      assert.equal((await store.read((r) => r.getRoomCounters(1, "msg")))?.msgCount, 1);
+      const second = await store.write({
+        op: "sendMessage",
+        ctx,
+        roomId: "msg",
+        message: message("x"),
+        byMember: false,
+      });
+      assert.ok(second.packet.CallbackCommand === "Group.CallbackAfterSendMsg");
+      assert.equal(second.packet.MsgSeq, 2);
+      assert.equal((await store.read((r) => r.getRoomCounters(1, "msg")))?.msgCount, 2);
       // A member's message: in the room, not muted.
       await assert.rejects(
         store.write({
           op: "sendMessage",
           ctx: user("a"),
           roomId: "msg",
-          sender: "a",
-          content,
+          message: message("a"),
           byMember: true,
         }),
         isLive(100005),
@@ -1048,14 +1075,12 @@ for (const kind of kinds) {
       await store.write({ op: "createRoom", ctx, room: testRoom("pmu", "o") });
       await store.write({ op: "enterRoom", ctx: user("a"), roomId: "pmu" });
       await store.write({ op: "muteMembers", ctx, roomId: "pmu", userIds: ["a", "b"], durationSec: 60 });
-      const content = { MsgType: "TIMTextElem" as const, TextContent: "hi" };
       await assert.rejects(
         store.write({
           op: "sendMessage",
           ctx: user("a"),
           roomId: "pmu",
-          sender: "a",
-          content,
+          message: message("a"),
           byMember: true,
         }),
         isLive(100017),
@@ -1398,6 +1423,361 @@ for (const kind of kinds) {
         false,
       ]);
       assert.equal(await store.read((r) => r.getAccount(1, "r")), undefined);
+    });
+
+    // Before-callbacks, gifts, battles (issue 13).
+    const record = (roomId: string, command: string, startedMs: number) => ({
+      appId: 1,
+      roomId,
+      command,
+      eventId: `evt_${startedMs}`,
+      packet: `{"RoomId":"${roomId}"}`,
+      startedMs,
+      durationMs: 3,
+      decision: "refuse" as const,
+      code: 10016,
+    });
+
+    method("recordBeforeCallback", async (store) => {
+      await store.write({
+        op: "recordBeforeCallback",
+        record: {
+          ...record("b1", "Group.CallbackBeforeSendMsg", NOW),
+          status: 200,
+          reply: '{"ErrorCode":1}',
+        },
+      });
+      const [r] = await store.read((x) => x.listBeforeCallbacks(1, { limit: 10 }));
+      assert.ok(r?.id !== undefined);
+      assert.deepEqual(
+        { ...r, id: 0 },
+        {
+          ...record("b1", "Group.CallbackBeforeSendMsg", NOW),
+          id: 0,
+          status: 200,
+          reply: '{"ErrorCode":1}',
+        },
+      );
+    });
+
+    method("listBeforeCallbacks", async (store) => {
+      for (const [room, cmd, t] of [
+        ["x", "Group.CallbackBeforeSendMsg", 1],
+        ["y", "Live.CallbackBeforeSendGift", 2],
+        ["x", "Live.CallbackBeforeSendGift", 3],
+      ] as const)
+        await store.write({
+          op: "recordBeforeCallback",
+          record: { ...record(room, cmd, NOW + t), error: "timeout" },
+        });
+      const all = await store.read((x) => x.listBeforeCallbacks(1, { limit: 10 }));
+      assert.deepEqual(
+        all.map((r) => r.startedMs - NOW),
+        [3, 2, 1],
+        "newest first",
+      );
+      assert.deepEqual(
+        (await store.read((x) => x.listBeforeCallbacks(1, { roomId: "x", limit: 10 }))).length,
+        2,
+      );
+      assert.deepEqual(
+        (
+          await store.read((x) =>
+            x.listBeforeCallbacks(1, { command: "Live.CallbackBeforeSendGift", limit: 1 }),
+          )
+        ).map((r) => r.roomId),
+        ["x"],
+      );
+      const older = await store.read((x) =>
+        x.listBeforeCallbacks(1, { beforeId: all[0]?.id ?? 0, limit: 10 }),
+      );
+      assert.equal(older.length, 2);
+      assert.deepEqual(await store.read((x) => x.listBeforeCallbacks(2, { limit: 10 })), []);
+    });
+
+    method("getGiftCatalog", async (store) => {
+      assert.equal(await store.read((x) => x.getGiftCatalog(1)), undefined);
+      await store.write({ op: "changeGiftCatalog", appId: 1, nowMs: NOW, change: { kind: "copyDefault" } });
+      const c = JSON.parse((await store.read((x) => x.getGiftCatalog(1))) ?? "{}") as {
+        gifts: object;
+        categories: object;
+      };
+      assert.equal(Object.keys(c.gifts).length, 15);
+      assert.equal(Object.keys(c.categories).length, 3);
+      await assert.rejects(
+        store.write({ op: "changeGiftCatalog", appId: 1, nowMs: NOW, change: { kind: "copyDefault" } }),
+        isLive(100002),
+        "only on an empty catalog",
+      );
+    });
+
+    method("putGiftCatalog", async (store) => {
+      const gift = {
+        GiftId: "g1",
+        IconUrl: "",
+        ResourceUrl: "",
+        Coins: 5,
+        Level: 0,
+        ExtensionInfo: "",
+        DefaultName: "G",
+        DefaultDesc: "",
+      };
+      const change = (ch: Parameters<typeof store.write>[0] extends infer C ? C : never) => store.write(ch);
+      await change({ op: "changeGiftCatalog", appId: 1, nowMs: NOW, change: { kind: "addGift", gift } });
+      await assert.rejects(
+        change({ op: "changeGiftCatalog", appId: 1, nowMs: NOW, change: { kind: "addGift", gift } }),
+        isLive(100002),
+      );
+      await change({
+        op: "changeGiftCatalog",
+        appId: 1,
+        nowMs: NOW,
+        change: {
+          kind: "addCategory",
+          category: { CategoryId: "c", ExtensionInfo: "", DefaultName: "C", DefaultDesc: "" },
+        },
+      });
+      const r = await store.write({
+        op: "changeGiftCatalog",
+        appId: 1,
+        nowMs: NOW,
+        change: { kind: "addRelations", categoryId: "c", giftIds: ["g1", "nope"] },
+      });
+      assert.deepEqual(r, { invalidGiftIds: ["nope"] });
+      await change({
+        op: "changeGiftCatalog",
+        appId: 1,
+        nowMs: NOW,
+        change: { kind: "setGiftLanguage", giftId: "g1", language: "en", name: "Gee" },
+      });
+      await change({
+        op: "changeGiftCatalog",
+        appId: 1,
+        nowMs: NOW,
+        change: { kind: "delGift", giftId: "g1" },
+      });
+      const c = JSON.parse((await store.read((x) => x.getGiftCatalog(1))) ?? "{}") as {
+        gifts: object;
+        categories: { c: { GiftIdList: string[] } };
+      };
+      assert.deepEqual(c.gifts, {});
+      assert.deepEqual(c.categories.c.GiftIdList, [], "a deleted gift leaves its categories");
+      await assert.rejects(
+        change({ op: "changeGiftCatalog", appId: 1, nowMs: NOW, change: { kind: "delGift", giftId: "g1" } }),
+        isLive(102002),
+      );
+    });
+
+    method("addRoomGift", async (store) => {
+      await store.write({ op: "createRoom", ctx, room: testRoom("gr", "o") });
+      await store.write({ op: "changeGiftCatalog", appId: 1, nowMs: NOW, change: { kind: "copyDefault" } });
+      const send = (from: string, receivers: string[], count: number) =>
+        store.write({
+          op: "sendGift",
+          ctx,
+          roomId: "gr",
+          from,
+          receivers,
+          giftId: "rose",
+          count,
+          coins: 1,
+          byMember: false,
+        });
+      const e = await send("a", ["o", "b"], 3);
+      assert.deepEqual(e.packet, {
+        CallbackCommand: "roomhook.Gift",
+        RoomId: "gr",
+        From_Account: "a",
+        ReceiverList_Account: ["o", "b"],
+        GiftId: "rose",
+        Count: 3,
+        Coins: 1,
+        EventTime: NOW,
+      });
+      await send("a", ["o"], 2);
+      await send("c", ["o"], 1);
+      await assert.rejects(
+        store.write({
+          op: "sendGift",
+          ctx,
+          roomId: "gr",
+          from: "a",
+          receivers: ["o"],
+          giftId: "nope",
+          count: 1,
+          coins: 1,
+          byMember: false,
+        }),
+        isLive(102002),
+      );
+      await assert.rejects(
+        store.write({
+          op: "sendGift",
+          ctx: user("z"),
+          roomId: "gr",
+          from: "z",
+          receivers: ["o"],
+          giftId: "rose",
+          count: 1,
+          coins: 1,
+          byMember: true,
+        }),
+        isLive(100005),
+      );
+      assert.deepEqual(await store.read((x) => x.getGiftStats(1, "gr", "o")), {
+        gifts: 6,
+        coins: 6,
+        senders: 2,
+      });
+    });
+
+    method("getGiftStats", async (store) => {
+      await store.write({ op: "createRoom", ctx, room: testRoom("gs", "o") });
+      assert.deepEqual(await store.read((x) => x.getGiftStats(1, "gs")), { gifts: 0, coins: 0, senders: 0 });
+      await store.write({ op: "changeGiftCatalog", appId: 1, nowMs: NOW, change: { kind: "copyDefault" } });
+      await store.write({
+        op: "sendGift",
+        ctx,
+        roomId: "gs",
+        from: "a",
+        receivers: ["o", "b"],
+        giftId: "heart",
+        count: 2,
+        coins: 5,
+        byMember: false,
+      });
+      assert.deepEqual(await store.read((x) => x.getGiftStats(1, "gs")), { gifts: 4, coins: 20, senders: 1 });
+      assert.deepEqual(await store.read((x) => x.getGiftStats(1, "gs", "b")), {
+        gifts: 2,
+        coins: 10,
+        senders: 1,
+      });
+      await store.write({ op: "destroyRoom", ctx, roomId: "gs" });
+      await store.write({ op: "createRoom", ctx, room: testRoom("gs", "o") });
+      assert.deepEqual(
+        await store.read((x) => x.getGiftStats(1, "gs")),
+        { gifts: 0, coins: 0, senders: 0 },
+        "gone with the room",
+      );
+    });
+
+    const battle = async (store: RoomStore, from: string, to: string[]) => {
+      for (const id of [from, ...to].filter((r) => r !== "nope"))
+        if ((await store.read((x) => x.getRoom(1, id))) === undefined)
+          await store.write({ op: "createRoom", ctx, room: testRoom(id, `own-${id}`) });
+      return store.write({
+        op: "createBattle",
+        ctx,
+        fromRoomId: from,
+        toRoomIds: to,
+        durationMs: 60_000,
+        extensionInfo: "x",
+      });
+    };
+
+    method("putBattle", async (store) => {
+      const { battleId, results } = await battle(store, "p1", ["p2", "nope"]);
+      assert.deepEqual(results, [
+        { RoomId: "p2", ResultCode: 0, ResultMessage: "" },
+        { RoomId: "nope", ResultCode: 5, ResultMessage: "room nope does not exist" },
+      ]);
+      const scored = await store.write({
+        op: "setBattleScore",
+        ctx,
+        battleId,
+        opType: 1,
+        scores: [
+          { RoomId: "p1", Score: 5 },
+          { RoomId: "p1", Score: 2 },
+          { RoomId: "zz", Score: 1 },
+        ],
+      });
+      assert.deepEqual(scored, [
+        { RoomId: "p1", ResultCode: 0 },
+        { RoomId: "p1", ResultCode: 0 },
+        { RoomId: "zz", ResultCode: 100414 },
+      ]);
+      await store.write({
+        op: "setBattleScore",
+        ctx,
+        battleId,
+        opType: 2,
+        scores: [{ RoomId: "p2", Score: 3 }],
+      });
+      const doc = JSON.parse((await store.read((x) => x.getBattle(1, battleId))) ?? "{}") as {
+        Scores: object;
+        state: string;
+      };
+      assert.deepEqual([doc.Scores, doc.state], [{ p1: 7, p2: 3 }, "started"]);
+      const end = await store.write({
+        op: "endBattle",
+        ctx: at(NOW + 60_000),
+        battleId,
+        opType: 0,
+        roomIds: ["p1", "p2"],
+      });
+      assert.ok(end?.packet.CallbackCommand === "Live.CallbackAfterEndBattle");
+      assert.deepEqual(
+        [end.packet.FromRoomInfo, end.packet.ToRoomList],
+        [
+          { RoomId: "p1", Score: 7, Owner_Account: "own-p1" },
+          [{ RoomId: "p2", Score: 3, Owner_Account: "own-p2" }],
+        ],
+      );
+      assert.equal(
+        await store.write({ op: "endBattle", ctx, battleId, opType: 0, roomIds: ["p1", "p2"] }),
+        undefined,
+        "once",
+      );
+      await assert.rejects(
+        store.write({ op: "setBattleScore", ctx, battleId, opType: 1, scores: [{ RoomId: "p1", Score: 1 }] }),
+        isLive(100419),
+      );
+    });
+
+    method("getBattle", async (store) => {
+      assert.equal(await store.read((x) => x.getBattle(1, "nope")), undefined);
+      await assert.rejects(
+        store.write({ op: "setBattleScore", ctx, battleId: "nope", opType: 1, scores: [] }),
+        isLive(100411),
+      );
+      const { battleId } = await battle(store, "g1", ["g2"]);
+      const events = await store.read((x) => x.listEvents(1, "g1", 1, 10));
+      assert.deepEqual(
+        events.map((e) => e.packet.CallbackCommand),
+        ["Live.CallbackAfterCreateBattle", "Live.CallbackAfterStartBattle"],
+      );
+      assert.ok((await store.read((x) => x.getBattle(1, battleId)))?.includes(battleId));
+    });
+
+    method("listDueBattles", async (store) => {
+      const { battleId } = await battle(store, "d1", ["d2"]);
+      const startSec = Math.floor(NOW / 1000);
+      assert.deepEqual(await store.read((x) => x.listDueBattles(startSec * 1000 + 59_999, 10)), []);
+      assert.deepEqual(await store.read((x) => x.listDueBattles(startSec * 1000 + 60_000, 10)), [
+        { appId: 1, battleId },
+      ]);
+    });
+
+    method("getRoomBattle", async (store) => {
+      const { battleId } = await battle(store, "r1", ["r2"]);
+      assert.equal(await store.read((x) => x.getRoomBattle(1, "r2")), battleId);
+      await assert.rejects(battle(store, "r3", ["r1"]), isLive(100412), "r1 is busy: no callee left");
+      await assert.rejects(battle(store, "r2", ["r3"]), isLive(100415));
+    });
+
+    method("putRoomBattle", async (store) => {
+      const { battleId } = await battle(store, "q1", ["q2", "q3"]);
+      for (const r of ["q1", "q2", "q3"])
+        assert.equal(await store.read((x) => x.getRoomBattle(1, r)), battleId);
+    });
+
+    method("removeRoomBattle", async (store) => {
+      const { battleId } = await battle(store, "e1", ["e2"]);
+      await store.write({ op: "endBattle", ctx, battleId, opType: 0, roomIds: ["e1", "e2"] });
+      assert.equal(await store.read((x) => x.getRoomBattle(1, "e1")), undefined);
+      const again = await battle(store, "e2", ["e1"]);
+      assert.notEqual(again.battleId, battleId, "free for a new battle");
     });
   });
 }

@@ -1,12 +1,14 @@
 import type { RoomEventPacket, OptPlatform } from "@roomhook/protocol";
 import type { RoomRecord } from "../rooms/room.ts";
-import type { RoomMessagePacket } from "../rooms/room-message.ts";
+import type { RoomGiftPacket } from "../rooms/gifts.ts";
 
 /** A room event as it is appended: the packet is exactly the callback Tencent documents for it. */
 export interface RoomEventInput {
   appId: number;
   roomId: string;
-  packet: RoomEventPacket | RoomMessagePacket;
+  packet: RoomEventPacket | RoomGiftPacket;
+  /** false: the event is never called back, even when its command is switched on. */
+  callback?: false;
   operator: string;
   platform: OptPlatform;
   clientIp: string;
@@ -134,6 +136,34 @@ export interface SeatApplication {
   createdMs: number;
 }
 
+/** A before-callback asked (Live.CallbackBeforeSendGift, Group.CallbackBeforeSendMsg) and what it decided. */
+export interface BeforeCallbackRecord {
+  id?: number;
+  appId: number;
+  roomId: string;
+  command: string;
+  eventId: string;
+  /** The body sent. */
+  packet: string;
+  startedMs: number;
+  durationMs: number;
+  status?: number;
+  error?: string;
+  /** The reply body, truncated. */
+  reply?: string;
+  /** allow, rewrite, refuse, drop (message discarded silently), or skipped (the command is off). */
+  decision: "allow" | "rewrite" | "refuse" | "drop";
+  /** The code the operation answered its sender with (0 when it went ahead). */
+  code: number;
+}
+
+/** Gifts sent in a room (or to one receiver in it): count, coins, distinct senders. */
+export interface GiftStats {
+  gifts: number;
+  coins: number;
+  senders: number;
+}
+
 /** A Chat account imported by the App backend (im_open_login_svc) with its profile. */
 export interface AccountRecord {
   userId: string;
@@ -236,6 +266,21 @@ export interface StoreReader {
   /** Seat applications waiting, oldest first. */
   listSeatApplications(appId: number, roomId: string): Promise<SeatApplication[]>;
   getAccount(appId: number, userId: string): Promise<AccountRecord | undefined>;
+  /** Before-callbacks asked, newest first, after the filters given. */
+  listBeforeCallbacks(
+    appId: number,
+    filter: { roomId?: string; command?: string; beforeId?: number; limit: number },
+  ): Promise<BeforeCallbackRecord[]>;
+  /** The app's gift catalog document (rooms/gifts.ts), undefined before the first change. */
+  getGiftCatalog(appId: number): Promise<string | undefined>;
+  /** A battle's document (rooms/battles.ts). */
+  getBattle(appId: number, battleId: string): Promise<string | undefined>;
+  /** Battles still started whose end is at most nowMs, soonest first. */
+  listDueBattles(nowMs: number, limit: number): Promise<{ appId: number; battleId: string }[]>;
+  /** The battle the room is in, if any. */
+  getRoomBattle(appId: number, roomId: string): Promise<string | undefined>;
+  /** Gifts sent in the room, to `toAccount` only when given. */
+  getGiftStats(appId: number, roomId: string, toAccount?: string): Promise<GiftStats>;
   /** Nodes not seen since beforeMs: their process died or lost the database. */
   listDeadNodes(beforeMs: number): Promise<string[]>;
   /** Members online through a node, by app, room and user. */
@@ -289,8 +334,8 @@ export interface StoreTx extends StoreReader {
   roomEntered(appId: number, roomId: string, views: number): Promise<void>;
   /** Someone left: when nobody is online in the room any more, it is empty from nowMs. */
   roomLeft(appId: number, roomId: string, nowMs: number): Promise<void>;
-  /** A message was sent in the room (TotalMsgCount). */
-  countMessage(appId: number, roomId: string): Promise<void>;
+  /** A message was sent in the room (TotalMsgCount); resolves with its number in the room (MsgSeq). */
+  countMessage(appId: number, roomId: string): Promise<number>;
   putMutes(appId: number, roomId: string, mutes: MuteEntry[]): Promise<void>;
   removeMutes(appId: number, roomId: string, userIds: string[]): Promise<void>;
   putMetadata(appId: number, roomId: string, entries: MetadataEntry[]): Promise<void>;
@@ -303,6 +348,23 @@ export interface StoreTx extends StoreReader {
   putAccount(appId: number, a: AccountRecord): Promise<void>;
   /** Whether the account existed. */
   removeAccount(appId: number, userId: string): Promise<boolean>;
+  recordBeforeCallback(r: BeforeCallbackRecord): Promise<void>;
+  /** Writes a battle: its state ('started' or 'ended'), its end, its document. */
+  putBattle(
+    appId: number,
+    b: { battleId: string; state: "started" | "ended"; endMs: number; doc: string },
+  ): Promise<void>;
+  /** Marks the rooms as in the battle (a room is in one battle at a time). */
+  putRoomBattle(appId: number, roomIds: string[], battleId: string): Promise<void>;
+  /** The rooms are no longer in the battle. */
+  removeRoomBattle(appId: number, roomIds: string[], battleId: string): Promise<void>;
+  putGiftCatalog(appId: number, catalog: string): Promise<void>;
+  /** Adds `count` gifts worth `coins` in all, from one account to another, to the room's totals. */
+  addRoomGift(
+    appId: number,
+    roomId: string,
+    g: { from: string; to: string; count: number; coins: number },
+  ): Promise<void>;
   /** Records that a gateway node (a server process) is alive at nowMs. */
   touchNode(nodeId: string, nowMs: number): Promise<void>;
   deleteNode(nodeId: string): Promise<void>;

@@ -1,0 +1,160 @@
+import type { Clock } from "../clock.ts";
+import type { Logger } from "../logger.ts";
+import type { RoomStore } from "../rooms/commands.ts";
+import { newEventId } from "../store/event-id.ts";
+import type { BeforeCallbackRecord } from "../store/store.ts";
+import { buildCallbackRequest } from "./dispatcher.ts";
+import type { Sender } from "./sender.ts";
+
+/**
+ * Before-callbacks: the second delivery path beside the outbox. The operation waits for the App
+ * backend's answer, which decides it (Tencent: Live.CallbackBeforeSendGift 72210,
+ * Group.CallbackBeforeSendMsg 74347). The request is the one the outbox would send (Tencent's query,
+ * Sign and RequestTime with a token, Standard Webhooks signature with a signing secret), over a sender
+ * with its own timeout (Tencent's 2 s). Never retried, never queued: one attempt, recorded with its
+ * decision (get_before_callback_list).
+ */
+
+export type BeforeCommand = "Live.CallbackBeforeSendGift" | "Group.CallbackBeforeSendMsg";
+
+/** The App backend's answer, as far as it is Tencent's reply packet. */
+export interface BeforeReply {
+  ErrorCode: number;
+  ErrorInfo: string;
+  /** Group.CallbackBeforeSendMsg only: the message rewritten (with ErrorCode 0). */
+  MsgBody?: unknown;
+  CloudCustomData?: unknown;
+}
+
+/** What asking gave: not switched on; an answer; or a failure (timeout, network, not 200, not the packet). */
+export type Asked =
+  | { switchedOn: false }
+  | { switchedOn: true; notBlock: boolean; reply: BeforeReply }
+  | { switchedOn: true; notBlock: boolean; failure: string };
+
+/** An operation's decision from what asking gave; `code` is what its sender is answered (0: went ahead). */
+export interface Decision {
+  decision: BeforeCallbackRecord["decision"];
+  code: number;
+}
+
+export interface BeforeCallbacks {
+  /**
+   * Asks the App backend when the command is switched on in the app's callback configuration, and
+   * returns `interpret`'s decision, recorded (a command that is off is neither sent nor recorded).
+   */
+  ask<D extends Decision>(
+    input: {
+      appId: number;
+      roomId: string;
+      command: BeforeCommand;
+      packet: Record<string, unknown>;
+      clientIp: string;
+      platform: string;
+    },
+    interpret: (asked: Asked) => D,
+  ): Promise<D>;
+}
+
+/** Tencent's configuration switch that makes the gift before-callback let a gift through on failure. */
+export const NOT_BLOCK = "Live.CallbackBeforeCallBackNotBlock";
+
+const REPLY_LOG_BYTES = 1024;
+
+function readReply(text: string): BeforeReply | undefined {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return undefined;
+  const o = v as Record<string, unknown>;
+  if (typeof o.ErrorCode !== "number" || !Number.isSafeInteger(o.ErrorCode)) return undefined;
+  const reply: BeforeReply = {
+    ErrorCode: o.ErrorCode,
+    ErrorInfo: typeof o.ErrorInfo === "string" ? o.ErrorInfo : "",
+  };
+  if (o.MsgBody !== undefined) reply.MsgBody = o.MsgBody;
+  if (o.CloudCustomData !== undefined) reply.CloudCustomData = o.CloudCustomData;
+  return reply;
+}
+
+export function createBeforeCallbacks(deps: {
+  store: RoomStore;
+  sender: Sender;
+  clock: Clock;
+  logger: Logger;
+}): BeforeCallbacks {
+  const { store, sender, clock, logger } = deps;
+  return {
+    async ask(input, interpret) {
+      const nowMs = clock.now();
+      const { cfg, token, secrets } = await store.read(async (tx) => ({
+        cfg: await tx.getCallbackConfig(input.appId),
+        token: await tx.getCallbackToken(input.appId),
+        secrets: (await tx.listSigningSecrets(input.appId, nowMs)).map((x) => x.secret),
+      }));
+      if (cfg === undefined || cfg.disabledReason !== undefined || !cfg.commands.includes(input.command))
+        return interpret({ switchedOn: false });
+      const notBlock = cfg.commands.includes(NOT_BLOCK);
+      const eventId = newEventId(nowMs);
+      const body = JSON.stringify(input.packet);
+      const req = buildCallbackRequest({
+        delivery: {
+          appId: input.appId,
+          command: input.command,
+          clientIp: input.clientIp,
+          platform: input.platform,
+          eventId,
+          body,
+        },
+        url: cfg.url,
+        token,
+        secrets,
+        nowMs,
+      });
+      const outcome = await sender.send(req);
+      let asked: Asked;
+      if (!outcome.ok) asked = { switchedOn: true, notBlock, failure: outcome.error };
+      else {
+        const reply = readReply(outcome.reply);
+        asked =
+          reply === undefined
+            ? {
+                switchedOn: true,
+                notBlock,
+                failure: "the reply is not Tencent's packet (no integer ErrorCode)",
+              }
+            : { switchedOn: true, notBlock, reply };
+      }
+      const d = interpret(asked);
+      const rec: BeforeCallbackRecord = {
+        appId: input.appId,
+        roomId: input.roomId,
+        command: input.command,
+        eventId,
+        packet: body,
+        startedMs: nowMs,
+        durationMs: outcome.ms,
+        decision: d.decision,
+        code: d.code,
+      };
+      if (outcome.status !== undefined) rec.status = outcome.status;
+      if (!outcome.ok) rec.error = outcome.error;
+      else if ("failure" in asked) rec.error = asked.failure;
+      if (outcome.reply !== undefined) rec.reply = outcome.reply.slice(0, REPLY_LOG_BYTES);
+      try {
+        await store.write({ op: "recordBeforeCallback", record: rec });
+      } catch (err) {
+        // The decision stands: the operation must not fail because its log entry could not be written.
+        logger.error({ err, eventId }, "could not record a before-callback");
+      }
+      logger.debug(
+        { eventId, command: input.command, decision: d.decision, ms: outcome.ms },
+        "before-callback",
+      );
+      return d;
+    },
+  };
+}
