@@ -41,6 +41,34 @@ export interface RoomEvents {
     operator: string;
     seq: number;
   };
+  /** A gift the App backend allowed: `count` gifts of `coins` each, to each receiver. */
+  gift: {
+    roomId: string;
+    sender: string;
+    receivers: string[];
+    giftId: string;
+    count: number;
+    coins: number;
+    seq: number;
+  };
+  /** A battle this room is in was created, started, or ended (`reason`: Tencent's OpType). */
+  battleCreated: { roomId: string; battleId: string; rooms: string[]; durationMs: number; seq: number };
+  battleStarted: {
+    roomId: string;
+    battleId: string;
+    rooms: string[];
+    durationMs: number;
+    startTime: number;
+    seq: number;
+  };
+  battleEnded: {
+    roomId: string;
+    battleId: string;
+    rooms: string[];
+    reason: 0 | 1 | 2;
+    scores: { roomId: string; score: number }[];
+    seq: number;
+  };
   roomInfoChanged: { roomId: string; changes: Record<string, unknown>; seq: number };
   roomDestroyed: { roomId: string; operator: string; seq: number };
   /**
@@ -360,6 +388,14 @@ export class RoomhookClient {
   async sendMessage(roomId: string, msgBody: MsgElem[], cloudCustomData?: string): Promise<number> {
     const args = cloudCustomData === undefined ? { roomId, msgBody } : { roomId, msgBody, cloudCustomData };
     return ((await this.request("sendMessage", args)) as { msgSeq: number }).msgSeq;
+  }
+  /**
+   * Sends `count` gifts to each receiver. Resolves when the App backend allowed it (its
+   * Live.CallbackBeforeSendGift); fails with its code in [102100, 102200], or 102004 when it refused
+   * or did not answer, 102002 for an unknown gift.
+   */
+  async sendGift(roomId: string, giftId: string, count: number, receivers: string[]): Promise<number> {
+    return ((await this.request("sendGift", { roomId, giftId, count, receivers })) as { seq: number }).seq;
   }
   async getMetadata(roomId: string): Promise<{ key: string; value: string }[]> {
     return ((await this.request("getMetadata", { roomId })) as { metadata: { key: string; value: string }[] })

@@ -1,5 +1,5 @@
 import Fastify from "fastify";
-import { createReceiver, fastifyPlugin } from "@roomhook/receiver";
+import { allowReply, createReceiver, fastifyPlugin, refuseGiftReply } from "@roomhook/receiver";
 
 export async function start(port: number, seen: (line: string) => void) {
   const receiver = createReceiver({ sdkAppId: 1400000000, token: process.env.CALLBACK_TOKEN });
@@ -8,6 +8,12 @@ export async function start(port: number, seen: (line: string) => void) {
     fastifyPlugin(receiver, (cb) => {
       if (cb.command === "Live.CallbackAfterChangeOwner")
         seen(`${cb.packet.RoomId}: ${cb.packet.OriginalOwner_Account} -> ${cb.packet.CurrentOwner_Account}`);
+      // A before-callback's answer decides: billing refuses what the sender cannot pay.
+      if (cb.command === "Live.CallbackBeforeSendGift") {
+        const { Coins, Count } = cb.packet.GiftWater;
+        return Coins * Count > 1000 ? refuseGiftReply(102101, "not enough balance") : allowReply();
+      }
+      return undefined;
     }),
   );
   await app.listen({ port, host: "127.0.0.1" });

@@ -20,6 +20,7 @@ before(async () => {
     ),
   );
   ok(await t.call("create_room", { RoomInfo: { RoomId: "ad", RoomType: "Live", Owner_Account: "u0" } }));
+  ok(await t.call("copy_default_gift_config", {}));
 });
 after(() => t.close());
 
@@ -50,6 +51,20 @@ for (const [name, example] of Object.entries(examples)) {
         list.DeliveryList[0]?.AttemptList.at(-1)?.Reply,
         '{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":""}',
       );
+      // A before-callback: the handler's reply decides the gift (billing).
+      const gifts = { Url: url, CallbackCommandList: ["Live.CallbackBeforeSendGift"] };
+      ok(await t.call("update_callback", gifts, { service: "live_config" }));
+      const send = (GiftId: string, Count: number) =>
+        t.call("send_gift", {
+          RoomId: "ad",
+          GiftId,
+          Count,
+          From_Account: "fan",
+          ReceiverList_Account: ["u0"],
+        });
+      ok(await send("rose", 1));
+      const refused = await send("universe", 1);
+      assert.deepEqual([refused.ErrorCode, refused.ErrorInfo], [102101, "not enough balance"]);
       const foreign = await fetch(
         `${url}?SdkAppid=1400000999&CallbackCommand=Live.CallbackAfterChangeOwner`,
         { method: "POST", body: "{}" },

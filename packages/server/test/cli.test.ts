@@ -166,6 +166,56 @@ test("trigger causes each callback of the room API, and listen prints each", asy
   }
 });
 
+test("listen --before answers before-callbacks by its rule and prints each decision", async () => {
+  const l = await startListen(["--before", "refuse-matching:spam|universe:10150"]);
+  try {
+    ok(
+      await t.call(
+        "set_callback",
+        {
+          Url: `${l.url}/callback`,
+          CallbackCommandList: ["Group.CallbackBeforeSendMsg", "Live.CallbackBeforeSendGift"],
+        },
+        { service: "live_config" },
+      ),
+    );
+    ok(
+      await t.call("create_room", {
+        RoomInfo: { RoomId: "cli-before", RoomType: "Live", Owner_Account: "h" },
+      }),
+    );
+    const msg = (TextContent: string) =>
+      t.call("send_text_msg", { RoomId: "cli-before", Sender_Account: "h", TextContent });
+    ok(await msg("hello"));
+    await l.waitFor(
+      /Group\.CallbackBeforeSendMsg {2}room cli-before: h wants to say "hello".*\n {4}answered allow/,
+    );
+    const refused = await msg("buy spam now");
+    assert.equal(refused.ErrorCode, 10150);
+    await l.waitFor(/"buy spam now".*\n {4}answered refuse \(ErrorCode 10150\)/);
+    ok(
+      await t
+        .call("copy_default_gift_config", {})
+        .catch(() => ({ ActionStatus: "OK", ErrorCode: 0 }) as never),
+    );
+    const gift = await t.call("send_gift", {
+      RoomId: "cli-before",
+      GiftId: "universe",
+      From_Account: "f",
+      ReceiverList_Account: ["h"],
+    });
+    // 10150 is outside the gift range [102100, 102200]: the sender gets 102004.
+    assert.equal(gift.ErrorCode, 102004);
+    await l.waitFor(/Live\.CallbackBeforeSendGift {2}room cli-before: f sends 1 x universe/);
+    const bad = await run(["listen", "--before", "maybe"]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /--before must be allow, refuse\[:CODE\] or refuse-matching:REGEX\[:CODE\]/);
+  } finally {
+    assert.equal(await l.stop(), 0);
+    ok(await t.call("delete_callback", {}, { service: "live_config" }));
+  }
+});
+
 test("listen refuses a foreign SdkAppid, a wrong Sign and a stale RequestTime, with the reason", async () => {
   const l = await startListen(["--token", "xxxxyyyy"]);
   try {
