@@ -7,9 +7,10 @@ import {
   readRawBody,
   ReceiverError,
   refusalStatus,
+  rewriteMessageReply,
+  type BeforeSendMsgReply,
   type VerifiedCallback,
 } from "@roomhook/receiver";
-import type { CallbackReply } from "@roomhook/protocol";
 
 /** `roomhook listen`: a local App backend that verifies, prints and answers each callback. */
 export interface ListenOptions {
@@ -23,6 +24,19 @@ export interface ListenOptions {
   out: (s: string) => void;
   /** How to answer before-callbacks (gifts, messages); default: allow. */
   before?: BeforeRule;
+  /** `--rewrite FROM=TO`: an allowed message's texts with FROM (a regular expression) replaced. */
+  rewrite?: { pattern: RegExp; replacement: string };
+}
+
+/** The rule of `--rewrite FROM=TO`, or why the text is not one. */
+export function parseRewrite(text: string): { pattern: RegExp; replacement: string } | string {
+  const eq = text.indexOf("=");
+  if (eq <= 0) return `--rewrite must be FROM=TO (FROM a regular expression), got ${text}`;
+  try {
+    return { pattern: new RegExp(text.slice(0, eq), "gu"), replacement: text.slice(eq + 1) };
+  } catch (e) {
+    return `--rewrite: ${(e as Error).message}`;
+  }
 }
 
 /**
@@ -59,12 +73,25 @@ function matchedText(cb: VerifiedCallback): string | undefined {
   return undefined;
 }
 
-/** The answer to a before-callback by the rule; undefined for any other callback. */
-export function beforeAnswer(rule: BeforeRule, cb: VerifiedCallback): CallbackReply | undefined {
+/** The answer to a before-callback by the rules; undefined for any other callback. */
+export function beforeAnswer(
+  rule: BeforeRule,
+  cb: VerifiedCallback,
+  rewrite?: { pattern: RegExp; replacement: string },
+): BeforeSendMsgReply | undefined {
   const text = matchedText(cb);
   if (text === undefined) return undefined;
   const refuse = rule.kind === "refuse" || (rule.kind === "refuse-matching" && rule.pattern.test(text));
-  if (!refuse) return okReply();
+  if (!refuse) {
+    if (rewrite === undefined || cb.command !== "Group.CallbackBeforeSendMsg") return okReply();
+    const body = cb.packet.MsgBody.map((e) =>
+      e.MsgType === "TIMTextElem"
+        ? { ...e, MsgContent: { Text: e.MsgContent.Text.replace(rewrite.pattern, rewrite.replacement) } }
+        : e,
+    );
+    const changed = JSON.stringify(body) !== JSON.stringify(cb.packet.MsgBody);
+    return changed ? rewriteMessageReply({ MsgBody: body }) : okReply();
+  }
   const code = rule.code;
   return { ActionStatus: "OK", ErrorCode: code, ErrorInfo: `refused by roomhook listen --before` };
 }
@@ -207,9 +234,19 @@ export async function listen(opts: ListenOptions): Promise<{ url: string; close:
       ? JSON.stringify({ time, command, packet: cb.packet, eventId: cb.eventId, sequence: cb.sequence })
       : `${time}  ${command}  ${describe(cb)}${meta.length > 0 ? `  [${meta.join(", ")}]` : ""}`;
     if (opts.forwardTo === undefined) {
-      const answer = beforeAnswer(opts.before ?? { kind: "allow" }, cb);
-      if (answer !== undefined)
-        line += `\n    answered ${answer.ErrorCode === 0 ? "allow" : `refuse (ErrorCode ${answer.ErrorCode})`}`;
+      const answer = beforeAnswer(opts.before ?? { kind: "allow" }, cb, opts.rewrite);
+      if (answer !== undefined) {
+        const texts = (answer.MsgBody ?? []).map((e) =>
+          e.MsgType === "TIMTextElem" ? e.MsgContent.Text : `[${e.MsgType}]`,
+        );
+        const said =
+          answer.ErrorCode !== 0
+            ? `refuse (ErrorCode ${answer.ErrorCode})`
+            : answer.MsgBody !== undefined
+              ? `rewrite ${JSON.stringify(texts.join(" "))}`
+              : "allow";
+        line += `\n    answered ${said}`;
+      }
       return { status: 200, body: JSON.stringify(answer ?? okReply()), line };
     }
     // Forwarded as received (query, headers, body): the local app's answer goes back to roomhook, so a

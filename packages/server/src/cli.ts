@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { genUserSig } from "@roomhook/protocol";
-import { listen, parseBeforeRule } from "./cli-listen.ts";
+import { listen, parseBeforeRule, parseRewrite } from "./cli-listen.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { resolveAppKeys } from "./secret-key.ts";
 
@@ -23,7 +23,7 @@ Prints a UserSig for ID made with the configured key. --expire defaults to 86400
 `,
   listen: `usage: roomhook listen [--port 9000] [--host 127.0.0.1] [--sdkappid N] [--token TOKEN]
                        [--secret whsec_... (repeatable)] [--forward-to URL] [--json]
-                       [--before allow|refuse[:CODE]|refuse-matching:REGEX[:CODE]]
+                       [--before allow|refuse[:CODE]|refuse-matching:REGEX[:CODE]] [--rewrite FROM=TO]
 
 Answers callbacks at http://HOST:PORT/ (any path): checks that SdkAppid is the app's, checks Sign and
 RequestTime when --token is given and the Standard Webhooks signature when --secret is given, prints each
@@ -31,7 +31,8 @@ callback, and answers Tencent's OK packet (a refused one gets 401 and its reason
 verified callback is also POSTed there as received, and that answer goes back to the sender.
 Before-callbacks (Live.CallbackBeforeSendGift, Group.CallbackBeforeSendMsg) are answered by --before
 (default allow): refuse answers ErrorCode 1 or CODE; refuse-matching refuses a message whose text, or a
-gift whose GiftId, matches REGEX. Each decision is printed.
+gift whose GiftId, matches REGEX. --rewrite FROM=TO answers an allowed message rewritten (each text's
+matches of the regular expression FROM replaced by TO). Each decision is printed.
 Point the server at it: live_config/set_callback with Url http://HOST:PORT/callback.
 `,
   trigger: `usage: roomhook trigger WHAT --room ROOM [options] [--url SERVER] [--identifier ADMIN]
@@ -141,7 +142,20 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
         return 0;
       }
       case "listen": {
-        allow(flags, ["port", "host", "sdkappid", "token", "secret", "forward-to", "json", "before"]);
+        allow(flags, [
+          "port",
+          "host",
+          "sdkappid",
+          "token",
+          "secret",
+          "forward-to",
+          "json",
+          "before",
+          "rewrite",
+        ]);
+        const rewriteText = one(flags, "rewrite");
+        const rewrite = rewriteText === undefined ? undefined : parseRewrite(rewriteText);
+        if (typeof rewrite === "string") throw new UsageError(rewrite);
         const beforeText = one(flags, "before");
         const before = beforeText === undefined ? undefined : parseBeforeRule(beforeText);
         if (typeof before === "string") throw new UsageError(before);
@@ -168,6 +182,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
           json: one(flags, "json") !== undefined,
           out: io.out,
           ...(before === undefined ? {} : { before }),
+          ...(rewrite === undefined ? {} : { rewrite }),
         });
         io.out(
           `roomhook listen: listening on ${server.url} for SdkAppid ${sdkAppId}` +
