@@ -167,7 +167,12 @@ test("trigger causes each callback of the room API, and listen prints each", asy
 });
 
 test("listen --before answers before-callbacks by its rule and prints each decision", async () => {
-  const l = await startListen(["--before", "refuse-matching:spam|universe:10150"]);
+  const l = await startListen([
+    "--before",
+    "refuse-matching:spam|universe:10150",
+    "--rewrite",
+    "hel+o=HELLO",
+  ]);
   try {
     ok(
       await t.call(
@@ -188,8 +193,10 @@ test("listen --before answers before-callbacks by its rule and prints each decis
       t.call("send_text_msg", { RoomId: "cli-before", Sender_Account: "h", TextContent });
     ok(await msg("hello"));
     await l.waitFor(
-      /Group\.CallbackBeforeSendMsg {2}room cli-before: h wants to say "hello".*\n {4}answered allow/,
+      /Group\.CallbackBeforeSendMsg {2}room cli-before: h wants to say "hello".*\n {4}answered rewrite "HELLO"/,
     );
+    ok(await msg("bye"));
+    await l.waitFor(/"bye".*\n {4}answered allow/);
     const refused = await msg("buy spam now");
     assert.equal(refused.ErrorCode, 10150);
     await l.waitFor(/"buy spam now".*\n {4}answered refuse \(ErrorCode 10150\)/);
@@ -207,6 +214,9 @@ test("listen --before answers before-callbacks by its rule and prints each decis
     // 10150 is outside the gift range [102100, 102200]: the sender gets 102004.
     assert.equal(gift.ErrorCode, 102004);
     await l.waitFor(/Live\.CallbackBeforeSendGift {2}room cli-before: f sends 1 x universe/);
+    const noEq = await run(["listen", "--rewrite", "nothing"]);
+    assert.equal(noEq.code, 2);
+    assert.match(noEq.err, /--rewrite must be FROM=TO/);
     const bad = await run(["listen", "--before", "maybe"]);
     assert.equal(bad.code, 2);
     assert.match(bad.err, /--before must be allow, refuse\[:CODE\] or refuse-matching:REGEX\[:CODE\]/);
