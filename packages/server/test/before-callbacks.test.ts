@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import WebSocket from "ws";
-import { genUserSig } from "@roomhook/protocol";
+import { createRequire } from "node:module";
+import { callbackSign, genUserSig } from "@roomhook/protocol";
 import { RoomhookClient, type RoomEvents, type WebSocketConstructor } from "@roomhook/client";
 import {
   createReceiver,
@@ -478,4 +479,44 @@ test("battles: create starts at once, scores add or replace, the end comes with 
     (ok(await pk("get_battle_info", { BattleId: created.BattleId })).Response as { Status: number }).Status,
     3,
   );
+});
+
+test("before-callbacks are signed like the others: Tencent's Sign with a token, Standard Webhooks with a secret", async () => {
+  const require = createRequire(import.meta.url);
+  const { Webhook } = require("standardwebhooks") as {
+    Webhook: new (secret: string) => { verify(body: string, headers: Record<string, string>): unknown };
+  };
+  ok(
+    await t.call(
+      "set_callback_token",
+      { Token: "xxxxyyyy", IsTokenEnable: true },
+      { service: "live_config" },
+    ),
+  );
+  const secret = (
+    ok(await t.call("rotate_signing_secret", {}, { service: "roomhook_delivery" })).Response as {
+      Secret: string;
+    }
+  ).Secret;
+  try {
+    const fan = await inRoom("fan7");
+    // standardwebhooks checks the timestamp against the real clock.
+    t.clock.ms = Date.now();
+    assert.ok((await fan.sendText("show", "signed")) > 0);
+    const r = befores("Group.CallbackBeforeSendMsg").at(-1);
+    assert.ok(r);
+    const time = r.query.get("RequestTime") ?? "";
+    assert.equal(r.query.get("Sign"), callbackSign("xxxxyyyy", Number(time)));
+    const headers = {
+      "webhook-id": String(r.headers["webhook-id"]),
+      "webhook-timestamp": String(r.headers["webhook-timestamp"]),
+      "webhook-signature": String(r.headers["webhook-signature"]),
+    };
+    assert.doesNotThrow(() => new Webhook(secret).verify(r.body, headers));
+    assert.equal(r.headers["roomhook-event-id"], headers["webhook-id"]);
+    assert.equal(r.headers["roomhook-sequence"], undefined, "no sequence: it has not happened yet");
+  } finally {
+    ok(await t.call("set_callback_token", { IsTokenEnable: false }, { service: "live_config" }));
+    ok(await t.call("delete_signing_secrets", {}, { service: "roomhook_delivery" }));
+  }
 });
