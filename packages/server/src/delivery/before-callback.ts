@@ -2,7 +2,7 @@ import type { Clock } from "../clock.ts";
 import type { Logger } from "../logger.ts";
 import type { RoomStore } from "../rooms/commands.ts";
 import { newEventId } from "../store/event-id.ts";
-import type { BeforeCallbackRecord } from "../store/store.ts";
+import type { BeforeCallbackRecord, StoreReader } from "../store/store.ts";
 import { buildCallbackRequest } from "./dispatcher.ts";
 import type { Sender } from "./sender.ts";
 
@@ -60,6 +60,7 @@ export interface BeforeCallbacks {
 export const NOT_BLOCK = "Live.CallbackBeforeCallBackNotBlock";
 
 const REPLY_LOG_BYTES = 1024;
+const SETTINGS_TTL_MS = 1000;
 
 function readReply(text: string): BeforeReply | undefined {
   let v: unknown;
@@ -87,14 +88,34 @@ export function createBeforeCallbacks(deps: {
   logger: Logger;
 }): BeforeCallbacks {
   const { store, sender, clock, logger } = deps;
+  /**
+   * An app's callback settings, read at most once a second (every gift and message asks): dropped at
+   * once when this process changes them, as the dispatcher's are. Another process's change is seen
+   * within SETTINGS_TTL_MS.
+   */
+  type Settings = {
+    cfg: Awaited<ReturnType<StoreReader["getCallbackConfig"]>>;
+    token: Awaited<ReturnType<StoreReader["getCallbackToken"]>>;
+    secrets: string[];
+  };
+  const cache = new Map<number, { at: number; value: Promise<Settings> }>();
+  store.onSettingsChanged((appId) => cache.delete(appId));
+  function settingsOf(appId: number, nowMs: number): Promise<Settings> {
+    const hit = cache.get(appId);
+    if (hit !== undefined && nowMs - hit.at < SETTINGS_TTL_MS && nowMs >= hit.at) return hit.value;
+    const value = store.read(async (tx) => ({
+      cfg: await tx.getCallbackConfig(appId),
+      token: await tx.getCallbackToken(appId),
+      secrets: (await tx.listSigningSecrets(appId, nowMs)).map((x) => x.secret),
+    }));
+    value.catch(() => cache.delete(appId));
+    cache.set(appId, { at: nowMs, value });
+    return value;
+  }
   return {
     async ask(input, interpret) {
       const nowMs = clock.now();
-      const { cfg, token, secrets } = await store.read(async (tx) => ({
-        cfg: await tx.getCallbackConfig(input.appId),
-        token: await tx.getCallbackToken(input.appId),
-        secrets: (await tx.listSigningSecrets(input.appId, nowMs)).map((x) => x.secret),
-      }));
+      const { cfg, token, secrets } = await settingsOf(input.appId, nowMs);
       if (cfg === undefined || cfg.disabledReason !== undefined || !cfg.commands.includes(input.command))
         return interpret({ switchedOn: false });
       const notBlock = cfg.commands.includes(NOT_BLOCK);
