@@ -270,7 +270,16 @@ export async function listen(opts: ListenOptions): Promise<{ url: string; close:
     }
   }
 
-  await new Promise<void>((resolve) => server.listen(opts.port, opts.host, resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", (e: NodeJS.ErrnoException) => {
+      reject(
+        e.code === "EADDRINUSE"
+          ? new Error(`port ${opts.port} on ${opts.host} is in use: choose another with --port`)
+          : e,
+      );
+    });
+    server.listen(opts.port, opts.host, resolve);
+  });
   const addr = server.address() as AddressInfo;
   const url = `http://${opts.host}:${addr.port}`;
   return {

@@ -520,3 +520,99 @@ test("before-callbacks are signed like the others: Tencent's Sign with a token, 
     ok(await t.call("delete_signing_secrets", {}, { service: "roomhook_delivery" }));
   }
 });
+
+test("inputs a breaker tried: __proto__ ids, totals past 2^53, oversized rewrites and replies, empty texts, the caller as callee", async () => {
+  // An id is the client's: "__proto__" is a gift, a category and a room like any other.
+  ok(await t.call("add_gift", { GiftId: "__proto__", Coins: 7, DefaultName: "proto" }));
+  failed(await t.call("add_gift", { GiftId: "__proto__", Coins: 7, DefaultName: "proto" }), 100002);
+  assert.equal(
+    (ok(await t.call("get_gift", { GiftId: "__proto__" })).GiftInfo as { Coins: number }).Coins,
+    7,
+  );
+  ok(await t.call("del_gift_category", { CategoryId: "special" }));
+  ok(await t.call("add_gift_category", { CategoryId: "__proto__", DefaultName: "p" }));
+  assert.equal(
+    (
+      ok(await t.call("get_gift_category", { CategoryId: "__proto__" })).GiftCategoryInfo as {
+        DefaultName: string;
+      }
+    ).DefaultName,
+    "p",
+  );
+  ok(
+    await t.call("create_room", { RoomInfo: { RoomId: "__proto__", RoomType: "Live", Owner_Account: "p" } }),
+  );
+  const pk = (command: string, body: unknown) => t.call(command, body, { service: "live_engine_http_pk" });
+  const b = ok(
+    await pk("create_battle", {
+      FromRoomId: "__proto__",
+      ToRoomIdList: ["__proto__", "other"],
+      Duration: 5000,
+    }),
+  ).Response as { BattleId: string; Result: { RoomId: string; ResultMessage: string }[] };
+  assert.equal(b.Result[0]?.ResultMessage, "the caller's own room cannot be a callee");
+  ok(
+    await pk("set_battle_score", {
+      BattleId: b.BattleId,
+      OpType: 1,
+      ScoreList: [{ RoomId: "__proto__", Score: 3 }],
+    }),
+  );
+  const info = ok(await pk("get_battle_info", { BattleId: b.BattleId })).Response as {
+    FromRoomInfo: { Score: number; Owner_Account: string };
+  };
+  assert.deepEqual(info.FromRoomInfo, { RoomId: "__proto__", Score: 3, Owner_Account: "p" });
+  t.clock.advance(5000);
+  await t.server.roomSweeper.sweep();
+
+  // Gift totals stop at 2^53 - 1 rather than being answered wrong.
+  ok(await t.call("create_room", { RoomInfo: { RoomId: "whales", RoomType: "Live", Owner_Account: "w" } }));
+  ok(await t.call("add_gift", { GiftId: "whale", Coins: 4294967295, DefaultName: "whale" }));
+  const whale = () =>
+    t.call("send_gift", {
+      RoomId: "whales",
+      GiftId: "whale",
+      Count: 100000,
+      From_Account: "rich",
+      ReceiverList_Account: ["w"],
+    });
+  for (let i = 0; i < 20; i++) ok(await whale());
+  failed(await whale(), 100002);
+  const stats = ok(await t.call("get_room_stats", { RoomId: "whales" })).Response;
+  assert.equal(stats?.TotalGiftCoins, 20 * 4294967295 * 100000);
+
+  // A rewrite whose CloudCustomData is over 12 KB is ignored, and the log says why; so is a reply over 64 KiB.
+  const fan = await inRoom("fan8");
+  const host = await inRoom("host");
+  const pushed = collect(host, "message");
+  answer = () => reply(0, "", { CloudCustomData: "x".repeat(20_000) });
+  await fan.sendText("show", "big rewrite", "mine");
+  answer = () => reply(1, "y".repeat(70_000));
+  assert.ok((await fan.sendText("show", "huge refusal")) > 0, "an unreadable answer: the message goes");
+  await settle();
+  assert.deepEqual(
+    pushed.map((m) => m.cloudCustomData),
+    ["mine", ""],
+  );
+  const log = ok(
+    await t.call("get_before_callback_list", { RoomId: "show", Limit: 2 }, { service: "roomhook_delivery" }),
+  ).Response as { BeforeCallbackList: { Decision: string; Error?: string }[] };
+  assert.match(log.BeforeCallbackList[0]?.Error ?? "", /reply over 65536 bytes/);
+  assert.match(
+    log.BeforeCallbackList[1]?.Error ?? "",
+    /rewrite ignored: .*CloudCustomData is over 12288 bytes/,
+  );
+  assert.equal(log.BeforeCallbackList[1]?.Decision, "allow");
+
+  // An empty text is not a message; an unknown language is refused like elsewhere.
+  failed(
+    await t.call(
+      "send_group_msg",
+      { GroupId: "show", Random: 1, MsgBody: [{ MsgType: "TIMTextElem", MsgContent: { Text: "" } }] },
+      { service: "group_open_http_svc" },
+    ),
+    10004,
+  );
+  failed(await t.call("get_gift_info_list", { Language: "fr" }), 100002);
+  ok(await t.call("get_gift_info_list", { Language: "zh" }));
+});

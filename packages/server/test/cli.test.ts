@@ -214,6 +214,12 @@ test("listen --before answers before-callbacks by its rule and prints each decis
     // 10150 is outside the gift range [102100, 102200]: the sender gets 102004.
     assert.equal(gift.ErrorCode, 102004);
     await l.waitFor(/Live\.CallbackBeforeSendGift {2}room cli-before: f sends 1 x universe/);
+    const busy = await run(["listen", "--port", new URL(l.url).port]);
+    assert.equal(busy.code, 1);
+    assert.equal(
+      busy.err,
+      `roomhook listen: port ${new URL(l.url).port} on 127.0.0.1 is in use: choose another with --port\n`,
+    );
     const noEq = await run(["listen", "--rewrite", "nothing"]);
     assert.equal(noEq.code, 2);
     assert.match(noEq.err, /--rewrite must be FROM=TO/);

@@ -36,6 +36,8 @@ export type Asked =
 export interface Decision {
   decision: BeforeCallbackRecord["decision"];
   code: number;
+  /** Why the answer was not taken as given (a rewrite that is not a message), for the log. */
+  note?: string;
 }
 
 export interface BeforeCallbacks {
@@ -164,6 +166,7 @@ export function createBeforeCallbacks(deps: {
       if (outcome.status !== undefined) rec.status = outcome.status;
       if (!outcome.ok) rec.error = outcome.error;
       else if ("failure" in asked) rec.error = asked.failure;
+      else if (d.note !== undefined) rec.error = d.note;
       if (outcome.reply !== undefined) rec.reply = outcome.reply.slice(0, REPLY_LOG_BYTES);
       try {
         await store.write({ op: "recordBeforeCallback", record: rec });

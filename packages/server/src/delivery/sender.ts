@@ -78,6 +78,7 @@ export function createSender(opts: SenderOptions): Sender {
     let status: number;
     let reply: string;
     let retryAfter: string | undefined;
+    let overLimit = false;
     try {
       const res = await pool(req.url.origin).request({
         path: req.url.pathname + req.url.search,
@@ -94,6 +95,7 @@ export function createSender(opts: SenderOptions): Sender {
       for await (const chunk of res.body as AsyncIterable<Buffer>) {
         size += chunk.length;
         if (size > MAX_REPLY_BYTES) {
+          overLimit = true;
           res.body.destroy();
           break;
         }
@@ -125,6 +127,7 @@ export function createSender(opts: SenderOptions): Sender {
       return out;
     }
     try {
+      if (overLimit) throw new Error("over the limit");
       JSON.parse(reply);
     } catch {
       return {
@@ -133,7 +136,7 @@ export function createSender(opts: SenderOptions): Sender {
         retryable: true,
         ms: ms(),
         status,
-        error: "reply is not JSON",
+        error: overLimit ? `reply over ${MAX_REPLY_BYTES} bytes (not read further)` : "reply is not JSON",
         reply,
       };
     }

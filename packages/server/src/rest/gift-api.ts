@@ -201,7 +201,10 @@ export function giftApi(store: RoomStore, gifts: GiftSender): Record<string, Res
     },
 
     async get_gift_info_list(ctx, body) {
-      const lang = lookupLanguage(body.string("Language", { maxBytes: 16 }));
+      const asked = body.string("Language", { maxBytes: 16 });
+      const lang = lookupLanguage(asked);
+      if (asked !== undefined && asked !== "" && lang === undefined)
+        throw new LiveError(100002, `Language must be one of ${GIFT_LANGUAGES.join(", ")} (or zh)`);
       return infoList(await catalog(ctx.appId), lang);
     },
 

@@ -4,6 +4,7 @@ import { LiveError } from "../live-error.ts";
 import type { StoreReader, StoreTx, StoredRoomEvent } from "../store/store.ts";
 import type { OpContext } from "./room.ts";
 import { eventBase } from "./room-lifecycle.ts";
+import { setOwn } from "./gifts.ts";
 
 /**
  * Battles (PK) between rooms (Tencent: live_engine_http_pk create_battle 68254, set_battle_score
@@ -62,7 +63,8 @@ async function writeBattle(tx: StoreTx, appId: number, b: Battle): Promise<void>
 }
 
 function room(b: Battle, roomId: string): BattleRoom & { Score: number } {
-  return { RoomId: roomId, Score: b.Scores[roomId] ?? 0, Owner_Account: b.Owners[roomId] ?? "" };
+  const own = <V>(o: Record<string, V>) => (Object.hasOwn(o, roomId) ? o[roomId] : undefined);
+  return { RoomId: roomId, Score: own(b.Scores) ?? 0, Owner_Account: own(b.Owners) ?? "" };
 }
 
 /** The battle as get_battle_info answers it. */
@@ -92,16 +94,23 @@ export async function createBattle(
   if ((await tx.getRoomBattle(ctx.appId, p.fromRoomId)) !== undefined)
     throw new LiveError(100415, `room ${p.fromRoomId} is in another battle`);
   const results: BattleResult[] = [];
-  const owners: Record<string, string> = { [p.fromRoomId]: from.Owner_Account };
+  const owners: Record<string, string> = {};
+  setOwn(owners, p.fromRoomId, from.Owner_Account);
   for (const roomId of p.toRoomIds) {
     const r = roomId === p.fromRoomId ? undefined : await tx.getRoom(ctx.appId, roomId);
-    if (r === undefined) {
+    if (roomId === p.fromRoomId) {
+      results.push({
+        RoomId: roomId,
+        ResultCode: 5,
+        ResultMessage: "the caller's own room cannot be a callee",
+      });
+    } else if (r === undefined) {
       results.push({ RoomId: roomId, ResultCode: 5, ResultMessage: `room ${roomId} does not exist` });
     } else if ((await tx.getRoomBattle(ctx.appId, roomId)) !== undefined) {
       results.push({ RoomId: roomId, ResultCode: 3, ResultMessage: `room ${roomId} is in another battle` });
     } else {
       results.push({ RoomId: roomId, ResultCode: 0, ResultMessage: "" });
-      owners[roomId] = r.Owner_Account;
+      setOwn(owners, roomId, r.Owner_Account);
     }
   }
   const joined = results.filter((r) => r.ResultCode === 0).map((r) => r.RoomId);
@@ -146,8 +155,8 @@ export async function createBattle(
       Duration: b.Duration,
       CreateTime: b.CreateTime,
       StartTime: b.StartTime,
-      FromRoomInfo: { RoomId: b.FromRoomId, Owner_Account: owners[b.FromRoomId] ?? "" },
-      ToRoomList: joined.map((r) => ({ RoomId: r, Owner_Account: owners[r] ?? "" })),
+      FromRoomInfo: { RoomId: b.FromRoomId, Owner_Account: room(b, b.FromRoomId).Owner_Account },
+      ToRoomList: joined.map((r) => ({ RoomId: r, Owner_Account: room(b, r).Owner_Account })),
       EventTime: ctx.nowMs,
     },
   });
@@ -172,7 +181,8 @@ export async function setBattleScore(
       out.push({ RoomId: s.RoomId, ResultCode: 100414 });
       continue;
     }
-    b.Scores[s.RoomId] = p.opType === 1 ? (b.Scores[s.RoomId] ?? 0) + s.Score : s.Score;
+    const was = Object.hasOwn(b.Scores, s.RoomId) ? (b.Scores[s.RoomId] ?? 0) : 0;
+    setOwn(b.Scores, s.RoomId, p.opType === 1 ? was + s.Score : s.Score);
     out.push({ RoomId: s.RoomId, ResultCode: 0 });
   }
   await writeBattle(tx, ctx.appId, b);

@@ -60,6 +60,14 @@ export const giftLimits = {
   maxCount: 100_000,
 } as const;
 
+/**
+ * Sets an own property: an id is the client's, and `obj["__proto__"] = v` would set the object's
+ * prototype instead of a key (the gift would be accepted and lost).
+ */
+export function setOwn<V>(obj: Record<string, V>, key: string, value: V): void {
+  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 export function emptyCatalog(): GiftCatalog {
   return { gifts: {}, categories: {} };
 }
@@ -133,7 +141,7 @@ export async function changeGiftCatalog(
         throw new LiveError(100002, `gift ${ch.gift.GiftId} exists already: use edit_gift`);
       if (Object.keys(c.gifts).length >= giftLimits.maxGifts)
         throw new LiveError(100002, `an app has at most ${giftLimits.maxGifts} gifts`);
-      c.gifts[ch.gift.GiftId] = { ...ch.gift, CreateTime: now, languages: {} };
+      setOwn(c.gifts, ch.gift.GiftId, { ...ch.gift, CreateTime: now, languages: {} });
       break;
     case "editGift":
       Object.assign(giftOf(c, ch.giftId), ch.fields);
@@ -150,12 +158,12 @@ export async function changeGiftCatalog(
         throw new LiveError(100002, `gift category ${ch.category.CategoryId} exists already`);
       if (Object.keys(c.categories).length >= giftLimits.maxCategories)
         throw new LiveError(100002, `an app has at most ${giftLimits.maxCategories} gift categories`);
-      c.categories[ch.category.CategoryId] = {
+      setOwn(c.categories, ch.category.CategoryId, {
         ...ch.category,
         CreateTime: now,
         languages: {},
         GiftIdList: [],
-      };
+      });
       break;
     case "editCategory":
       Object.assign(categoryOf(c, ch.categoryId), ch.fields);
@@ -311,6 +319,11 @@ export async function sendGift(
   if (p.byMember && (await tx.getMember(ctx.appId, p.roomId, p.from)) === undefined)
     throw new LiveError(100005, `${p.from} is not in room ${p.roomId}`, { clientCode: -2101 });
   giftOf(await readCatalog(tx, ctx.appId), p.giftId);
+  // Totals are answered as JSON numbers: past 2^53 they would be answered wrong, so they stop there.
+  const totals = await tx.getGiftStats(ctx.appId, p.roomId);
+  const n = p.count * p.receivers.length;
+  if (totals.gifts + n > Number.MAX_SAFE_INTEGER || totals.coins + n * p.coins > Number.MAX_SAFE_INTEGER)
+    throw new LiveError(100002, `the room's gift totals would pass 2^53 - 1, the most they can count`);
   for (const to of p.receivers)
     await tx.addRoomGift(ctx.appId, p.roomId, { from: p.from, to, count: p.count, coins: p.count * p.coins });
   return tx.appendEvent({

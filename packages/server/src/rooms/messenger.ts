@@ -5,7 +5,13 @@ import { LiveError } from "../live-error.ts";
 import type { StoredRoomEvent } from "../store/store.ts";
 import type { RoomStore } from "./commands.ts";
 import type { OpContext } from "./room.ts";
-import { beforeSendMsgPacket, checkSender, readMsgBody, type OutgoingMessage } from "./room-message.ts";
+import {
+  beforeSendMsgPacket,
+  checkSender,
+  messageLimits,
+  readMsgBody,
+  type OutgoingMessage,
+} from "./room-message.ts";
 
 /**
  * Sending a message in a room, as Tencent does it (Group.CallbackBeforeSendMsg 74347): the sender is
@@ -34,7 +40,7 @@ export interface SendInput {
 export type SendResult = { sent: true; event: StoredRoomEvent } | { sent: false; msgId: string };
 
 type MessageDecision =
-  | { decision: "allow"; code: 0 }
+  | { decision: "allow"; code: 0; note?: string }
   | { decision: "rewrite"; code: 0; msgBody: MsgElem[]; cloudCustomData: string | undefined }
   | { decision: "drop"; code: 0 }
   | { decision: "refuse"; code: number; info: string };
@@ -47,12 +53,19 @@ function interpret(asked: Asked): MessageDecision {
     try {
       const msgBody =
         r.MsgBody === undefined ? undefined : readMsgBody(r.MsgBody, "the App backend's MsgBody");
-      const cloud = typeof r.CloudCustomData === "string" ? r.CloudCustomData : undefined;
+      const cloud = r.CloudCustomData;
+      if (cloud !== undefined && typeof cloud !== "string")
+        throw new LiveError(100002, "the App backend's CloudCustomData must be a string");
+      if (typeof cloud === "string" && Buffer.byteLength(cloud) > messageLimits.cloudCustomDataBytes)
+        throw new LiveError(
+          100002,
+          `the App backend's CloudCustomData is over ${messageLimits.cloudCustomDataBytes} bytes`,
+        );
       if (msgBody === undefined && cloud === undefined) return { decision: "allow", code: 0 };
       return { decision: "rewrite", code: 0, msgBody: msgBody ?? [], cloudCustomData: cloud };
-    } catch {
-      // A rewrite that is not a message body: the message goes as it was sent.
-      return { decision: "allow", code: 0 };
+    } catch (e) {
+      // A rewrite that is not a message: the message goes as it was sent; the log says why.
+      return { decision: "allow", code: 0, note: `rewrite ignored: ${(e as Error).message}` };
     }
   }
   if (r.ErrorCode === 2) return { decision: "drop", code: 0 };

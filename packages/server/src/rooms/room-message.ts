@@ -59,7 +59,9 @@ export function readMsgBody(v: unknown, field = "MsgBody"): MsgElem[] {
       return x;
     };
     if (MsgType === "TIMTextElem") {
-      out.push({ MsgType, MsgContent: { Text: text("Text", true) ?? "" } });
+      const t = text("Text", true) ?? "";
+      if (t === "") return bad(`${at}.MsgContent.Text must not be empty`);
+      out.push({ MsgType, MsgContent: { Text: t } });
     } else if (MsgType === "TIMCustomElem") {
       const content: { Data: string; Desc?: string; Ext?: string; Sound?: string } = {
         Data: text("Data", true) ?? "",
