@@ -73,6 +73,8 @@ export interface Config {
   wsLoginTimeoutMs: number;
   /** Bytes waiting to go to one WebSocket client past which its connection is closed (4008). */
   wsSendBufferBytes: number;
+  /** Bearer token GET /metrics asks for; unset, /metrics is open (it listens where the API does). */
+  metricsToken: string | undefined;
   /** PostgreSQL connection URL: set, several processes share one database; unset, SQLite in dataDir. */
   databaseUrl: string | undefined;
   /** Connections each process keeps to PostgreSQL. */
@@ -330,6 +332,13 @@ export const configKeys = [
     doc: "bytes waiting to go to a client that does not read, past which its connection is closed (4008)",
   },
   {
+    key: "metricsToken",
+    env: "ROOMHOOK_METRICS_TOKEN",
+    flag: "",
+    default: "(none: /metrics is open)",
+    doc: "bearer token that `GET /metrics` requires (`Authorization: Bearer <token>`)",
+  },
+  {
     key: "databaseUrl",
     env: "DATABASE_URL",
     flag: "--database-url",
@@ -496,6 +505,8 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
   const maxConnectionsPerIp = int("maxConnectionsPerIp", 1024, 1, 1_000_000);
   const wsLoginTimeoutMs = int("wsLoginTimeoutMs", 5000, 50, 600_000);
   const wsSendBufferBytes = int("wsSendBufferBytes", 4194304, 65536, 1024 * 1048576);
+  const metricsTokenRaw = pick("metricsToken");
+  const metricsToken = metricsTokenRaw === undefined ? undefined : str("metricsToken", "");
   const databaseUrlRaw = pick("databaseUrl");
   let databaseUrl: string | undefined;
   if (databaseUrlRaw !== undefined) {
@@ -694,6 +705,7 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
     maxConnectionsPerIp,
     wsLoginTimeoutMs,
     wsSendBufferBytes,
+    metricsToken,
     databaseUrl,
     pgPoolSize,
     nodeId,

@@ -17,6 +17,17 @@ import { giftApi } from "./rest/gift-api.ts";
 import { battleApi } from "./rest/battle-api.ts";
 import { accountApi, profileApi } from "./rest/chat-api.ts";
 import { createRoomSweeper, type RoomSweeper } from "./rooms/room-sweeper.ts";
+import { createMetrics } from "./metrics.ts";
+import { timingSafeEqual } from "node:crypto";
+
+/** `Authorization: Bearer <token>`, compared in constant time. */
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const m = /^Bearer (.+)$/.exec(header ?? "");
+  if (m?.[1] === undefined) return false;
+  const a = Buffer.from(m[1]);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
 import { DEFAULT_ROOM_POLICY, type RoomPolicy } from "./rooms/room.ts";
 import { liveConfigApi } from "./rest/live-config-api.ts";
 import { deliveryApi } from "./rest/delivery-api.ts";
@@ -192,7 +203,17 @@ export async function createServer(opts: ServerOptions): Promise<RoomhookServer>
   const before = createBeforeCallbacks({ store, sender: beforeSender, clock, logger });
   const messenger = createMessenger({ store, before });
   const giftSender = createGiftSender({ store, before });
+  const metrics = createMetrics({
+    outbox: async () => {
+      const s = await store.read((tx) => tx.getOutboxStats());
+      const age = s.oldestPendingMs === undefined ? 0 : Math.max(0, clock.now() - s.oldestPendingMs) / 1000;
+      return { pending: s.pending, dead: s.dead, oldestPendingAgeSeconds: age };
+    },
+    // Read at scrape time, when the gateway (made below) exists.
+    wsConnections: () => gateway.sessions(),
+  });
   registerRestRoutes(app, {
+    metrics,
     services: {
       live_engine_http_srv: {
         ...liveEngineApi(store, { messenger, policyOf }),
@@ -213,7 +234,26 @@ export async function createServer(opts: ServerOptions): Promise<RoomhookServer>
     nextRequestId,
   });
   app.get("/healthz", () => ({ status: "ok" }));
-  const gateway = createGateway({
+  // Ready: the store answers (its migrations ran before the server was built).
+  app.get("/readyz", async (_req, reply) => {
+    try {
+      await store.read((tx) => tx.getCallbackConfig(0));
+      return { status: "ready" };
+    } catch (err) {
+      logger.warn({ err }, "readiness check failed: the store does not answer");
+      return reply.code(503).send({ status: "unavailable", reason: "the store does not answer" });
+    }
+  });
+  app.get("/metrics", async (req, reply) => {
+    const token = config.metricsToken;
+    if (token !== undefined && !bearerMatches(req.headers.authorization, token))
+      return reply
+        .code(401)
+        .header("www-authenticate", "Bearer")
+        .send({ error: "a bearer token is required" });
+    return reply.header("content-type", metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  const gateway: Gateway = createGateway({
     server: app.server,
     store,
     apps: opts.apps,
@@ -237,6 +277,7 @@ export async function createServer(opts: ServerOptions): Promise<RoomhookServer>
   });
   const dispatcher = createDispatcher({
     store,
+    metrics,
     sender: createSender({
       timeoutMs: config.callbackTimeoutMs,
       connectionsPerOrigin: config.connectionsPerReceiver,

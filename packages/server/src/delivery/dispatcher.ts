@@ -1,3 +1,4 @@
+import type { Metrics } from "../metrics.ts";
 import { tencentParamIn, callbackSign, webhookSignature } from "@roomhook/protocol";
 import type { Clock } from "../clock.ts";
 import type { Logger } from "../logger.ts";
@@ -110,6 +111,8 @@ export function createDispatcher(deps: {
   logger: Logger;
   config: DispatcherConfig;
   random?: () => number;
+  /** Counts each attempt and its outcome (GET /metrics). */
+  metrics?: Metrics;
 }): Dispatcher {
   const { store, sender, clock, logger, config } = deps;
   const random = deps.random ?? Math.random;
@@ -158,6 +161,7 @@ export function createDispatcher(deps: {
         { n: attempt, startedMs: nowMs, durationMs: 0, error: reason },
         { state: "dead", reason },
       );
+      deps.metrics?.deliveryAttempt(d.command, "dead", 0);
       await lanes.settle(r, { recorded: true });
       return;
     }
@@ -176,6 +180,12 @@ export function createDispatcher(deps: {
     if (outcome.reply !== undefined) a.reply = outcome.reply.slice(0, REPLY_LOG_BYTES);
     const next = decide(outcome, attempt, clock.now());
     await record(d, a, next);
+    deps.metrics?.deliveryAttempt(
+      d.command,
+      next.state === "pending" ? "failed" : next.state,
+      outcome.ms / 1000,
+      next.state === "delivered" ? Math.max(0, clock.now() - d.createdMs) / 1000 : undefined,
+    );
     if (!outcome.ok && outcome.status === 410) {
       // Standard Webhooks etiquette: 410 Gone means the endpoint is gone for good.
       await store.write({

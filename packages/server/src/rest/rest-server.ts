@@ -7,6 +7,7 @@ import type { Logger } from "../logger.ts";
 import { FieldReader } from "../rooms/field-reader.ts";
 import type { OpContext } from "../rooms/room.ts";
 import type { Authenticator } from "./auth.ts";
+import type { Metrics } from "../metrics.ts";
 import type { RestCommand } from "./live-engine-api.ts";
 
 /** Tencent's RequestId shape: `Id-<32 hex>-O-Seq-<n>`. One random prefix per process, a counter after. */
@@ -23,6 +24,8 @@ export interface RestRoutesOptions {
   clock: Clock;
   logger: Logger;
   nextRequestId: () => string;
+  /** Counts each call answered (GET /metrics). */
+  metrics?: Metrics;
 }
 
 const TOP_LEVEL = Symbol("top-level fields");
@@ -93,9 +96,10 @@ export function registerRestRoutes(app: FastifyInstance, opts: RestRoutesOptions
     "/v4/:service/:command",
     async (req, reply) => {
       const requestId = nextRequestId();
+      const started = performance.now();
       let envelope: RestEnvelope;
+      const handler = commandOf(services, req.params.service, req.params.command);
       try {
-        const handler = commandOf(services, req.params.service, req.params.command);
         if (handler === undefined) {
           throw new LiveError(60009, `no API ${req.params.service}/${req.params.command}`);
         }
@@ -117,6 +121,14 @@ export function registerRestRoutes(app: FastifyInstance, opts: RestRoutesOptions
       } catch (err) {
         envelope = failureEnvelope(requestId, err, req);
       }
+      // Labels from the services' own names only: a client's path must not grow the label set.
+      const known = handler !== undefined;
+      opts.metrics?.httpRequest(
+        known ? req.params.service : "unknown",
+        known ? req.params.command : "unknown",
+        envelope.ErrorCode,
+        (performance.now() - started) / 1000,
+      );
       return send(reply, envelope);
     },
   );

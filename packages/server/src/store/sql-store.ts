@@ -272,6 +272,17 @@ export class SqlReader implements StoreReader {
     });
   }
 
+  async getOutboxStats() {
+    type Row = { pending: number; dead: number; oldest: number | null };
+    const row = first(await this.x.all<Row>(SQL.outboxStats, []));
+    const out: { pending: number; dead: number; oldestPendingMs?: number } = {
+      pending: row?.pending ?? 0,
+      dead: row?.dead ?? 0,
+    };
+    if (row?.oldest !== null && row?.oldest !== undefined) out.oldestPendingMs = row.oldest;
+    return out;
+  }
+
   async getBattle(appId: number, battleId: string) {
     return first(await this.x.all<{ battle: string }>(SQL.getBattle, [appId, battleId]))?.battle;
   }

@@ -143,6 +143,11 @@ export const SQL = catalog({
     ON CONFLICT (app_id, room_id, user_id) DO UPDATE SET seat_index = excluded.seat_index, created_ms = excluded.created_ms`,
   removeApplication: `DELETE FROM seat_applications WHERE app_id = ? AND room_id = ? AND user_id = ?`,
 
+  // The outbox at a glance (GET /metrics): pending (its partial index) and dead deliveries.
+  outboxStats: `SELECT (SELECT count(*) FROM deliveries WHERE state = 'pending') AS pending,
+    (SELECT count(*) FROM deliveries WHERE state = 'dead') AS dead,
+    (SELECT min(created_ms) FROM deliveries WHERE state = 'pending') AS oldest`,
+
   // Before-callbacks asked, with their decision (the before-callbacks' delivery log), newest first.
   insertBeforeCallback: `INSERT INTO before_callbacks (app_id, room_id, command, event_id, packet, started_ms,
     duration_ms, status, error, reply, decision, code) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,

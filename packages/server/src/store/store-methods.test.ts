@@ -1779,6 +1779,17 @@ for (const kind of kinds) {
       const again = await battle(store, "e2", ["e1"]);
       assert.notEqual(again.battleId, battleId, "free for a new battle");
     });
+
+    method("getOutboxStats", async (store) => {
+      assert.deepEqual(await store.read((x) => x.getOutboxStats()), { pending: 0, dead: 0 });
+      const [d1, d2] = await deliveries(store);
+      assert.ok(d1 && d2);
+      await store.write(attempt(d1, 1, { state: "dead", reason: "x" }, { status: 500 }));
+      const s = await store.read((x) => x.getOutboxStats());
+      assert.equal(s.dead, 1);
+      assert.ok(s.pending >= 1);
+      assert.equal(s.oldestPendingMs, NOW + 10, "d2, created 10 ms after d1");
+    });
   });
 }
 

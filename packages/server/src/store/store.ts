@@ -273,6 +273,8 @@ export interface StoreReader {
   ): Promise<BeforeCallbackRecord[]>;
   /** The app's gift catalog document (rooms/gifts.ts), undefined before the first change. */
   getGiftCatalog(appId: number): Promise<string | undefined>;
+  /** Deliveries pending and dead, over every app, and when the oldest pending one was created. */
+  getOutboxStats(): Promise<{ pending: number; dead: number; oldestPendingMs?: number }>;
   /** A battle's document (rooms/battles.ts). */
   getBattle(appId: number, battleId: string): Promise<string | undefined>;
   /** Battles still started whose end is at most nowMs, soonest first. */
