@@ -2,10 +2,9 @@ import { after, before, beforeEach, test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import WebSocket from "ws";
 import { createRequire } from "node:module";
-import { callbackSign, genUserSig } from "@roomhook/protocol";
-import { RoomhookClient, type RoomEvents, type WebSocketConstructor } from "@roomhook/client";
+import { callbackSign } from "@roomhook/protocol";
+import type { RoomhookClient, RoomEvents } from "@roomhook/client";
 import {
   createReceiver,
   nodeHandler,
@@ -13,8 +12,9 @@ import {
   rewriteMessageReply,
   type VerifiedCallback,
 } from "@roomhook/receiver";
-import { failed, ok, startTestServer, TEST_APP, TEST_KEY, type TestServer } from "./support/harness.ts";
+import { failed, ok, startTestServer, TEST_APP, type TestServer } from "./support/harness.ts";
 import { startReceiver, type Receiver, type Reply, type Received } from "./support/receiver.ts";
+import { testClient } from "./support/clients.ts";
 
 /**
  * Callbacks that decide (issue 13), through real processes' parts: a real server, real clients over
@@ -68,23 +68,7 @@ after(async () => {
 });
 
 function client(userId: string) {
-  const c = new RoomhookClient({
-    url: t.url.replace("http", "ws") + "/v4/ws",
-    sdkAppId: TEST_APP,
-    userId,
-    userSig: () =>
-      genUserSig({
-        sdkAppId: TEST_APP,
-        key: TEST_KEY,
-        identifier: userId,
-        expire: 86400,
-        time: Math.floor(t.clock.now() / 1000),
-      }),
-    platform: "iOS",
-    WebSocket: WebSocket as unknown as WebSocketConstructor,
-    heartbeatMs: 60_000,
-    reconnect: false,
-  });
+  const c = testClient(t, userId, { platform: "iOS", reconnect: false });
   clients.push(c);
   return c;
 }

@@ -2,13 +2,9 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import WebSocket from "ws";
 import { genUserSig } from "@roomhook/protocol";
-import {
-  RoomhookClient,
-  RoomhookClientError,
-  type RoomEvents,
-  type WebSocketConstructor,
-} from "@roomhook/client";
+import { RoomhookClient, RoomhookClientError, type WebSocketConstructor } from "@roomhook/client";
 import { ok, startTestServer, TEST_APP, TEST_KEY, type TestServer } from "./support/harness.ts";
+import { nextEvent, testClient } from "./support/clients.ts";
 import { startReceiver, type Receiver } from "./support/receiver.ts";
 
 let t: TestServer;
@@ -45,44 +41,12 @@ function client(
   platform: "Web" | "Android" | "iOS" = "Web",
   opts: { reconnect?: false } = {},
 ) {
-  const c = new RoomhookClient({
-    url: t.url.replace("http", "ws") + "/v4/ws",
-    sdkAppId: TEST_APP,
-    userId,
-    userSig: () =>
-      genUserSig({
-        sdkAppId: TEST_APP,
-        key: TEST_KEY,
-        identifier: userId,
-        expire: 86400,
-        time: Math.floor(t.clock.now() / 1000),
-      }),
-    platform,
-    WebSocket: WebSocket as unknown as WebSocketConstructor,
-    heartbeatMs: 60_000,
-    reconnect: opts.reconnect ?? { minMs: 20, maxMs: 200 },
-  });
+  const c = testClient(t, userId, { platform, ...opts });
   clients.push(c);
   return c;
 }
 
-function next<E extends keyof RoomEvents>(
-  c: RoomhookClient,
-  event: E,
-  match: (e: RoomEvents[E]) => boolean = () => true,
-): Promise<RoomEvents[E]> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      reject(new Error(`no ${event} in 5 s`));
-    }, 5000);
-    const off = c.on(event, (e) => {
-      if (!match(e)) return;
-      clearTimeout(timer);
-      off();
-      resolve(e);
-    });
-  });
-}
+const next = nextEvent;
 
 const callbacks = (room: string, command: string) =>
   rx.received.filter((r) => {

@@ -1,10 +1,9 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import WebSocket from "ws";
-import { genUserSig } from "@roomhook/protocol";
-import { RoomhookClient, type RoomEvents, type WebSocketConstructor } from "@roomhook/client";
-import { failed, ok, startTestServer, TEST_APP, TEST_KEY, type TestServer } from "./support/harness.ts";
+import type { RoomhookClient, RoomEvents } from "@roomhook/client";
+import { failed, ok, startTestServer, TEST_APP, type TestServer } from "./support/harness.ts";
 import { startReceiver, type Receiver } from "./support/receiver.ts";
+import { nextEvent, testClient } from "./support/clients.ts";
 
 /**
  * The rest of Tencent Live's room API over REST and the client path (issue 12): members, mutes,
@@ -38,44 +37,12 @@ after(async () => {
 });
 
 function client(server: TestServer, userId: string) {
-  const c = new RoomhookClient({
-    url: server.url.replace("http", "ws") + "/v4/ws",
-    sdkAppId: TEST_APP,
-    userId,
-    userSig: () =>
-      genUserSig({
-        sdkAppId: TEST_APP,
-        key: TEST_KEY,
-        identifier: userId,
-        expire: 86400,
-        time: Math.floor(server.clock.now() / 1000),
-      }),
-    platform: "Web",
-    WebSocket: WebSocket as unknown as WebSocketConstructor,
-    heartbeatMs: 60_000,
-    reconnect: false,
-  });
+  const c = testClient(server, userId, { reconnect: false });
   clients.push(c);
   return c;
 }
 
-function next<E extends keyof RoomEvents>(
-  c: RoomhookClient,
-  event: E,
-  match: (e: RoomEvents[E]) => boolean = () => true,
-): Promise<RoomEvents[E]> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      reject(new Error(`no ${event} in 5 s`));
-    }, 5000);
-    const off = c.on(event, (e) => {
-      if (!match(e)) return;
-      clearTimeout(timer);
-      off();
-      resolve(e);
-    });
-  });
-}
+const next = nextEvent;
 
 /** The callbacks of a command for a room, delivered so far, as parsed bodies with their query. */
 async function delivered(command: string, roomId?: string) {

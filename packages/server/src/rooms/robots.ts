@@ -1,5 +1,5 @@
 import { LiveError } from "../live-error.ts";
-import type { StoreTx, StoredRoomEvent } from "../store/store.ts";
+import type { StoreReader, StoreTx, StoredRoomEvent } from "../store/store.ts";
 import type { OpContext } from "./room.ts";
 import { eventBase, requireRoom } from "./room-lifecycle.ts";
 import { leaveSeats } from "./seats.ts";
@@ -93,11 +93,7 @@ export async function deleteRobots(
 }
 
 /** The room's robots, by id. */
-export async function listRobots(
-  tx: StoreTx | import("../store/store.ts").StoreReader,
-  appId: number,
-  roomId: string,
-) {
+export async function listRobots(tx: StoreReader, appId: number, roomId: string) {
   const out: string[] = [];
   let after = "";
   for (;;) {

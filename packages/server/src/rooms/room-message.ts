@@ -1,6 +1,6 @@
-import type { AfterSendMsg, MsgElem } from "@roomhook/protocol";
+import { isWellFormedText, type AfterSendMsg, type MsgElem } from "@roomhook/protocol";
 import { LiveError } from "../live-error.ts";
-import type { StoreTx, StoredRoomEvent } from "../store/store.ts";
+import type { StoreReader, StoreTx, StoredRoomEvent } from "../store/store.ts";
 import type { OpContext } from "./room.ts";
 import { eventBase, requireRoom } from "./room-lifecycle.ts";
 
@@ -55,7 +55,7 @@ export function readMsgBody(v: unknown, field = "MsgBody"): MsgElem[] {
     const text = (k: string, required: boolean): string | undefined => {
       const x = c[k];
       if (x === undefined && !required) return undefined;
-      if (typeof x !== "string" || !isWellFormed(x)) return bad(`${at}.MsgContent.${k} must be a string`);
+      if (typeof x !== "string" || !isWellFormedText(x)) return bad(`${at}.MsgContent.${k} must be a string`);
       return x;
     };
     if (MsgType === "TIMTextElem") {
@@ -84,17 +84,13 @@ export function readMsgBody(v: unknown, field = "MsgBody"): MsgElem[] {
   return out;
 }
 
-function isWellFormed(s: string): boolean {
-  return !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s);
-}
-
 /**
  * What must hold before a member's message is even shown to the App backend: in the room, not muted
  * (100017), not silenced by IsMessageDisabled unless owner or admin. The App backend's own messages
  * (REST) pass, as an administrator's do in Tencent's Chat. Checked again when the message is written.
  */
 export async function checkSender(
-  tx: StoreTx | import("../store/store.ts").StoreReader,
+  tx: StoreReader,
   ctx: OpContext,
   input: { roomId: string; from: string; byMember: boolean },
 ): Promise<void> {
