@@ -174,10 +174,22 @@ export function createBeforeCallbacks(deps: {
         // The decision stands: the operation must not fail because its log entry could not be written.
         logger.error({ err, eventId }, "could not record a before-callback");
       }
-      logger.debug(
-        { eventId, command: input.command, decision: d.decision, ms: outcome.ms },
-        "before-callback",
-      );
+      const fields = {
+        appId: input.appId,
+        roomId: input.roomId,
+        eventId,
+        command: input.command,
+        decision: d.decision,
+        code: d.code,
+        ms: outcome.ms,
+      };
+      // No usable answer decided the operation by Tencent's default: the operator needs to know why.
+      if ("failure" in asked)
+        logger.warn(
+          { ...fields, error: asked.failure, receiver: new URL(cfg.url).origin },
+          "before-callback got no usable answer from the App backend",
+        );
+      else logger.debug(fields, "before-callback");
       return d;
     },
   };
