@@ -38,6 +38,9 @@ const onPostgres = [
   "packages/server/test/callbacks.test.ts",
   "packages/server/test/delivery.test.ts",
   "packages/server/test/gateway.test.ts",
+  "packages/server/test/console-api.test.ts",
+  "packages/server/test/logs.test.ts",
+  "packages/server/test/operator-events.test.ts",
 ];
 const wrapperDir = mkdtempSync(join(tmpdir(), "roomhook-on-postgres-"));
 for (const f of onPostgres.filter((f) => files.includes(f))) {

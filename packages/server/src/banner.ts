@@ -26,9 +26,28 @@ export function startBanner(opts: {
       `  curl -s "${opts.url}/v4/live_engine_http_srv/create_room?${q}" -d '{"RoomInfo":{"RoomId":"banner-1","RoomType":"Live","Owner_Account":"alice"}}'`,
       `Change its owner:`,
       `  curl -s "${opts.url}/v4/live_engine_http_srv/change_room_owner?${q}" -d '{"RoomId":"banner-1","NewOwner_Account":"bob"}'`,
+      `Console: ${consoleLink({ url: opts.url, sdkAppId: app.sdkAppId, identifier: admin, userSig: sig })}`,
     );
   }
   return lines.join("\n");
+}
+
+/**
+ * The console's sign-in link: the UserSig is in the fragment, which a browser never sends to a server
+ * (so it reaches no access log, proxy or Referer); the page reads it and removes it from the address bar.
+ */
+export function consoleLink(opts: {
+  url: string;
+  sdkAppId: number;
+  identifier: string;
+  userSig: string;
+}): string {
+  const fragment = new URLSearchParams({
+    sdkappid: String(opts.sdkAppId),
+    identifier: opts.identifier,
+    usersig: opts.userSig,
+  });
+  return `${opts.url}/console/#${fragment.toString()}`;
 }
 
 /** The banner's storage line; a database password is never printed. */

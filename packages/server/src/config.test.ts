@@ -206,3 +206,35 @@ test("room rules: keys for every app, an app's `rooms` over them, Tencent's rang
     /apps\[0\]\.rooms: unknown key "maxRoom"/,
   );
 });
+
+test("retention: documented defaults, 0 keeps forever, values out of range are listed", () => {
+  const base = { argv: [], cwd: "/", readFile: noFile };
+  const c = loadConfig({ ...base, env: {} });
+  assert.deepEqual(
+    [
+      c.retentionDeliveredDays,
+      c.retentionDeadDays,
+      c.retentionEventsDays,
+      c.retentionBatchSize,
+      c.retentionIntervalSec,
+    ],
+    [7, 30, 30, 100, 3600],
+  );
+  const off = loadConfig({
+    ...base,
+    env: { ROOMHOOK_RETENTION_DELIVERED_DAYS: "0", ROOMHOOK_RETENTION_INTERVAL_SEC: "0" },
+  });
+  assert.deepEqual([off.retentionDeliveredDays, off.retentionIntervalSec], [0, 0]);
+  assert.throws(
+    () =>
+      loadConfig({
+        ...base,
+        env: { ROOMHOOK_RETENTION_DEAD_DAYS: "-1", ROOMHOOK_RETENTION_BATCH: "5" },
+      }),
+    (e: unknown) =>
+      e instanceof ConfigError &&
+      e.problems.length === 2 &&
+      e.problems.some((p) => p.startsWith("ROOMHOOK_RETENTION_DEAD_DAYS")) &&
+      e.problems.some((p) => p.startsWith("ROOMHOOK_RETENTION_BATCH")),
+  );
+});

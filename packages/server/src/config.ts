@@ -75,6 +75,12 @@ export interface Config {
   wsSendBufferBytes: number;
   /** Bearer token GET /metrics asks for; unset, /metrics is open (it listens where the API does). */
   metricsToken: string | undefined;
+  /** Where roomhook's own operational events go (Standard Webhooks); unset, none are sent. */
+  operatorUrl: string | undefined;
+  /** The Standard Webhooks secret (`whsec_` + base64) that signs operational events. */
+  operatorSecret: string | undefined;
+  /** Age of the oldest pending delivery past which `outbox.delayed` is sent, in seconds. */
+  outboxAgeAlertSec: number;
   /** PostgreSQL connection URL: set, several processes share one database; unset, SQLite in dataDir. */
   databaseUrl: string | undefined;
   /** Connections each process keeps to PostgreSQL. */
@@ -85,6 +91,16 @@ export interface Config {
   deliveryPollMs: number;
   /** PostgreSQL only: how long a delivery lane stays leased to the process sending its head. */
   deliveryLeaseMs: number;
+  /** Retention (retention.ts): days delivered deliveries and before-callback records are kept; 0: forever. */
+  retentionDeliveredDays: number;
+  /** Days dead deliveries are kept (they may still be redelivered); 0: forever. */
+  retentionDeadDays: number;
+  /** Days room events are kept once no delivery needs them (a room's last always stays); 0: forever. */
+  retentionEventsDays: number;
+  /** Rows one retention batch (one short write transaction) looks at and at most removes. */
+  retentionBatchSize: number;
+  /** Seconds between retention passes of this process; 0: this process never removes. */
+  retentionIntervalSec: number;
 }
 
 /** Tencent's published limits ("maximum calling frequency"): 200/s per API, get_room_list 10/s. */
@@ -339,6 +355,27 @@ export const configKeys = [
     doc: "bearer token that `GET /metrics` requires (`Authorization: Bearer <token>`)",
   },
   {
+    key: "operatorUrl",
+    env: "ROOMHOOK_OPERATOR_URL",
+    flag: "",
+    default: "(none: no operational events)",
+    doc: "http(s) Url that receives roomhook's own events (dead delivery, 410, receiver failing and recovered, outbox delayed), signed with Standard Webhooks (docs/operations.md)",
+  },
+  {
+    key: "operatorSecret",
+    env: "ROOMHOOK_OPERATOR_SECRET",
+    flag: "",
+    default: "(none; required with operatorUrl)",
+    doc: "Standard Webhooks secret, `whsec_` + base64 of 24 to 64 random bytes, that signs operational events",
+  },
+  {
+    key: "outboxAgeAlertSec",
+    env: "ROOMHOOK_OUTBOX_AGE_ALERT",
+    flag: "",
+    default: "300",
+    doc: "seconds the oldest pending delivery may wait before the `outbox.delayed` operational event",
+  },
+  {
     key: "databaseUrl",
     env: "DATABASE_URL",
     flag: "--database-url",
@@ -372,6 +409,41 @@ export const configKeys = [
     flag: "",
     default: "callback timeout + 30000",
     doc: "PostgreSQL: how long a room's delivery lane stays with the process sending it; a dead process's lanes pass on after this",
+  },
+  {
+    key: "retentionDeliveredDays",
+    env: "ROOMHOOK_RETENTION_DELIVERED_DAYS",
+    flag: "",
+    default: "7",
+    doc: "delivered callbacks (with their attempts) and before-callback records older than this are removed; 0: kept forever (docs/deploy.md, Retention)",
+  },
+  {
+    key: "retentionDeadDays",
+    env: "ROOMHOOK_RETENTION_DEAD_DAYS",
+    flag: "",
+    default: "30",
+    doc: "dead callbacks are removed this long after they gave up (until then they can be redelivered); 0: kept forever",
+  },
+  {
+    key: "retentionEventsDays",
+    env: "ROOMHOOK_RETENTION_EVENTS_DAYS",
+    flag: "",
+    default: "30",
+    doc: "room events older than this are removed once no kept callback shows them; each room's last event stays; 0: kept forever",
+  },
+  {
+    key: "retentionBatchSize",
+    env: "ROOMHOOK_RETENTION_BATCH",
+    flag: "",
+    default: "100",
+    doc: "rows one retention batch looks at and at most removes, in a short transaction of its own; a pause as long as the batch follows it",
+  },
+  {
+    key: "retentionIntervalSec",
+    env: "ROOMHOOK_RETENTION_INTERVAL_SEC",
+    flag: "",
+    default: "3600",
+    doc: "time between retention passes (the first a minute after start); 0: this process removes nothing",
   },
 ] as const;
 
@@ -507,6 +579,36 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
   const wsSendBufferBytes = int("wsSendBufferBytes", 4194304, 65536, 1024 * 1048576);
   const metricsTokenRaw = pick("metricsToken");
   const metricsToken = metricsTokenRaw === undefined ? undefined : str("metricsToken", "");
+  const outboxAgeAlertSec = int("outboxAgeAlertSec", 300, 10, 7 * 86400);
+  let operatorUrl: string | undefined;
+  let operatorSecret: string | undefined;
+  const operatorUrlRaw = pick("operatorUrl");
+  const operatorSecretRaw = pick("operatorSecret");
+  if (operatorUrlRaw !== undefined) {
+    const v = operatorUrlRaw.value;
+    const u = typeof v === "string" && URL.canParse(v) ? new URL(v) : undefined;
+    if (u === undefined || (u.protocol !== "http:" && u.protocol !== "https:"))
+      problems.push(`${operatorUrlRaw.from}: must be an http:// or https:// URL`);
+    else if (u.username !== "" || u.password !== "")
+      problems.push(`${operatorUrlRaw.from}: must not carry a user name or password; events are signed`);
+    else operatorUrl = v as string;
+  }
+  if (operatorSecretRaw !== undefined) {
+    const v = operatorSecretRaw.value;
+    const key =
+      typeof v === "string" && /^whsec_[A-Za-z0-9+/]+={0,2}$/.test(v)
+        ? Buffer.from(v.slice(6), "base64")
+        : undefined;
+    if (key === undefined || key.length < 24 || key.length > 64)
+      problems.push(
+        `${operatorSecretRaw.from}: must be whsec_ followed by base64 of 24 to 64 bytes (make one: echo whsec_$(openssl rand -base64 32))`,
+      );
+    else operatorSecret = v as string;
+  }
+  if (operatorUrlRaw !== undefined && operatorSecretRaw === undefined)
+    problems.push(
+      `operator secret: ROOMHOOK_OPERATOR_SECRET (or "operatorSecret" in the config file) is required with the operator Url (make one: echo whsec_$(openssl rand -base64 32))`,
+    );
   const databaseUrlRaw = pick("databaseUrl");
   let databaseUrl: string | undefined;
   if (databaseUrlRaw !== undefined) {
@@ -526,6 +628,11 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
     problems.push(
       `delivery lease (${deliveryLeaseMs} ms) must be longer than the callback timeout (${callbackTimeoutMs} ms)`,
     );
+  const retentionDeliveredDays = int("retentionDeliveredDays", 7, 0, 36_500);
+  const retentionDeadDays = int("retentionDeadDays", 30, 0, 36_500);
+  const retentionEventsDays = int("retentionEventsDays", 30, 0, 36_500);
+  const retentionBatchSize = int("retentionBatchSize", 100, 10, 100_000);
+  const retentionIntervalSec = int("retentionIntervalSec", 3600, 0, 7 * 86400);
 
   // Room rules: these keys for every app; an app of the file may override them in its `rooms`.
   const blockedRaw = pick("blockedWords");
@@ -706,10 +813,18 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
     wsLoginTimeoutMs,
     wsSendBufferBytes,
     metricsToken,
+    operatorUrl,
+    operatorSecret,
+    outboxAgeAlertSec,
     databaseUrl,
     pgPoolSize,
     nodeId,
     deliveryPollMs,
     deliveryLeaseMs,
+    retentionDeliveredDays,
+    retentionDeadDays,
+    retentionEventsDays,
+    retentionBatchSize,
+    retentionIntervalSec,
   };
 }

@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from "./config.ts";
+import { StartupError, reasonOf } from "./startup-error.ts";
 import { createLogger } from "./logger.ts";
 import { resolveAppKeys } from "./secret-key.ts";
 import { createServer } from "./server.ts";
@@ -16,10 +17,16 @@ async function main(): Promise<void> {
     }
     throw e;
   }
-  const logger = createLogger({ level: config.logLevel, destination: process.stderr });
+  const logger = createLogger({ level: config.logLevel });
   const apps = await resolveAppKeys(config);
   const server = await createServer({ config, apps, logger });
-  const url = await server.listen();
+  let url: string;
+  try {
+    url = await server.listen();
+  } catch (err) {
+    await server.close().catch(() => undefined);
+    throw listenError(err, config.host, config.port);
+  }
   process.stdout.write(
     `${startBanner({ url, apps, storage: storageLine(config), nowSec: Math.floor(Date.now() / 1000) })}\n`,
   );
@@ -28,7 +35,7 @@ async function main(): Promise<void> {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, "stopping");
+    logger.info({ signal }, "stopping: finishing the callbacks in flight");
     server.close().then(
       () => process.exit(0),
       (err: unknown) => {
@@ -45,7 +52,26 @@ async function main(): Promise<void> {
   });
 }
 
+/** Why the server could not listen, naming the setting to change. */
+function listenError(err: unknown, host: string, port: number): Error {
+  const code = (err as { code?: unknown }).code;
+  if (code === "EADDRINUSE")
+    return new StartupError(
+      `port ${port} on ${host} is in use (another roomhook?): stop what listens there, or set ROOMHOOK_PORT (or --port; 0 picks a free one)`,
+    );
+  if (code === "EACCES")
+    return new StartupError(
+      `not allowed to listen on port ${port}: ports below 1024 need privileges; set ROOMHOOK_PORT (or --port)`,
+    );
+  if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND")
+    return new StartupError(
+      `cannot listen on ${host}: no such address on this machine; set ROOMHOOK_HOST (or --host), e.g. 127.0.0.1 or 0.0.0.0`,
+    );
+  return err instanceof Error ? err : new Error(String(err));
+}
+
 main().catch((err: unknown) => {
-  process.stderr.write(`roomhook: failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  const why = err instanceof StartupError ? err.message : `failed to start: ${reasonOf(err)}`;
+  process.stderr.write(`roomhook: ${why}\n`);
   process.exit(1);
 });

@@ -16,6 +16,15 @@ export interface Metrics {
     seconds: number,
     lagSeconds?: number,
   ): void;
+  /** A durable commit of the store, with the number of write commands it carried (group commit). */
+  storeCommit(commands: number): void;
+  /** A retention pass: rows removed from each table. */
+  retentionPass(removed: {
+    deliveries: number;
+    attempts: number;
+    events: number;
+    beforeCallbacks: number;
+  }): void;
 }
 
 /** Buckets for calls and attempts: 1 ms to 10 s. */
@@ -97,6 +106,23 @@ export function createMetrics(opts: {
       this.set((await outboxNow()).oldestPendingAgeSeconds);
     },
   });
+  const commitBatch = new Histogram({
+    name: "roomhook_store_commit_batch_size",
+    help: "Write commands made durable by one commit of the store (group commit)",
+    buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024],
+    registers: [registry],
+  });
+  const retained = new Counter({
+    name: "roomhook_retention_removed_total",
+    help: "Rows removed by retention, by table",
+    labelNames: ["table"] as const,
+    registers: [registry],
+  });
+  const retentionPasses = new Counter({
+    name: "roomhook_retention_passes_total",
+    help: "Retention passes completed by this process",
+    registers: [registry],
+  });
   new Gauge({
     name: "roomhook_ws_connections",
     help: "Client WebSocket sessions held by this process",
@@ -115,6 +141,16 @@ export function createMetrics(opts: {
       deliveries.inc({ command, outcome });
       attemptSeconds.observe({ command }, seconds);
       if (lagSeconds !== undefined) lag.observe({ command }, lagSeconds);
+    },
+    storeCommit(commands) {
+      commitBatch.observe(commands);
+    },
+    retentionPass(removed) {
+      retentionPasses.inc();
+      retained.inc({ table: "deliveries" }, removed.deliveries);
+      retained.inc({ table: "delivery_attempts" }, removed.attempts);
+      retained.inc({ table: "room_events" }, removed.events);
+      retained.inc({ table: "before_callbacks" }, removed.beforeCallbacks);
     },
   };
 }

@@ -17,6 +17,8 @@ import { giftApi } from "./rest/gift-api.ts";
 import { battleApi } from "./rest/battle-api.ts";
 import { accountApi, profileApi } from "./rest/chat-api.ts";
 import { createRoomSweeper, type RoomSweeper } from "./rooms/room-sweeper.ts";
+import { createRetention, type Retention } from "./retention.ts";
+import { createOperatorEvents, type OperatorEvents } from "./delivery/operator-events.ts";
 import { createMetrics } from "./metrics.ts";
 import { timingSafeEqual } from "node:crypto";
 
@@ -31,6 +33,8 @@ function bearerMatches(header: string | undefined, token: string): boolean {
 import { DEFAULT_ROOM_POLICY, type RoomPolicy } from "./rooms/room.ts";
 import { liveConfigApi } from "./rest/live-config-api.ts";
 import { deliveryApi } from "./rest/delivery-api.ts";
+import { roomApi } from "./rest/room-api.ts";
+import { registerConsole } from "./console-site.ts";
 import { createDispatcher, type Dispatcher } from "./delivery/dispatcher.ts";
 import { createSender } from "./delivery/sender.ts";
 import { createGateway, type Gateway } from "./gateway/gateway.ts";
@@ -60,6 +64,10 @@ export interface RoomhookServer {
   readonly gateway: Gateway;
   /** Tencent's automatic dissolution of rooms (also runs on a timer). */
   readonly roomSweeper: RoomSweeper;
+  /** Removes old deliveries, attempts, events and before-callback records (also runs on a timer). */
+  readonly retention: Retention;
+  /** roomhook's own events to the operator Url; undefined when none is configured. */
+  readonly operator: OperatorEvents | undefined;
   listen(): Promise<string>;
   close(): Promise<void>;
 }
@@ -212,6 +220,9 @@ export async function createServer(opts: ServerOptions): Promise<RoomhookServer>
     // Read at scrape time, when the gateway (made below) exists.
     wsConnections: () => gateway.sessions(),
   });
+  store.onCommit((n) => {
+    metrics.storeCommit(n);
+  });
   registerRestRoutes(app, {
     metrics,
     services: {
@@ -226,6 +237,7 @@ export async function createServer(opts: ServerOptions): Promise<RoomhookServer>
       profile: profileApi(store),
       live_config: liveConfigApi(store),
       roomhook_delivery: deliveryApi(store, { signingSecretOverlapSec: config.signingSecretOverlapSec }),
+      roomhook_room: roomApi(store),
     },
     auth: createAuthenticator({ apps: opts.apps, cacheSize: config.userSigCacheSize, clock }),
     rateLimiter: createRateLimiter({ config: config.rateLimit, clock }),
@@ -233,16 +245,23 @@ export async function createServer(opts: ServerOptions): Promise<RoomhookServer>
     logger,
     nextRequestId,
   });
+  registerConsole(app);
   app.get("/healthz", () => ({ status: "ok" }));
-  // Ready: the store answers (its migrations ran before the server was built).
+  // Ready: the store answers (its migrations ran before the server was built) and, on PostgreSQL,
+  // the connection that hears other processes' events is up.
   app.get("/readyz", async (_req, reply) => {
     try {
       await store.read((tx) => tx.getCallbackConfig(0));
-      return { status: "ready" };
     } catch (err) {
       logger.warn({ err }, "readiness check failed: the store does not answer");
       return reply.code(503).send({ status: "unavailable", reason: "the store does not answer" });
     }
+    const problem = store.notReady();
+    if (problem !== undefined) {
+      logger.warn({ reason: problem }, "readiness check failed");
+      return reply.code(503).send({ status: "unavailable", reason: problem });
+    }
+    return { status: "ready" };
   });
   app.get("/metrics", async (req, reply) => {
     const token = config.metricsToken;
@@ -275,9 +294,39 @@ export async function createServer(opts: ServerOptions): Promise<RoomhookServer>
     logger,
     intervalMs: 10_000,
   });
+  const retention = createRetention({
+    store,
+    clock,
+    logger,
+    settings: {
+      deliveredDays: config.retentionDeliveredDays,
+      deadDays: config.retentionDeadDays,
+      eventsDays: config.retentionEventsDays,
+      batchSize: config.retentionBatchSize,
+      intervalMs: config.retentionIntervalSec * 1000,
+    },
+    onPass: (pass) => {
+      metrics.retentionPass(pass);
+    },
+  });
+  // roomhook's own events for the operator: their own sender, so a slow operator Url never holds
+  // the callbacks' connections.
+  const operator =
+    config.operatorUrl === undefined || config.operatorSecret === undefined
+      ? undefined
+      : createOperatorEvents({
+          url: config.operatorUrl,
+          secret: config.operatorSecret,
+          sender: createSender({ timeoutMs: config.callbackTimeoutMs, connectionsPerOrigin: 4 }),
+          clock,
+          logger,
+          outboxAgeAlertSec: config.outboxAgeAlertSec,
+          outbox: () => store.read((tx) => tx.getOutboxStats()),
+        });
   const dispatcher = createDispatcher({
     store,
     metrics,
+    ...(operator === undefined ? {} : { operator }),
     sender: createSender({
       timeoutMs: config.callbackTimeoutMs,
       connectionsPerOrigin: config.connectionsPerReceiver,
@@ -300,6 +349,8 @@ export async function createServer(opts: ServerOptions): Promise<RoomhookServer>
     dispatcher,
     gateway,
     roomSweeper,
+    retention,
+    operator,
     async listen() {
       await gateway.start();
       await app.listen({ host: config.host, port: config.port });
@@ -307,15 +358,28 @@ export async function createServer(opts: ServerOptions): Promise<RoomhookServer>
       const addr = app.server.address() as AddressInfo;
       const host = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
       url = `http://${host}:${addr.port}`;
+      logger.info(
+        {
+          url,
+          store: config.databaseUrl === undefined ? "sqlite" : "postgresql",
+          node: config.nodeId,
+          apps: opts.apps.map((a) => a.sdkAppId),
+          dispatch: opts.dispatch !== "manual" && config.dispatch,
+        },
+        "roomhook started",
+      );
       return url;
     },
     async close() {
       roomSweeper.close();
+      await retention.close();
       await gateway.close();
       await app.close();
       await dispatcher.stop();
+      await operator?.close();
       await beforeSender.close();
       await store.close();
+      logger.info({ node: config.nodeId }, "roomhook stopped normally");
     },
   };
 }

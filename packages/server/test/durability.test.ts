@@ -5,7 +5,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Agent, request } from "node:http";
 import { genUserSig } from "@roomhook/protocol";
+import Database from "better-sqlite3";
 import { openTestSqlite } from "./support/stores.ts";
+import { sqliteExecutor } from "../src/store/sqlite-store.ts";
+import { SqlReader } from "../src/store/sql-store.ts";
 import { adminContext, TEST_NOW, testRoom } from "./support/fixtures.ts";
 import type { ReadyDelivery } from "../src/store/store.ts";
 import { TEST_ADMIN, TEST_APP, TEST_KEY } from "./support/harness.ts";
@@ -78,10 +81,12 @@ test("every acknowledged owner change survives SIGKILL of the server", async () 
 
     const second = await spawnServer(env);
     const agent2 = new Agent({ keepAlive: false });
-    const store = await openTestSqlite(dataDir);
+    // Read beside the running server (which holds the data directory's lock): a read-only connection.
+    const db = new Database(join(dataDir, "roomhook.db"), { readonly: true });
+    const reader = new SqlReader(sqliteExecutor(db));
     try {
       for (let r = 0; r < ROOMS; r++) {
-        const history = (await store.read((tx) => tx.listEvents(TEST_APP, `k${r}`, 0, 10_000)))
+        const history = (await reader.listEvents(TEST_APP, `k${r}`, 0, 10_000))
           .filter((e) => e.packet.CallbackCommand === "Live.CallbackAfterChangeOwner")
           .map((e) => (e.packet as { CurrentOwner_Account: string }).CurrentOwner_Account);
         const want = Array.from({ length: acked[r]! }, (_, i) => `u${i + 1}`);
@@ -97,7 +102,7 @@ test("every acknowledged owner change survives SIGKILL of the server", async () 
         assert.equal(info.Response?.RoomInfo.Owner_Account, history.at(-1), `room k${r} owner`);
       }
     } finally {
-      await store.close();
+      db.close();
       agent2.destroy();
       await second.kill("SIGTERM");
     }

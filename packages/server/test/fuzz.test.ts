@@ -43,7 +43,9 @@ const COMMANDS: Record<string, string[]> = {
     "redeliver",
     "redeliver_dead",
     "get_room_callbacks",
+    "get_attempt_feed",
   ],
+  roomhook_room: ["search_rooms", "get_room_events", "get_event_feed"],
 };
 const ROUTES = Object.entries(COMMANDS).flatMap(([service, cs]) => cs.map((c) => ({ service, command: c })));
 const KEEP = { RoomId: "fuzz-keep", Owner_Account: "keeper" };
@@ -87,6 +89,11 @@ const field = fc.constantFrom(
   "Limit",
   "DeliveryId",
   "Member_Account",
+  "Text",
+  "AfterSequence",
+  "AfterId",
+  "StartTime",
+  "CallbackCommand",
   "__proto__",
   "constructor",
 );

@@ -1,6 +1,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
+import pg from "pg";
 import { failed, ok, startTestServer, type TestServer } from "./support/harness.ts";
 import { startReceiver, type Receiver } from "./support/receiver.ts";
 
@@ -94,6 +95,8 @@ test("GET /metrics: an owner change's REST call and its delivery are counted; th
   assert.equal(value(m, "roomhook_outbox_dead"), 0);
   assert.equal(value(m, "roomhook_ws_connections"), 0);
   assert.ok((value(m, "roomhook_process_cpu_user_seconds_total") ?? -1) >= 0, "process metrics");
+  // Every write was made durable by some commit: create, change, the attempt's record at least.
+  assert.ok(observations(m, "roomhook_store_commit_batch_size") >= 3, "commits observed");
 });
 
 test("a failing receiver: failed attempts counted, the oldest pending delivery ages with the clock", async () => {
@@ -123,6 +126,39 @@ test("/healthz and /readyz answer; with ROOMHOOK_METRICS_TOKEN, /metrics wants t
       401,
     );
     await scrape({ authorization: "Bearer s3cret" }, s);
+  } finally {
+    await s.close();
+  }
+});
+
+test("PostgreSQL: /readyz is 503 while the connection that hears other processes' events is down, ready once it is back", async () => {
+  const s = await startTestServer({ store: "pg" });
+  try {
+    assert.equal((await fetch(`${s.url}/readyz`)).status, 200);
+    const admin = new pg.Client({ connectionString: s.config.databaseUrl });
+    await admin.connect();
+    try {
+      const killed = await admin.query<{ n: string }>(
+        "SELECT count(pg_terminate_backend(pid)) AS n FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'",
+      );
+      assert.equal(Number(killed.rows[0]?.n), 1, "the listening connection was found and ended");
+    } finally {
+      await admin.end();
+    }
+    let down: { status: number; body: { reason?: string } } | undefined;
+    for (let i = 0; i < 100 && down === undefined; i++) {
+      const r = await fetch(`${s.url}/readyz`);
+      if (r.status === 503) down = { status: r.status, body: (await r.json()) as { reason?: string } };
+      else await new Promise((res) => setTimeout(res, 10));
+    }
+    assert.ok(down, "503 while the listener is down");
+    assert.match(String(down.body.reason), /listens for other processes' events/);
+    let back = false;
+    for (let i = 0; i < 100 && !back; i++) {
+      back = (await fetch(`${s.url}/readyz`)).status === 200;
+      if (!back) await new Promise((res) => setTimeout(res, 50));
+    }
+    assert.ok(back, "ready again once the listener is back");
   } finally {
     await s.close();
   }

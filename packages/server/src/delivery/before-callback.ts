@@ -175,10 +175,11 @@ export function createBeforeCallbacks(deps: {
         logger.error({ err, eventId }, "could not record a before-callback");
       }
       const fields = {
-        appId: input.appId,
-        roomId: input.roomId,
+        SDKAppID: input.appId,
+        RoomId: input.roomId,
         eventId,
-        command: input.command,
+        CallbackCommand: input.command,
+        status: outcome.status,
         decision: d.decision,
         code: d.code,
         ms: outcome.ms,
@@ -189,7 +190,7 @@ export function createBeforeCallbacks(deps: {
           { ...fields, error: asked.failure, receiver: new URL(cfg.url).origin },
           "before-callback got no usable answer from the App backend",
         );
-      else logger.debug(fields, "before-callback");
+      else logger.info(fields, "before-callback answered");
       return d;
     },
   };

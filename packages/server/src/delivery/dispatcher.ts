@@ -1,7 +1,8 @@
 import type { Metrics } from "../metrics.ts";
 import { tencentParamIn, callbackSign, webhookSignature } from "@roomhook/protocol";
 import type { Clock } from "../clock.ts";
-import type { Logger } from "../logger.ts";
+import { redactUrl, type Logger } from "../logger.ts";
+import type { OperatorEvents } from "./operator-events.ts";
 import type {
   AttemptNext,
   AttemptRecord,
@@ -113,6 +114,8 @@ export function createDispatcher(deps: {
   random?: () => number;
   /** Counts each attempt and its outcome (GET /metrics). */
   metrics?: Metrics;
+  /** Told of dead deliveries, disabled configurations, failing and recovered receivers. */
+  operator?: OperatorEvents;
 }): Dispatcher {
   const { store, sender, clock, logger, config } = deps;
   const random = deps.random ?? Math.random;
@@ -160,6 +163,7 @@ export function createDispatcher(deps: {
         d,
         { n: attempt, startedMs: nowMs, durationMs: 0, error: reason },
         { state: "dead", reason },
+        "not-configured",
       );
       deps.metrics?.deliveryAttempt(d.command, "dead", 0);
       await lanes.settle(r, { recorded: true });
@@ -179,7 +183,8 @@ export function createDispatcher(deps: {
     if (!outcome.ok) a.error = outcome.error;
     if (outcome.reply !== undefined) a.reply = outcome.reply.slice(0, REPLY_LOG_BYTES);
     const next = decide(outcome, attempt, clock.now());
-    await record(d, a, next);
+    await record(d, a, next, outcome.ok ? undefined : outcome.kind);
+    deps.operator?.attempt(d.appId, cfg.url, outcome.ok, outcome.ok ? undefined : outcome.error);
     deps.metrics?.deliveryAttempt(
       d.command,
       next.state === "pending" ? "failed" : next.state,
@@ -191,12 +196,13 @@ export function createDispatcher(deps: {
       await store.write({
         op: "disableCallback",
         appId: d.appId,
-        reason: `410 Gone from ${cfg.url}`,
+        reason: `410 Gone from ${redactUrl(cfg.url)}`,
         nowMs: clock.now(),
       });
+      deps.operator?.callbackDisabled(d.appId, cfg.url, `410 Gone from ${redactUrl(cfg.url)}`);
       logger.warn(
-        { appId: d.appId, url: cfg.url },
-        "callback configuration disabled: receiver answered 410 Gone",
+        { SDKAppID: d.appId, url: redactUrl(cfg.url) },
+        "callback configuration disabled: the receiver answered 410 Gone; set it again with live_config/set_callback",
       );
     }
     await lanes.settle(r, {
@@ -217,12 +223,50 @@ export function createDispatcher(deps: {
     return { state: "pending", nextAttemptMs: nowMs + delay };
   }
 
-  async function record(d: DeliveryToSend, attempt: AttemptRecord, next: AttemptNext): Promise<void> {
+  async function record(
+    d: DeliveryToSend,
+    attempt: AttemptRecord,
+    next: AttemptNext,
+    failure?: string,
+  ): Promise<void> {
     await store.write({ op: "recordAttempt", id: d.id, appId: d.appId, roomId: d.roomId, attempt, next });
-    logger.debug(
-      { deliveryId: d.id, eventId: d.eventId, attempt: attempt.n, status: attempt.status, next: next.state },
-      "delivery attempt",
-    );
+    logAttempt(d, attempt, next, failure);
+    if (next.state === "dead")
+      deps.operator?.deliveryDead({
+        appId: d.appId,
+        deliveryId: d.id,
+        eventId: d.eventId,
+        roomId: d.roomId,
+        command: d.command,
+        attempts: attempt.n,
+        reason: next.reason,
+      });
+  }
+
+  /**
+   * One line per attempt: the command, room, event, attempt number, the HTTP status or the kind of
+   * failure, how long it took, and when the next try is. A delivery that goes dead is a warning.
+   */
+  function logAttempt(d: DeliveryToSend, a: AttemptRecord, next: AttemptNext, failure?: string): void {
+    const line: Record<string, unknown> = {
+      SDKAppID: d.appId,
+      CallbackCommand: d.command,
+      RoomId: d.roomId,
+      eventId: d.eventId,
+      deliveryId: d.id,
+      attempt: a.n,
+      ms: a.durationMs,
+    };
+    if (a.status !== undefined) line.status = a.status;
+    if (failure !== undefined) line.failure = failure;
+    if (a.error !== undefined) line.error = a.error;
+    if (next.state === "pending") {
+      line.nextAttemptAt = new Date(next.nextAttemptMs).toISOString();
+      logger.info(line, "delivery attempt failed; will retry");
+    } else if (next.state === "dead") {
+      line.reason = next.reason;
+      logger.warn(line, "delivery is dead: no more attempts (redeliver it with roomhook_delivery/redeliver)");
+    } else logger.info(line, "delivered");
   }
 
   function launch(r: ReadyDelivery): Promise<void> {

@@ -114,6 +114,8 @@ export function createGateway(opts: GatewayOptions): Gateway {
   const keys = new Map(opts.apps.map((a) => [a.sdkAppId, a.secretKey]));
   const sessions = new Map<string, Session>();
   const wss = new WebSocketServer({ server: opts.server, path: "/v4/ws", maxPayload: opts.maxFrameBytes });
+  // The HTTP server's own errors (a port in use) are passed on here too; its listen() reports them.
+  wss.on("error", () => undefined);
   const key = (appId: number, userId: string) => `${appId}\u0000${userId}`;
 
   const send = (ws: WebSocket | undefined, frame: unknown) => {
@@ -627,9 +629,32 @@ export function createGateway(opts: GatewayOptions): Gateway {
     return { reply: { code: 0, data: { userId, rooms: [...session.rooms] } }, session };
   }
 
+  /** One line per login: who, from where, on which platform; a refused one with its code (never the UserSig). */
+  function logLogin(frame: Record<string, unknown>, reply: Reply, s: Session | undefined, ip: string): void {
+    if (s !== undefined) {
+      logger.info(
+        { SDKAppID: s.appId, userId: s.userId, platform: s.platform, ip, node: opts.nodeId },
+        "client logged in",
+      );
+      return;
+    }
+    const { sdkAppId, userId } = frame;
+    logger.info(
+      {
+        SDKAppID: typeof sdkAppId === "number" ? sdkAppId : undefined,
+        userId: typeof userId === "string" ? userId.slice(0, 100) : undefined,
+        ip,
+        code: reply.code,
+        message: reply.message,
+      },
+      "client login refused",
+    );
+  }
+
   wss.on("connection", (ws, req) => {
     const ip = clientIp(req.socket.remoteAddress);
     let session: Session | undefined;
+    const openedMs = clock.now();
     // The heartbeat sweep covers logged-in users only: a connection that never logs in ends here.
     const loginTimer = setTimeout(() => {
       if (session === undefined) ws.close(4002, "login timeout: log in first");
@@ -654,6 +679,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
       handle(session, f, ws, ip)
         .then(({ reply, session: s }) => {
           if (s !== undefined) session = s;
+          if (f.op === "login") logLogin(f, reply, s, ip);
           send(ws, { id, ...reply });
         })
         .catch((err: unknown) => {
@@ -665,8 +691,19 @@ export function createGateway(opts: GatewayOptions): Gateway {
           }
         });
     });
-    ws.on("close", () => {
+    ws.on("close", (code, reason) => {
       clearTimeout(loginTimer);
+      logger.info(
+        {
+          SDKAppID: session?.appId,
+          userId: session?.userId,
+          ip,
+          code,
+          reason: reason.toString("utf8").slice(0, 123),
+          connectedMs: clock.now() - openedMs,
+        },
+        "client connection closed",
+      );
       // Not a leave: the user is still in their rooms until the heartbeat times out (or they come back).
       if (session !== undefined && session.ws === ws) session.ws = undefined;
     });
@@ -718,10 +755,16 @@ export function createGateway(opts: GatewayOptions): Gateway {
   async function reapDeadNodes(now: number): Promise<void> {
     try {
       const dead = await store.read((tx) => tx.listDeadNodes(now - opts.heartbeatTimeoutMs));
-      for (const nodeId of dead) {
+      for (const { nodeId, stoppedMs } of dead) {
         if (nodeId === opts.nodeId) continue;
         const events = await store.write({ op: "reapNode", nodeId, nowMs: now });
-        logger.warn({ nodeId, rooms: events.length }, "reaped a dead node: its members are offline");
+        if (stoppedMs === undefined)
+          logger.warn({ nodeId, rooms: events.length }, "reaped a dead node: its members are offline");
+        else
+          logger.info(
+            { nodeId, rooms: events.length, stoppedAt: new Date(stoppedMs).toISOString() },
+            "members of a node that stopped normally did not reconnect: they are offline",
+          );
       }
     } catch (err) {
       logger.error({ err }, "could not reap dead nodes");
@@ -737,6 +780,10 @@ export function createGateway(opts: GatewayOptions): Gateway {
     sessions: () => sessions.size,
     async close() {
       clearInterval(timer);
+      // A normal stop is recorded first: the node is not taken for a crashed one when it is reaped.
+      await store.write({ op: "stopNode", nodeId: opts.nodeId, nowMs: clock.now() }).catch((err: unknown) => {
+        logger.error({ err }, "could not record this node's normal stop");
+      });
       for (const ws of wss.clients) ws.terminate();
       await new Promise<void>((resolve) => {
         wss.close(() => {

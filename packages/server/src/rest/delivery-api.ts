@@ -105,6 +105,28 @@ export function deliveryApi(
       return { Count: ready.length, DeliveryIdList: ready.map((r) => r.id) };
     },
 
+    /**
+     * The app's delivery attempts started at `StartTime` or later, newest first, each with its delivery
+     * (the console's live tail). An attempt is recorded when it ends: a caller that polls asks again
+     * from a little before the newest it saw and drops those it has (by DeliveryId and Attempt).
+     */
+    async get_attempt_feed(ctx, body) {
+      const from = body.int("StartTime", { min: 0 }) ?? 0;
+      const limit = body.int("Limit", { min: 1, max: PAGE_MAX }) ?? 20;
+      const rows = await store.read((tx) => tx.listRecentAttempts(ctx.appId, from, limit));
+      return {
+        AttemptList: rows.map((a) => ({
+          DeliveryId: a.deliveryId,
+          EventId: a.eventId,
+          RoomId: a.roomId,
+          Sequence: a.seq,
+          CallbackCommand: a.command,
+          State: a.state,
+          ...attemptView(a),
+        })),
+      };
+    },
+
     async get_room_callbacks(ctx, body) {
       const roomId = body.roomId();
       const after = body.int("AfterSequence", { min: 0 }) ?? 0;

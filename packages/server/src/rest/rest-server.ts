@@ -92,19 +92,46 @@ export function registerRestRoutes(app: FastifyInstance, opts: RestRoutesOptions
     return failEnvelope(requestId, 100001);
   }
 
+  /**
+   * One line per REST call: what was asked, by whom, and what was answered. The query (with its
+   * UserSig) is never logged; a path that names no service is logged as it was asked, cut to 100
+   * characters. A refused call (ErrorCode other than 0) carries ErrorInfo too.
+   */
+  function logCall(
+    req: FastifyRequest<{ Params: { service: string; command: string } }>,
+    envelope: RestEnvelope,
+    seconds: number,
+    caller: { app: { sdkAppId: number }; identifier: string } | undefined,
+  ): void {
+    if (!logger.isLevelEnabled("info")) return;
+    const line: Record<string, unknown> = {
+      service: req.params.service.slice(0, 100),
+      command: req.params.command.slice(0, 100),
+      SDKAppID: caller?.app.sdkAppId ?? numberOrUndefined(req.query),
+      operator: caller?.identifier,
+      ErrorCode: envelope.ErrorCode,
+      ms: Math.round(seconds * 10_000) / 10,
+      RequestId: envelope.RequestId,
+      ip: clientIp(req.ip),
+    };
+    if (envelope.ErrorCode !== 0) line.ErrorInfo = envelope.ErrorInfo;
+    logger.info(line, envelope.ErrorCode === 0 ? "REST call" : "REST call refused");
+  }
+
   app.post<{ Params: { service: string; command: string }; Querystring: Record<string, unknown> }>(
     "/v4/:service/:command",
     async (req, reply) => {
       const requestId = nextRequestId();
       const started = performance.now();
       let envelope: RestEnvelope;
+      let caller: { app: { sdkAppId: number }; identifier: string } | undefined;
       const handler = commandOf(services, req.params.service, req.params.command);
       try {
         if (handler === undefined) {
           throw new LiveError(60009, `no API ${req.params.service}/${req.params.command}`);
         }
         auth.checkTransportParams(req.query);
-        const caller = auth.authenticate(req.query);
+        caller = auth.authenticate(req.query);
         rateLimiter.take(caller.app.sdkAppId, req.params.command);
         const body = decodeBody(req.body);
         const ctx: OpContext = {
@@ -123,12 +150,14 @@ export function registerRestRoutes(app: FastifyInstance, opts: RestRoutesOptions
       }
       // Labels from the services' own names only: a client's path must not grow the label set.
       const known = handler !== undefined;
+      const seconds = (performance.now() - started) / 1000;
       opts.metrics?.httpRequest(
         known ? req.params.service : "unknown",
         known ? req.params.command : "unknown",
         envelope.ErrorCode,
-        (performance.now() - started) / 1000,
+        seconds,
       );
+      logCall(req, envelope, seconds, caller);
       return send(reply, envelope);
     },
   );
@@ -157,6 +186,13 @@ export function registerRestRoutes(app: FastifyInstance, opts: RestRoutesOptions
     }
     return send(reply, failureEnvelope(requestId, err, req));
   });
+}
+
+/** The sdkappid a refused call named, when it is a number (for the log line only). */
+function numberOrUndefined(query: unknown): number | undefined {
+  const v = (query as Record<string, unknown> | undefined)?.sdkappid;
+  const n = typeof v === "string" && /^\d{1,10}$/.test(v) ? Number(v) : undefined;
+  return n;
 }
 
 function decodeBody(raw: unknown): FieldReader {

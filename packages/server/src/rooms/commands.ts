@@ -7,7 +7,7 @@ import type {
   Store,
   StoreTx,
 } from "../store/store.ts";
-import type { BeforeCallbackRecord, MetadataEntry } from "../store/store.ts";
+import type { BeforeCallbackRecord, MetadataEntry, RetentionWindow } from "../store/store.ts";
 import { modifyAdmins } from "./admins.ts";
 import { banMembers, muteMembers, unbanMembers } from "./bans.ts";
 import { deleteMetadata, setMetadata } from "./metadata.ts";
@@ -325,6 +325,10 @@ export const commands = {
     run: (tx, p: { nodeId: string; nowMs: number }) => done(tx.touchNode(p.nodeId, p.nowMs)),
     plan: () => ({ run: "statement" }),
   }),
+  stopNode: command({
+    run: (tx, p: { nodeId: string; nowMs: number }) => done(tx.stopNode(p.nodeId, p.nowMs)),
+    plan: () => ({ run: "statement" }),
+  }),
   /** A dead node's members, in any number of rooms: alone. */
   reapNode: command({ run: (tx, p: { nodeId: string; nowMs: number }) => reapNode(tx, p.nodeId, p.nowMs) }),
   releaseLane: command({
@@ -405,6 +409,18 @@ export const commands = {
   redeliverDead: command({
     run: (tx, p: { appId: number; fromMs: number; toMs: number; nowMs: number }): Promise<ReadyDelivery[]> =>
       tx.redeliverDead(p.appId, p.fromMs, p.toMs, p.nowMs),
+  }),
+  // Retention batches (retention.ts): rows of any app and room, so each runs alone (PostgreSQL), a short
+  // transaction of its own between the others' writes.
+  pruneDeliveries: command({
+    run: (tx, p: RetentionWindow & { deliveredBeforeMs?: number; deadBeforeMs?: number }) =>
+      tx.pruneDeliveries(p),
+  }),
+  pruneEvents: command({
+    run: (tx, p: RetentionWindow & { beforeMs: number }) => tx.pruneEvents(p),
+  }),
+  pruneBeforeCallbacks: command({
+    run: (tx, p: RetentionWindow & { beforeMs: number }) => tx.pruneBeforeCallbacks(p),
   }),
 } satisfies Record<string, CommandSpec<never, unknown>>;
 

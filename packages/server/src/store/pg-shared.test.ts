@@ -150,6 +150,22 @@ test("room events reach the other process in sequence order, large ones too", ()
     assert.equal(JSON.stringify(created).includes("x".repeat(12_000)), true, "the large event arrived whole");
   }));
 
+test("a batch with events in hundreds of rooms commits, and all of them reach the other process", () =>
+  two(async (a, b) => {
+    const rooms = Array.from({ length: 300 }, (_, i) => `room-with-a-long-enough-name-${i}`);
+    for (const r of rooms) await a.write({ op: "createRoom", ctx, room: testRoom(r, "o0") });
+    const seenByB: StoredRoomEvent[] = [];
+    b.onRoomEvents((events) => seenByB.push(...events));
+    // Written together they commit in few batches, whose references pass PostgreSQL's 8000-byte
+    // NOTIFY limit unless they are split.
+    await Promise.all(
+      rooms.map((r) => a.write({ op: "changeOwner", ctx, input: { roomId: r, newOwner: "o1" } })),
+    );
+    await waitFor("300 owner changes at B", () => seenByB.length >= 300);
+    assert.deepEqual(new Set(seenByB.map((e) => e.roomId)), new Set(rooms));
+    assert.ok(seenByB.every((e) => e.seq === 2));
+  }));
+
 test("a lost listening connection comes back; what it missed comes with the room's next event", () =>
   two(async (a, b) => {
     const seenByB: StoredRoomEvent[] = [];

@@ -1,6 +1,7 @@
 import pg from "pg";
 import { LiveError } from "../live-error.ts";
 import type { Logger } from "../logger.ts";
+import { StartupError, reasonOf, withoutPassword } from "../startup-error.ts";
 import { migrate, type MigrationConnection } from "./migrate.ts";
 import { pgMigrations } from "./schema-pg.ts";
 import { SqlReader, SqlStoreTx, type LaneHooks, type SqlExecutor, type SqlValue } from "./sql-store.ts";
@@ -263,13 +264,19 @@ export async function openPgStore<C extends Command, R extends ResultMap<C>>(
   pool.on("error", (err) => {
     logger.warn({ err }, "an idle PostgreSQL connection failed");
   });
-  await migratePg(pool);
+  try {
+    await migratePg(pool);
+  } catch (err) {
+    await pool.end().catch(() => undefined);
+    throw pgStartupError(opts.url, err);
+  }
 
   const lanes = sharedLaneHooks(nodeId);
   const poolX = pgExecutor(pool);
   const readyListeners: ((ready: ReadyDelivery[]) => void)[] = [];
   const settingsListeners: ((appId: number) => void)[] = [];
   const eventListeners: ((events: StoredRoomEvent[]) => void)[] = [];
+  const commitListeners: ((commands: number) => void)[] = [];
   const readTx = new SqlReader(poolX);
   let closed = false;
 
@@ -379,7 +386,9 @@ export async function openPgStore<C extends Command, R extends ResultMap<C>>(
         x.all(PG.notify, [SETTINGS_CHANNEL, JSON.stringify({ n: nodeId, a } satisfies SettingsMessage)]),
       );
     const appended = txs.flatMap((t) => t.appended);
-    if (appended.length > 0) sent.push(x.all(PG.notify, [EVENTS_CHANNEL, eventsPayload(nodeId, appended)]));
+    if (appended.length > 0)
+      for (const payload of eventsPayloads(nodeId, appended))
+        sent.push(x.all(PG.notify, [EVENTS_CHANNEL, payload]));
     return sent;
   }
 
@@ -400,6 +409,7 @@ export async function openPgStore<C extends Command, R extends ResultMap<C>>(
         const value = await runner.run(tx, cmd);
         const settingsApps = settingsOf([cmd]);
         await Promise.all([...notifications(x, [tx], settingsApps), x.control("COMMIT")]);
+        for (const l of commitListeners) l(1);
         announce([tx], settingsApps);
         return value;
       } catch (e) {
@@ -452,6 +462,7 @@ export async function openPgStore<C extends Command, R extends ResultMap<C>>(
         const settingsApps = settingsOf(jobs.filter((_, i) => outcomes[i]?.ok === true).map((j) => j.cmd));
         committing = true;
         await Promise.all([...notifications(x, done, settingsApps), x.control("COMMIT")]);
+        for (const l of commitListeners) l(done.length);
         announce(done, settingsApps);
         outcomes.forEach((o, i) => {
           const job = jobs[i];
@@ -569,6 +580,13 @@ export async function openPgStore<C extends Command, R extends ResultMap<C>>(
     onReadyDeliveries(listener) {
       readyListeners.push(listener);
     },
+    onCommit(listener) {
+      commitListeners.push(listener);
+    },
+    notReady: () =>
+      listener === undefined && !closed
+        ? "the PostgreSQL connection that listens for other processes' events is down (reconnecting every second)"
+        : undefined,
     onRoomEvents(listener) {
       eventListeners.push(listener);
     },
@@ -587,9 +605,15 @@ export async function openPgStore<C extends Command, R extends ResultMap<C>>(
   };
 }
 
-function eventsPayload(nodeId: string, events: StoredRoomEvent[]): string {
+/**
+ * The NOTIFY payloads that tell other processes of a transaction's events: the events themselves
+ * when they fit in one payload (PostgreSQL's limit is 8000 bytes), else references to them (room and
+ * sequence range, read back from the table), in as many payloads as it takes. The payloads of one
+ * transaction are heard in order, at its commit.
+ */
+export function eventsPayloads(nodeId: string, events: StoredRoomEvent[]): string[] {
   const full = JSON.stringify({ n: nodeId, e: events } satisfies EventsMessage);
-  if (Buffer.byteLength(full) <= MAX_PAYLOAD) return full;
+  if (Buffer.byteLength(full) <= MAX_PAYLOAD) return [full];
   const ref: { appId: number; roomId: string; fromSeq: number; count: number }[] = [];
   for (const e of events) {
     const last = ref.at(-1);
@@ -597,5 +621,36 @@ function eventsPayload(nodeId: string, events: StoredRoomEvent[]): string {
       last.count++;
     else ref.push({ appId: e.appId, roomId: e.roomId, fromSeq: e.seq, count: 1 });
   }
-  return JSON.stringify({ n: nodeId, ref } satisfies EventsMessage);
+  const payloads: string[] = [];
+  const overhead = Buffer.byteLength(JSON.stringify({ n: nodeId, ref: [] } satisfies EventsMessage));
+  let chunk: typeof ref = [];
+  let bytes = overhead;
+  for (const r of ref) {
+    const size = Buffer.byteLength(JSON.stringify(r)) + 1;
+    if (chunk.length > 0 && bytes + size > MAX_PAYLOAD) {
+      payloads.push(JSON.stringify({ n: nodeId, ref: chunk } satisfies EventsMessage));
+      chunk = [];
+      bytes = overhead;
+    }
+    chunk.push(r);
+    bytes += size;
+  }
+  if (chunk.length > 0) payloads.push(JSON.stringify({ n: nodeId, ref: chunk } satisfies EventsMessage));
+  return payloads;
+}
+
+/** Why PostgreSQL could not be used at start, in one line naming the setting. */
+function pgStartupError(url: string, err: unknown): StartupError {
+  const where = `PostgreSQL at ${withoutPassword(url)} (DATABASE_URL or --database-url)`;
+  const code = (err as { code?: unknown }).code;
+  const reason = reasonOf(err);
+  if (code === "28P01" || code === "28000")
+    return new StartupError(`${where} refused the user name or password: ${reason}`);
+  if (code === "3D000")
+    return new StartupError(`${where}: the database does not exist (${reason}); create it first`);
+  if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code))
+    return new StartupError(
+      `${where} refused roomhook's migrations (${reason}); roomhook needs PostgreSQL 13 or later`,
+    );
+  return new StartupError(`cannot reach ${where}: ${reason}; is PostgreSQL running there?`);
 }

@@ -282,4 +282,30 @@ export const sqliteMigrations: Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 8,
+    name: "retention: a delivery's event by its row",
+    sql: `
+      -- Removing a room event checks that no delivery refers to it (the foreign key, and retention's
+      -- own check): without this index each removed event would read the whole outbox.
+      CREATE INDEX deliveries_event ON deliveries (event_row);
+    `,
+  },
+  {
+    version: 9,
+    name: "the console's live tail: delivery attempts by time",
+    sql: `
+      -- roomhook_delivery/get_attempt_feed reads the newest attempts from a moment on.
+      CREATE INDEX delivery_attempts_started ON delivery_attempts (started_ms);
+    `,
+  },
+  {
+    version: 10,
+    name: "gateway nodes: a normal stop is recorded",
+    sql: `
+      -- A node that stopped normally is not a dead one: its members who do not reconnect elsewhere go
+      -- offline by heartbeat timeout all the same, but nobody is warned of a crash.
+      ALTER TABLE gateway_nodes ADD COLUMN stopped_ms INTEGER;
+    `,
+  },
 ];

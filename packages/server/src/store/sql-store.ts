@@ -40,6 +40,8 @@ import type {
   CallbackToken,
   DeliveryFilter,
   DeliveryToSend,
+  FeedAttempt,
+  FeedEvent,
   AccountRecord,
   BeforeCallbackRecord,
   GiftStats,
@@ -54,6 +56,7 @@ import type {
   StoreReader,
   StoreTx,
   StoredRoomEvent,
+  RetentionWindow,
 } from "./store.ts";
 
 export type SqlValue = string | number | null;
@@ -93,6 +96,17 @@ export const NO_SHARED_LANES: LaneHooks = {
 };
 
 const first = <R>(rows: R[]): R | undefined => rows[0];
+
+/** A retention window (statements.ts): how many rows, the last id, and whether the pass ends with it. */
+async function retentionWindow(x: SqlExecutor, s: Statement, p: RetentionWindow, frontierMs: number) {
+  type Row = { n: number; last_id: number | null; newest: number | null };
+  const row = first(await x.all<Row>(s, [p.afterId, p.limit]));
+  const n = row?.n ?? 0;
+  const lastId = row?.last_id ?? p.afterId;
+  // A short window reached the table's end; a window with a row too young reached the cutoff.
+  const done = n < p.limit || (row?.newest ?? Infinity) >= frontierMs;
+  return { n, lastId, done };
+}
 
 /** Every read of the store contract, over the shared statements. */
 export class SqlReader implements StoreReader {
@@ -146,6 +160,24 @@ export class SqlReader implements StoreReader {
 
   async listEvents(appId: number, roomId: string, afterSeq: number, limit: number) {
     return (await this.x.all<EventRow>(SQL.listEvents, [appId, roomId, afterSeq, limit])).map(toEvent);
+  }
+
+  async listEventsOf(appId: number, roomId: string, command: string, afterSeq: number, limit: number) {
+    const rows = await this.x.all<EventRow>(SQL.listRoomEventsOf, [appId, roomId, command, afterSeq, limit]);
+    return rows.map(toEvent);
+  }
+
+  async listAppEvents(appId: number, afterRow: number | undefined, limit: number): Promise<FeedEvent[]> {
+    type Row = EventRow & { id: number };
+    const rows =
+      afterRow === undefined
+        ? (await this.x.all<Row>(SQL.listAppEventsLatest, [appId, limit])).reverse()
+        : await this.x.all<Row>(SQL.listAppEventsAfter, [appId, afterRow, limit]);
+    return rows.map((r) => ({ ...toEvent(r), row: r.id }));
+  }
+
+  async searchRooms(appId: number, text: string, afterRoomId: string, limit: number) {
+    return (await this.x.all<RoomRow>(SQL.searchRooms, [appId, text, afterRoomId, limit])).map(toRoom);
   }
 
   /** A room's events before a sequence number written after a row id (PostgreSQL's event ordering). */
@@ -314,7 +346,12 @@ export class SqlReader implements StoreReader {
   }
 
   async listDeadNodes(beforeMs: number) {
-    return (await this.x.all<{ node_id: string }>(SQL.listDeadNodes, [beforeMs])).map((r) => r.node_id);
+    const rows = await this.x.all<{ node_id: string; stopped_ms: number | null }>(SQL.listDeadNodes, [
+      beforeMs,
+    ]);
+    return rows.map((r) =>
+      r.stopped_ms === null ? { nodeId: r.node_id } : { nodeId: r.node_id, stoppedMs: r.stopped_ms },
+    );
   }
 
   async listNodeMembers(nodeId: string) {
@@ -364,6 +401,27 @@ export class SqlReader implements StoreReader {
 
   async listAttempts(deliveryId: number) {
     return (await this.x.all<AttemptRow>(SQL.listAttempts, [deliveryId])).map(toAttempt);
+  }
+
+  async listRecentAttempts(appId: number, sinceMs: number, limit: number): Promise<FeedAttempt[]> {
+    type Row = AttemptRow & {
+      delivery_id: number;
+      room_id: string;
+      seq: number;
+      command: string;
+      state: FeedAttempt["state"];
+      event_id: string;
+    };
+    const rows = await this.x.all<Row>(SQL.listRecentAttempts, [appId, sinceMs, limit]);
+    return rows.map((r) => ({
+      ...toAttempt(r),
+      deliveryId: r.delivery_id,
+      roomId: r.room_id,
+      seq: r.seq,
+      command: r.command,
+      state: r.state,
+      eventId: r.event_id,
+    }));
   }
 
   async listPendingDeliveries() {
@@ -624,6 +682,10 @@ export class SqlStoreTx extends SqlReader implements StoreTx {
     await this.w(SQL.touchNode, [nodeId, nowMs]);
   }
 
+  async stopNode(nodeId: string, nowMs: number) {
+    await this.w(SQL.stopNode, [nowMs, nowMs, nodeId]);
+  }
+
   async deleteNode(nodeId: string) {
     await this.w(SQL.deleteNode, [nodeId]);
   }
@@ -696,5 +758,31 @@ export class SqlStoreTx extends SqlReader implements StoreTx {
   async killPendingDeliveries(appId: number, reason: string, nowMs: number) {
     // Shared lanes keep their due time; a claim that finds no head gives the lane back empty.
     return this.w(SQL.killPending, [nowMs, reason, appId]);
+  }
+
+  async pruneDeliveries(p: RetentionWindow & { deliveredBeforeMs?: number; deadBeforeMs?: number }) {
+    const { deliveredBeforeMs: delivered, deadBeforeMs: dead } = p;
+    // Nothing past the later cutoff can be old enough: done and created times only grow with ids.
+    const frontier = Math.max(delivered ?? -Infinity, dead ?? -Infinity);
+    const w = await retentionWindow(this.x, SQL.deliveriesWindow, p, frontier);
+    if (w.n === 0) return { removed: 0, attempts: 0, lastId: p.afterId, done: true };
+    const removed = await this.w(SQL.pruneDeliveries, [p.afterId, w.lastId, delivered ?? null, dead ?? null]);
+    // Also what an attempt recorded late (a lease that ran out) left behind a removed delivery.
+    const attempts = await this.w(SQL.pruneAttempts, [p.afterId, w.lastId]);
+    return { removed, attempts, lastId: w.lastId, done: w.done };
+  }
+
+  async pruneEvents(p: RetentionWindow & { beforeMs: number }) {
+    const w = await retentionWindow(this.x, SQL.eventsWindow, p, p.beforeMs);
+    if (w.n === 0) return { removed: 0, attempts: 0, lastId: p.afterId, done: true };
+    const removed = await this.w(SQL.pruneEvents, [p.afterId, w.lastId, p.beforeMs]);
+    return { removed, attempts: 0, lastId: w.lastId, done: w.done };
+  }
+
+  async pruneBeforeCallbacks(p: RetentionWindow & { beforeMs: number }) {
+    const w = await retentionWindow(this.x, SQL.beforeCallbacksWindow, p, p.beforeMs);
+    if (w.n === 0) return { removed: 0, attempts: 0, lastId: p.afterId, done: true };
+    const removed = await this.w(SQL.pruneBeforeCallbacks, [p.afterId, w.lastId, p.beforeMs]);
+    return { removed, attempts: 0, lastId: w.lastId, done: w.done };
   }
 }

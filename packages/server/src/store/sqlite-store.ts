@@ -1,5 +1,6 @@
 import Database from "better-sqlite3";
-import { mkdirSync } from "node:fs";
+import { accessSync, constants, mkdirSync } from "node:fs";
+import { StartupError, reasonOf } from "../startup-error.ts";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import type { ErrorCode } from "@roomhook/protocol";
@@ -153,19 +154,26 @@ export type ToWriter = { type: "batch"; jobs: { id: number; cmd: Command }[] } |
 export async function openSqliteStore<C extends Command, R extends ResultMap<C>>(
   opts: SqliteStoreOptions<C, R>,
 ): Promise<SqliteStore<C, R>> {
-  mkdirSync(opts.dataDir, { recursive: true });
   const path = join(opts.dataDir, opts.fileName ?? "roomhook.db");
-  const worker = startWorker(new URL("./sqlite-writer", import.meta.url), {
-    path,
-    windowMs: opts.groupCommitWindowMs ?? 0,
-    runnerModule: opts.runnerModule,
-    ...(opts.diskFault === undefined ? {} : { diskFault: opts.diskFault }),
-  } satisfies WriterData);
+  const lock = lockDataFile(opts.dataDir, path);
+  let worker: Worker;
+  try {
+    worker = startWorker(new URL("./sqlite-writer", import.meta.url), {
+      path,
+      windowMs: opts.groupCommitWindowMs ?? 0,
+      runnerModule: opts.runnerModule,
+      ...(opts.diskFault === undefined ? {} : { diskFault: opts.diskFault }),
+    } satisfies WriterData);
+  } catch (err) {
+    lock.close();
+    throw err;
+  }
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
   let nextId = 1;
   const readyListeners: ((ready: ReadyDelivery[]) => void)[] = [];
   const settingsListeners: ((appId: number) => void)[] = [];
   const eventListeners: ((events: StoredRoomEvent[]) => void)[] = [];
+  const commitListeners: ((commands: number) => void)[] = [];
   let outgoing: { id: number; cmd: C }[] = [];
   let stats = { commits: 0, jobs: 0 };
   let failure: Error | undefined;
@@ -201,6 +209,7 @@ export async function openSqliteStore<C extends Command, R extends ResultMap<C>>
             );
           else p.reject(Object.assign(new Error(r.message), { stack: r.stack }));
         }
+        for (const l of commitListeners) l(msg.results.length);
         if (msg.events.length > 0) for (const l of eventListeners) l(msg.events);
         if (msg.ready.length > 0) for (const l of readyListeners) l(msg.ready);
         break;
@@ -222,9 +231,17 @@ export async function openSqliteStore<C extends Command, R extends ResultMap<C>>
     onClosed?.();
   });
 
-  await new Promise<void>((resolve, reject) => {
-    onReady = { resolve, reject };
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      onReady = { resolve, reject };
+    });
+  } catch (err) {
+    lock.close();
+    await worker.terminate();
+    throw new StartupError(
+      `cannot open the SQLite database ${path} (data directory: ROOMHOOK_DATA or --data): ${reasonOf(err)}`,
+    );
+  }
   // Opened after the writer ran the migrations.
   const reader = new Database(path, { readonly: true });
   reader.pragma("busy_timeout = 5000");
@@ -248,6 +265,10 @@ export async function openSqliteStore<C extends Command, R extends ResultMap<C>>
     onSettingsChanged(listener) {
       settingsListeners.push(listener);
     },
+    onCommit(listener) {
+      commitListeners.push(listener);
+    },
+    notReady: () => (failure === undefined ? undefined : `the SQLite writer failed: ${failure.message}`),
     read: (fn) => fn(readTx),
     write<K extends C>(cmd: K): Promise<R[K["op"]]> {
       if (failure !== undefined) return Promise.reject(failure);
@@ -281,8 +302,46 @@ export async function openSqliteStore<C extends Command, R extends ResultMap<C>>
         // hold the process forever (what was not flushed was not acknowledged either).
         await Promise.race([closed, new Promise((r) => setTimeout(r, 5000).unref())]);
         await worker.terminate();
+        lock.close();
       })();
       return closing;
     },
   };
+}
+
+/**
+ * Takes the data file's lock: `<file>.lock`, a SQLite file held in an exclusive transaction for as
+ * long as the store is open. The operating system lets it go when the process ends, however it ends,
+ * so a crash leaves no stale lock. A second process (or a second store in this one) on the same data
+ * file is refused with a {@link StartupError} that says so.
+ */
+function lockDataFile(dataDir: string, path: string): Database.Database {
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    accessSync(dataDir, constants.W_OK);
+  } catch (err) {
+    throw new StartupError(
+      `the data directory ${dataDir} cannot be written (${reasonOf(err)}): set ROOMHOOK_DATA (or --data) to a directory this user can write`,
+    );
+  }
+  let db: Database.Database;
+  try {
+    db = new Database(`${path}.lock`);
+  } catch (err) {
+    throw new StartupError(
+      `cannot create ${path}.lock in the data directory (${reasonOf(err)}): set ROOMHOOK_DATA (or --data) to a directory this user can write`,
+    );
+  }
+  try {
+    db.pragma("locking_mode = EXCLUSIVE");
+    db.exec("BEGIN EXCLUSIVE");
+  } catch (err) {
+    db.close();
+    if ((err as { code?: string }).code === "SQLITE_BUSY")
+      throw new StartupError(
+        `another roomhook process is using the data directory ${dataDir}: stop it, or give this one its own ROOMHOOK_DATA (or --data); several processes share data through PostgreSQL (DATABASE_URL)`,
+      );
+    throw new StartupError(`cannot lock ${path}.lock (ROOMHOOK_DATA or --data): ${reasonOf(err)}`);
+  }
+  return db;
 }

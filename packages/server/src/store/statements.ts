@@ -103,6 +103,14 @@ export const SQL = catalog({
   listEventsSinceRow: `SELECT ${EVENT} FROM room_events
     WHERE app_id = ? AND room_id = ? AND seq < ? AND id > ? ORDER BY seq`,
   lastEventRow: `SELECT COALESCE(max(id), 0) AS id FROM room_events`,
+  // The console's reads (roomhook_room): a room's events of one command (its owner history), the app's
+  // events after a row id (the live tail; newest first without one), rooms whose id contains a text.
+  listRoomEventsOf: `SELECT ${EVENT} FROM room_events WHERE app_id = ? AND room_id = ? AND command = ? AND seq > ?
+    ORDER BY seq LIMIT ?`,
+  listAppEventsAfter: `SELECT id, ${EVENT} FROM room_events WHERE app_id = ? AND id > ? ORDER BY id LIMIT ?`,
+  listAppEventsLatest: `SELECT id, ${EVENT} FROM room_events WHERE app_id = ? ORDER BY id DESC LIMIT ?`,
+  searchRooms: `SELECT ${ROOM} FROM rooms WHERE app_id = ? AND instr(room_id, ?) > 0 AND room_id > ?
+    ORDER BY room_id LIMIT ?`,
 
   // Members and gateway nodes.
   getMember: `SELECT ${MEMBER} FROM room_members WHERE app_id = ? AND room_id = ? AND user_id = ?`,
@@ -191,7 +199,8 @@ export const SQL = catalog({
   removeAccount: `DELETE FROM accounts WHERE app_id = ? AND user_id = ?`,
   touchNode: `INSERT INTO gateway_nodes (node_id, last_seen_ms) VALUES (?, ?)
     ON CONFLICT (node_id) DO UPDATE SET last_seen_ms = excluded.last_seen_ms`,
-  listDeadNodes: `SELECT node_id FROM gateway_nodes WHERE last_seen_ms < ? ORDER BY node_id`,
+  listDeadNodes: `SELECT node_id, stopped_ms FROM gateway_nodes WHERE last_seen_ms < ? ORDER BY node_id`,
+  stopNode: `UPDATE gateway_nodes SET stopped_ms = ?, last_seen_ms = ? WHERE node_id = ?`,
   listNodeMembers: `SELECT app_id, room_id, user_id FROM room_members WHERE node_id = ? AND state = 'online'
     ORDER BY app_id, room_id, user_id`,
   deleteNode: `DELETE FROM gateway_nodes WHERE node_id = ?`,
@@ -226,6 +235,12 @@ export const SQL = catalog({
     ORDER BY d.id DESC LIMIT ?`,
   listAttempts: `SELECT n, started_ms, duration_ms, status, error, reply FROM delivery_attempts
     WHERE delivery_id = ? ORDER BY n`,
+  // The app's attempts started from a moment, newest first, with their delivery (the console's live
+  // tail; delivery_attempts_started serves the order).
+  listRecentAttempts: `SELECT a.delivery_id, a.n, a.started_ms, a.duration_ms, a.status, a.error, a.reply,
+    d.room_id, d.seq, d.command, d.state, e.event_id FROM delivery_attempts a
+    JOIN deliveries d ON d.id = a.delivery_id JOIN room_events e ON e.id = d.event_row
+    WHERE d.app_id = ? AND a.started_ms >= ? ORDER BY a.started_ms DESC, a.delivery_id DESC, a.n DESC LIMIT ?`,
   listPending: `SELECT ${READY} FROM deliveries WHERE state = 'pending' ORDER BY id`,
   listRoomCallbacks: `SELECT ${DELIVERY}, e.packet ${DELIVERY_FROM}
     WHERE d.app_id = ? AND d.room_id = ? AND d.seq > ? ORDER BY d.seq LIMIT ?`,
@@ -248,6 +263,33 @@ export const SQL = catalog({
   redeliverDead: `UPDATE deliveries SET state = 'pending', next_attempt_ms = ?, done_ms = NULL
     WHERE app_id = ? AND state = 'dead' AND created_ms >= ? AND created_ms < ? RETURNING ${READY}`,
   killPending: `UPDATE deliveries SET state = 'dead', done_ms = ?, last_error = ? WHERE app_id = ? AND state = 'pending'`,
+
+  // Retention (retention.ts). A batch looks at a window: the next rows by id after the last batch's
+  // (a range of the primary key, however many of them must stay); of those it removes what is old
+  // enough and needed by nothing. Ids follow commit order, so the window's newest time tells when a
+  // pass over the table is over. Each table keeps its highest id: SQLite hands out max(id) + 1 and
+  // would give a removed id again (an id a receiver or a cursor may still hold).
+  deliveriesWindow: `SELECT count(*) AS n, max(id) AS last_id, max(created_ms) AS newest
+    FROM (SELECT id, created_ms FROM deliveries WHERE id > ? ORDER BY id LIMIT ?) w`,
+  // Never a pending delivery, nor the last of its room: the room's next delivery takes its
+  // PreviousSequence from it (insertDelivery's max(seq)). The last is also the highest id.
+  pruneDeliveries: `DELETE FROM deliveries WHERE id > ? AND id <= ?
+    AND ((state = 'delivered' AND done_ms < ?) OR (state = 'dead' AND done_ms < ?))
+    AND seq < (SELECT max(p.seq) FROM deliveries p WHERE p.app_id = deliveries.app_id AND p.room_id = deliveries.room_id)`,
+  // The attempts of the window's deliveries that are gone.
+  pruneAttempts: `DELETE FROM delivery_attempts WHERE delivery_id > ? AND delivery_id <= ?
+    AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.id = delivery_attempts.delivery_id)`,
+  eventsWindow: `SELECT count(*) AS n, max(id) AS last_id, max(time_ms) AS newest
+    FROM (SELECT id, time_ms FROM room_events WHERE id > ? ORDER BY id LIMIT ?) w`,
+  // Never an event a delivery still shows (its body), nor a room's last: the room's latest state for
+  // whoever catches up, and the highest id. An event never gains a delivery after its commit.
+  pruneEvents: `DELETE FROM room_events WHERE id > ? AND id <= ? AND time_ms < ?
+    AND seq < (SELECT s.last_seq FROM room_sequences s WHERE s.app_id = room_events.app_id AND s.room_id = room_events.room_id)
+    AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_row = room_events.id)`,
+  beforeCallbacksWindow: `SELECT count(*) AS n, max(id) AS last_id, max(started_ms) AS newest
+    FROM (SELECT id, started_ms FROM before_callbacks WHERE id > ? ORDER BY id LIMIT ?) w`,
+  pruneBeforeCallbacks: `DELETE FROM before_callbacks WHERE id > ? AND id <= ? AND started_ms < ?
+    AND id < (SELECT max(b.id) FROM before_callbacks b)`,
 
   // Shared lanes (PostgreSQL's delivery_lanes). After an append that made a delivery (the room's last
   // event has one), an empty lane gets the new head's due time; a lane with a head keeps it.

@@ -199,7 +199,7 @@ for (const kind of kinds) {
         await on("ben", "n1");
         await on("cat", "n2");
         await on("ben", "n2"); // ben reconnected through n2
-        assert.deepEqual(await store.read((tx) => tx.listDeadNodes(NOW + 5000)), ["n1"]);
+        assert.deepEqual(await store.read((tx) => tx.listDeadNodes(NOW + 5000)), [{ nodeId: "n1" }]);
         const events = await store.write({ op: "reapNode", nodeId: "n1", nowMs: NOW + 20_000 });
         assert.equal(events.length, 1);
         const p = events[0]?.packet;

@@ -419,6 +419,98 @@ for (const kind of kinds) {
       assert.deepEqual(await store.read((r) => r.listEvents(1, "le", 4, 10)), []);
     });
 
+    method("listEventsOf", async (store) => {
+      await store.write({ op: "createRoom", ctx, room: testRoom("lo", "u0") });
+      await store.write({ op: "changeOwner", ctx, input: { roomId: "lo", newOwner: "u1" } });
+      await store.write({ op: "modifyAdmins", ctx, roomId: "lo", userIds: ["u2"], opType: "add" });
+      await store.write({ op: "changeOwner", ctx, input: { roomId: "lo", newOwner: "u2" } });
+      const owners = await store.read((r) => r.listEventsOf(1, "lo", "Live.CallbackAfterChangeOwner", 0, 10));
+      assert.deepEqual(
+        owners.map((e) => [e.seq, e.packet.CallbackCommand]),
+        [
+          [2, "Live.CallbackAfterChangeOwner"],
+          [4, "Live.CallbackAfterChangeOwner"],
+        ],
+      );
+      const after = await store.read((r) => r.listEventsOf(1, "lo", "Live.CallbackAfterChangeOwner", 2, 1));
+      assert.deepEqual(
+        after.map((e) => e.seq),
+        [4],
+      );
+      assert.deepEqual(
+        await store
+          .read((r) => r.listEventsOf(1, "lo", "Live.CallbackAfterChangeOwner", 0, 1))
+          .then((l) => l.map((e) => e.seq)),
+        [2],
+        "limit",
+      );
+      assert.deepEqual(
+        await store.read((r) => r.listEventsOf(2, "lo", "Live.CallbackAfterChangeOwner", 0, 10)),
+        [],
+      );
+    });
+
+    method("listAppEvents", async (store) => {
+      assert.deepEqual(await store.read((r) => r.listAppEvents(1, undefined, 10)), []);
+      await store.write({ op: "createRoom", ctx, room: testRoom("fa", "u0") });
+      await store.write({ op: "createRoom", ctx: at(NOW, { appId: 2 }), room: testRoom("fx", "u0") });
+      await store.write({ op: "createRoom", ctx, room: testRoom("fb", "u0") });
+      await store.write({ op: "changeOwner", ctx, input: { roomId: "fa", newOwner: "u1" } });
+      const all = await store.read((r) => r.listAppEvents(1, 0, 10));
+      assert.deepEqual(
+        all.map((e) => [e.roomId, e.seq]),
+        [
+          ["fa", 1],
+          ["fb", 1],
+          ["fa", 2],
+        ],
+        "this app's, in the order written",
+      );
+      assert.ok(
+        all.every((e, i) => i === 0 || e.row > (all[i - 1]?.row ?? 0)),
+        "rows increase",
+      );
+      const after = await store.read((r) => r.listAppEvents(1, all[0]?.row, 1));
+      assert.deepEqual(
+        after.map((e) => [e.roomId, e.seq]),
+        [["fb", 1]],
+      );
+      const newest = await store.read((r) => r.listAppEvents(1, undefined, 2));
+      assert.deepEqual(
+        newest.map((e) => [e.roomId, e.seq]),
+        [
+          ["fb", 1],
+          ["fa", 2],
+        ],
+        "without a row: the newest, oldest first",
+      );
+      assert.equal(newest[1]?.packet.CallbackCommand, "Live.CallbackAfterChangeOwner");
+      assert.deepEqual(await store.read((r) => r.listAppEvents(1, all[2]?.row, 10)), []);
+    });
+
+    method("searchRooms", async (store) => {
+      for (const id of ["b-lobby", "a-lobby", "studio", "LOBBY", "lob_by"])
+        await store.write({
+          op: "createRoom",
+          ctx,
+          room: testRoom(id, "u0", { IsPublicVisible: id !== "a-lobby" }),
+        });
+      await store.write({ op: "createRoom", ctx: at(NOW, { appId: 2 }), room: testRoom("c-lobby", "u0") });
+      const ids = async (text: string, after = "", limit = 10) =>
+        (await store.read((r) => r.searchRooms(1, text, after, limit))).map((room) => room.RoomId);
+      assert.deepEqual(
+        await ids("lobby"),
+        ["a-lobby", "b-lobby"],
+        "private rooms too, case-sensitive, by id",
+      );
+      assert.deepEqual(await ids("lobby", "a-lobby"), ["b-lobby"]);
+      assert.deepEqual(await ids("lobby", "", 1), ["a-lobby"]);
+      assert.deepEqual(await ids("_"), ["lob_by"], "a text, not a LIKE pattern");
+      assert.deepEqual((await ids("")).length, 5, "every room of the app");
+      const [room] = await store.read((r) => r.searchRooms(1, "studio", "", 1));
+      assert.deepEqual(room, await store.read((r) => r.getRoom(1, "studio")));
+    });
+
     method("getMember", async (store) => {
       await store.write({ op: "createRoom", ctx, room: testRoom("gm", "o") });
       assert.equal(await store.read((r) => r.getMember(1, "gm", "ann")), undefined);
@@ -481,7 +573,19 @@ for (const kind of kinds) {
       await store.write({ op: "touchNode", nodeId: "a", nowMs: NOW });
       await store.write({ op: "touchNode", nodeId: "b", nowMs: NOW });
       await store.write({ op: "touchNode", nodeId: "a", nowMs: NOW + 100 });
-      assert.deepEqual(await store.read((r) => r.listDeadNodes(NOW + 50)), ["b"]);
+      assert.deepEqual(await store.read((r) => r.listDeadNodes(NOW + 50)), [{ nodeId: "b" }]);
+    });
+
+    method("stopNode", async (store) => {
+      await store.write({ op: "touchNode", nodeId: "a", nowMs: NOW });
+      await store.write({ op: "touchNode", nodeId: "b", nowMs: NOW });
+      await store.write({ op: "stopNode", nodeId: "a", nowMs: NOW + 100 });
+      // A stopped node is seen at its stop: reaped a heartbeat timeout later, marked as stopped.
+      assert.deepEqual(await store.read((r) => r.listDeadNodes(NOW + 50)), [{ nodeId: "b" }]);
+      assert.deepEqual(await store.read((r) => r.listDeadNodes(NOW + 200)), [
+        { nodeId: "a", stoppedMs: NOW + 100 },
+        { nodeId: "b" },
+      ]);
     });
 
     method("listDeadNodes", async (store) => {
@@ -492,7 +596,11 @@ for (const kind of kinds) {
         ["x", 30],
       ] as const)
         await store.write({ op: "touchNode", nodeId: n, nowMs: NOW + t });
-      assert.deepEqual(await store.read((r) => r.listDeadNodes(NOW + 10)), ["y", "z"], "by node id");
+      assert.deepEqual(
+        await store.read((r) => r.listDeadNodes(NOW + 10)),
+        [{ nodeId: "y" }, { nodeId: "z" }],
+        "by node id",
+      );
     });
 
     method("listNodeMembers", async (store) => {
@@ -738,6 +846,35 @@ for (const kind of kinds) {
         { n: 2, startedMs: NOW + 200, durationMs: 5, status: 200, reply: '{"ActionStatus":"OK"}' },
       ]);
       assert.deepEqual(await store.read((r) => r.listAttempts(d.id + 1)), []);
+    });
+
+    method("listRecentAttempts", async (store) => {
+      const [d1, d2] = await deliveries(store);
+      assert.ok(d1 && d2);
+      await store.write(attempt(d1, 1, { state: "pending", nextAttemptMs: NOW + 500 }, { status: 500 }));
+      await store.write(attempt(d1, 2, { state: "delivered" }, { status: 200 }));
+      await store.write(attempt(d2, 1, { state: "dead", reason: "gone" }, { error: "refused" }));
+      const got = await store.read((r) => r.listRecentAttempts(1, NOW + 100, 10));
+      assert.deepEqual(
+        got.map((a) => [a.deliveryId, a.n, a.startedMs, a.state, a.roomId, a.seq, a.command]),
+        [
+          [d1.id, 2, NOW + 200, "delivered", "dr", 1, "Live.CallbackAfterCreateRoom"],
+          [d2.id, 1, NOW + 100, "dead", "dr", 2, "Live.CallbackAfterChangeOwner"],
+          [d1.id, 1, NOW + 100, "delivered", "dr", 1, "Live.CallbackAfterCreateRoom"],
+        ],
+        "newest first; at one moment, the higher delivery id first",
+      );
+      assert.equal(got[1]?.error, "refused");
+      assert.equal(got[2]?.status, 500);
+      assert.match(got[0]?.eventId ?? "", /^evt_/);
+      const latest = await store.read((r) => r.listRecentAttempts(1, NOW + 101, 10));
+      assert.deepEqual(
+        latest.map((a) => [a.deliveryId, a.n]),
+        [[d1.id, 2]],
+        "from StartTime on",
+      );
+      assert.equal((await store.read((r) => r.listRecentAttempts(1, 0, 1))).length, 1, "limit");
+      assert.deepEqual(await store.read((r) => r.listRecentAttempts(2, 0, 10)), [], "another app's");
     });
 
     method("listPendingDeliveries", async (store) => {
@@ -1789,6 +1926,139 @@ for (const kind of kinds) {
       assert.equal(s.dead, 1);
       assert.ok(s.pending >= 1);
       assert.equal(s.oldestPendingMs, NOW + 10, "d2, created 10 ms after d1");
+    });
+
+    // Retention (retention.ts): a window of ids per batch; what stays whatever its age.
+    method("pruneDeliveries", async (store) => {
+      const [d1, d2, d3, d4] = await deliveries(store);
+      assert.ok(d1 && d2 && d3 && d4);
+      // Each attempt ends at NOW + 105: d1 delivered, d2 dead, d3 waiting for a retry, d4 delivered.
+      await store.write(attempt(d1, 1, { state: "delivered" }));
+      await store.write(attempt(d2, 1, { state: "dead", reason: "gone" }, { status: 500 }));
+      await store.write(attempt(d3, 1, { state: "pending", nextAttemptMs: NOW + 10_000 }, { status: 500 }));
+      await store.write(attempt(d4, 1, { state: "delivered" }));
+      const prune = (p: { deliveredBeforeMs?: number; deadBeforeMs?: number }, afterId = 0, limit = 100) =>
+        store.write({ op: "pruneDeliveries", afterId, limit, ...p });
+      const left = async () =>
+        (await store.read((r) => r.listDeliveries(1, { roomId: "dr", limit: 10 })))
+          .map((d) => d.seq)
+          .reverse();
+      assert.deepEqual(
+        await prune({ deliveredBeforeMs: NOW + 105 }),
+        { removed: 0, attempts: 0, lastId: d4.id, done: true },
+        "the cutoff is exclusive",
+      );
+      assert.deepEqual(await prune({ deliveredBeforeMs: NOW + 106 }), {
+        removed: 1,
+        attempts: 1,
+        lastId: d4.id,
+        done: true,
+      });
+      assert.deepEqual(await left(), [2, 3, 4], "d4 is delivered but the last of its room");
+      assert.deepEqual(await store.read((r) => r.listAttempts(d1.id)), [], "its attempts went with it");
+      assert.equal((await store.read((r) => r.listAttempts(d2.id))).length, 1);
+      // The dead have their own cutoff; the pending are never removed.
+      assert.equal((await prune({ deadBeforeMs: NOW + 106 })).removed, 1);
+      assert.equal((await prune({ deliveredBeforeMs: NOW + 1e9, deadBeforeMs: NOW + 1e9 })).removed, 0);
+      assert.deepEqual(await left(), [3, 4]);
+      // The kept last delivery carries the chain: the room's next callback follows it.
+      await store.write({ op: "changeOwner", ctx: at(NOW + 40), input: { roomId: "dr", newOwner: "u4" } });
+      const [d5] = await store.read((r) => r.listDeliveries(1, { roomId: "dr", limit: 1 }));
+      assert.deepEqual([d5?.seq, d5?.prevSeq], [5, 4]);
+      // A window is the next `limit` rows by id, however many of them stay.
+      const w1 = await prune({ deliveredBeforeMs: NOW + 1e9 }, 0, 1);
+      assert.deepEqual(w1, { removed: 0, attempts: 0, lastId: d3.id, done: false }, "d3 is pending");
+      const w2 = await prune({ deliveredBeforeMs: NOW + 1e9 }, w1.lastId, 1);
+      assert.deepEqual(w2, { removed: 1, attempts: 1, lastId: d4.id, done: false }, "no longer the last");
+      const w3 = await prune({ deliveredBeforeMs: NOW + 1e9 }, w2.lastId, 1);
+      assert.deepEqual(w3, { removed: 0, attempts: 0, lastId: d5?.id, done: false });
+      assert.deepEqual(await prune({ deliveredBeforeMs: NOW + 1e9 }, w3.lastId, 1), {
+        removed: 0,
+        attempts: 0,
+        lastId: w3.lastId,
+        done: true,
+      });
+      // A window with a row created at or after the cutoff ends the pass.
+      assert.equal((await prune({ deliveredBeforeMs: NOW + 40 }, 0, 1)).done, false);
+      assert.equal((await prune({ deliveredBeforeMs: NOW + 40 }, 0, 2)).done, true);
+      assert.deepEqual(await left(), [3, 5]);
+    });
+
+    method("pruneEvents", async (store) => {
+      await switchOn(store, ["Live.CallbackAfterChangeOwner"]);
+      const admin = (ms: number, userId: string) =>
+        store.write({ op: "modifyAdmins", ctx: at(ms), roomId: "pe", userIds: [userId], opType: "add" });
+      const owner = (ms: number, newOwner: string) =>
+        store.write({ op: "changeOwner", ctx: at(ms), input: { roomId: "pe", newOwner } });
+      await store.write({ op: "createRoom", ctx, room: testRoom("pe", "u0") }); // seq 1, no callback
+      await admin(NOW + 10, "a"); // seq 2, no callback
+      await owner(NOW + 20, "u1"); // seq 3, its delivery
+      await admin(NOW + 30, "b"); // seq 4, the room's last
+      await store.write({ op: "createRoom", ctx, room: testRoom("lone", "u0") }); // its only event
+      const seqs = async (roomId: string) =>
+        (await store.read((r) => r.listEvents(1, roomId, 0, 100))).map((e) => e.seq);
+      const prune = (beforeMs: number, afterId = 0, limit = 100) =>
+        store.write({ op: "pruneEvents", afterId, limit, beforeMs });
+      assert.deepEqual(await prune(NOW + 10), { removed: 1, attempts: 0, lastId: 5, done: true });
+      assert.deepEqual(await seqs("pe"), [2, 3, 4]);
+      assert.deepEqual(await seqs("lone"), [1], "a room's last event stays");
+      const w = await prune(NOW + 1e9, 0, 1);
+      assert.deepEqual([w.removed, w.done], [1, false], "a window of one row: seq 2");
+      assert.deepEqual(await prune(NOW + 1e9, w.lastId), { removed: 0, attempts: 0, lastId: 5, done: true });
+      assert.deepEqual(await seqs("pe"), [3, 4], "seq 3 has its delivery, seq 4 is the room's last");
+      // Once its delivery is gone (no longer the room's last), the event may go too.
+      await owner(NOW + 40, "u2"); // seq 5
+      const [d3] = await store
+        .read((r) => r.listDeliveries(1, { roomId: "pe", limit: 10 }))
+        .then((l) => l.filter((d) => d.seq === 3));
+      assert.ok(d3);
+      await store.write({
+        op: "recordAttempt",
+        id: d3.id,
+        appId: 1,
+        roomId: "pe",
+        attempt: { n: 1, startedMs: NOW + 50, durationMs: 1 },
+        next: { state: "delivered" },
+      });
+      await store.write({ op: "pruneDeliveries", afterId: 0, limit: 100, deliveredBeforeMs: NOW + 1e9 });
+      assert.deepEqual((await prune(NOW + 1e9)).removed, 2);
+      assert.deepEqual(await seqs("pe"), [5]);
+      // The catch-up query still answers with the room's latest callback, and its event.
+      const [c] = await store.read((r) => r.listRoomCallbacks(1, "pe", 0, 10));
+      assert.deepEqual([c?.seq, c?.prevSeq], [5, 3]);
+      assert.match(c?.body ?? "", /"u2"/);
+      // Sequence numbers go on from the room's, not from its events left.
+      assert.equal((await admin(NOW + 60, "c"))?.seq, 6);
+    });
+
+    method("pruneBeforeCallbacks", async (store) => {
+      const add = (t: number) =>
+        store.write({
+          op: "recordBeforeCallback",
+          record: record("pb", "Live.CallbackBeforeSendGift", NOW + t),
+        });
+      for (const t of [1, 2, 3]) await add(t);
+      const left = async () => await store.read((x) => x.listBeforeCallbacks(1, { limit: 10 }));
+      const prune = (beforeMs: number, afterId = 0, limit = 100) =>
+        store.write({ op: "pruneBeforeCallbacks", afterId, limit, beforeMs });
+      assert.equal((await prune(NOW + 2)).removed, 1, "only what started before the cutoff");
+      const w = await prune(NOW + 100, 0, 1);
+      assert.deepEqual([w.removed, w.done], [1, false], "a window of one row");
+      assert.deepEqual((await prune(NOW + 100, w.lastId)).removed, 0);
+      const [newest] = await left();
+      assert.deepEqual(
+        [newest?.startedMs, (await left()).length],
+        [NOW + 3, 1],
+        "the newest record stays, whatever its age: SQLite would hand its id out again",
+      );
+      await add(4);
+      const [next] = await left();
+      assert.ok((next?.id ?? 0) > (newest?.id ?? 0), "ids are not reused");
+      assert.equal((await prune(NOW + 100)).removed, 1);
+      assert.deepEqual(
+        (await left()).map((r) => r.startedMs),
+        [NOW + 4],
+      );
     });
   });
 }

@@ -202,6 +202,21 @@ export interface RoomListCursor {
   roomId: string;
 }
 
+/** A room event with its row id: the position of the app's live tail (roomhook_room/get_event_feed). */
+export interface FeedEvent extends StoredRoomEvent {
+  row: number;
+}
+
+/** An attempt with what the live tail shows of its delivery. */
+export interface FeedAttempt extends AttemptRecord {
+  deliveryId: number;
+  roomId: string;
+  seq: number;
+  command: string;
+  eventId: string;
+  state: DeliveryState;
+}
+
 /**
  * What a read may see: committed state (and, inside a write, that transaction's own writes).
  * Implementations: SqlReader over SQLite's read connection or PostgreSQL's pool (sql-store.ts).
@@ -226,6 +241,21 @@ export interface StoreReader {
   listPublicRooms(appId: number, after: RoomListCursor | undefined, limit: number): Promise<RoomRecord[]>;
   /** Events of a room after a sequence number, oldest first. */
   listEvents(appId: number, roomId: string, afterSeq: number, limit: number): Promise<StoredRoomEvent[]>;
+  /** Events of a room with one callback command after a sequence number, oldest first. */
+  listEventsOf(
+    appId: number,
+    roomId: string,
+    command: string,
+    afterSeq: number,
+    limit: number,
+  ): Promise<StoredRoomEvent[]>;
+  /**
+   * The app's events, every room, after a row id, oldest first; without one, its newest `limit`
+   * events, oldest first.
+   */
+  listAppEvents(appId: number, afterRow: number | undefined, limit: number): Promise<FeedEvent[]>;
+  /** Rooms of the app whose id contains `text` (every room when empty), by id, after `afterRoomId`. */
+  searchRooms(appId: number, text: string, afterRoomId: string, limit: number): Promise<RoomRecord[]>;
   getMember(appId: number, roomId: string, userId: string): Promise<MemberRecord | undefined>;
   /**
    * Members online (robots included) by user id, after `page.after` (default ""), at most
@@ -283,8 +313,11 @@ export interface StoreReader {
   getRoomBattle(appId: number, roomId: string): Promise<string | undefined>;
   /** Gifts sent in the room, to `toAccount` only when given. */
   getGiftStats(appId: number, roomId: string, toAccount?: string): Promise<GiftStats>;
-  /** Nodes not seen since beforeMs: their process died or lost the database. */
-  listDeadNodes(beforeMs: number): Promise<string[]>;
+  /**
+   * Nodes not seen since beforeMs: their process died or lost the database, or stopped normally
+   * (`stoppedMs`, when) and its members did not come back elsewhere.
+   */
+  listDeadNodes(beforeMs: number): Promise<{ nodeId: string; stoppedMs?: number }[]>;
   /** Members online through a node, by app, room and user. */
   listNodeMembers(nodeId: string): Promise<NodeMember[]>;
   getCallbackConfig(appId: number): Promise<CallbackConfig | undefined>;
@@ -295,6 +328,8 @@ export interface StoreReader {
   getDeliveryToSend(id: number): Promise<DeliveryToSend | undefined>;
   listDeliveries(appId: number, filter: DeliveryFilter): Promise<DeliveryRecord[]>;
   listAttempts(deliveryId: number): Promise<AttemptRecord[]>;
+  /** The app's attempts started at sinceMs or later, newest first. */
+  listRecentAttempts(appId: number, sinceMs: number, limit: number): Promise<FeedAttempt[]>;
   /** Every pending delivery, oldest first: what a dispatcher loads at start. */
   listPendingDeliveries(): Promise<ReadyDelivery[]>;
   /** Callbacks of a room for this app after a sequence number, oldest first (the catch-up query). */
@@ -369,6 +404,8 @@ export interface StoreTx extends StoreReader {
   ): Promise<void>;
   /** Records that a gateway node (a server process) is alive at nowMs. */
   touchNode(nodeId: string, nowMs: number): Promise<void>;
+  /** Records that a gateway node stopped normally at nowMs (its members are reaped without a warning). */
+  stopNode(nodeId: string, nowMs: number): Promise<void>;
   deleteNode(nodeId: string): Promise<void>;
   /** Creates or replaces the configuration, enabled. */
   putCallbackConfig(appId: number, config: { url: string; commands: string[] }, nowMs: number): Promise<void>;
@@ -391,6 +428,38 @@ export interface StoreTx extends StoreReader {
   redeliverDead(appId: number, fromMs: number, toMs: number, nowMs: number): Promise<ReadyDelivery[]>;
   /** Ends every pending delivery of the app as dead (its callback configuration was disabled). */
   killPendingDeliveries(appId: number, reason: string, nowMs: number): Promise<number>;
+  /**
+   * Retention: looks at the `limit` deliveries after `afterId` and removes, with their attempts, those
+   * delivered before `deliveredBeforeMs` or dead before `deadBeforeMs` (a cutoff left out keeps its
+   * kind); never a pending delivery, nor the last of its room (the next one's PreviousSequence).
+   */
+  pruneDeliveries(
+    p: RetentionWindow & { deliveredBeforeMs?: number; deadBeforeMs?: number },
+  ): Promise<PruneBatch>;
+  /**
+   * Retention: looks at the `limit` room events after `afterId` and removes those from before
+   * `beforeMs`; never one a delivery still refers to, nor the last of its room.
+   */
+  pruneEvents(p: RetentionWindow & { beforeMs: number }): Promise<PruneBatch>;
+  /** Retention: looks at the `limit` before-callback records after `afterId`, removes those started before `beforeMs`. */
+  pruneBeforeCallbacks(p: RetentionWindow & { beforeMs: number }): Promise<PruneBatch>;
+}
+
+/** Where a retention batch looks: the next `limit` rows of a table by id, after `afterId`. */
+export interface RetentionWindow {
+  afterId: number;
+  limit: number;
+}
+
+/** What a retention batch did, and where the next one starts. */
+export interface PruneBatch {
+  removed: number;
+  /** Delivery attempts removed with their deliveries (0 for the other tables). */
+  attempts: number;
+  /** The highest id the batch looked at (the next batch's afterId). */
+  lastId: number;
+  /** No row past lastId is old enough yet: the pass over the table is over. */
+  done: boolean;
 }
 
 /**
@@ -449,5 +518,15 @@ export interface Store<C extends Command = Command, R extends ResultMap<C> = Res
   onRoomEvents(listener: (events: StoredRoomEvent[]) => void): void;
   /** Called with deliveries that became due to send, once their transaction is durable. */
   onReadyDeliveries(listener: (ready: ReadyDelivery[]) => void): void;
+  /**
+   * Called after each durable commit with the number of write commands it made durable together
+   * (group commit: `roomhook_store_commit_batch_size`).
+   */
+  onCommit(listener: (commands: number) => void): void;
+  /**
+   * Why the store cannot serve a ready process, or undefined when it can (`GET /readyz`): on
+   * PostgreSQL, the connection that listens for other processes' events is down.
+   */
+  notReady(): string | undefined;
   close(): Promise<void>;
 }

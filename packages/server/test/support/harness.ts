@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { genUserSig } from "@roomhook/protocol";
 import { loadConfig, type Config } from "../../src/config.ts";
-import { createLogger } from "../../src/logger.ts";
+import { createLogger, type Logger } from "../../src/logger.ts";
 import { createServer, type RoomhookServer } from "../../src/server.ts";
 import { freshDatabase } from "./postgres.ts";
 
@@ -36,6 +36,8 @@ export interface Envelope {
 export interface TestServer {
   url: string;
   server: RoomhookServer;
+  /** The configuration the server runs with (databaseUrl set on PostgreSQL). */
+  config: Config;
   clock: ManualClock;
   dataDir: string;
   /** A REST call as an admin with a fresh UserSig (valid at the test clock's time). */
@@ -61,6 +63,8 @@ export async function startTestServer(
     clock?: ManualClock;
     /** Default: ROOMHOOK_TEST_STORE, else SQLite. "pg": a fresh database on the test PostgreSQL. */
     store?: "sqlite" | "pg";
+    /** Default: a silent logger. */
+    logger?: Logger;
   } = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), "roomhook-test-"));
@@ -69,7 +73,14 @@ export async function startTestServer(
   const clock = opts.clock ?? new ManualClock();
   const config: Config = {
     ...loadConfig({
-      env: { ROOMHOOK_PORT: "0", ROOMHOOK_DATA: dataDir, ROOMHOOK_SECRET_KEY: TEST_KEY, ...opts.env },
+      env: {
+        ROOMHOOK_PORT: "0",
+        ROOMHOOK_DATA: dataDir,
+        ROOMHOOK_SECRET_KEY: TEST_KEY,
+        // Retention runs when a test asks (server.retention.runOnce), never on the real timer.
+        ROOMHOOK_RETENTION_INTERVAL_SEC: "0",
+        ...opts.env,
+      },
       argv: [],
     }),
     ...(databaseUrl === undefined ? {} : { databaseUrl }),
@@ -79,7 +90,7 @@ export async function startTestServer(
   const server = await createServer({
     config,
     apps,
-    logger: createLogger({ level: "silent" }),
+    logger: opts.logger ?? createLogger({ level: "silent" }),
     clock,
     dispatch: opts.dispatch ?? "manual",
   });
@@ -113,6 +124,7 @@ export async function startTestServer(
   return {
     url,
     server,
+    config,
     clock,
     dataDir,
     query,

@@ -11,6 +11,8 @@ export interface ServerProcess {
   /** Resolves when the process has exited. */
   exited: Promise<number | null>;
   kill(signal: NodeJS.Signals): Promise<void>;
+  /** What the process wrote to standard error so far (its log, JSON lines). */
+  stderr(): string;
 }
 
 /** Starts `src/main.ts` in its own process, as `npm start` does, and waits for its banner. */
@@ -52,6 +54,7 @@ export async function spawnServer(env: Record<string, string>): Promise<ServerPr
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       await exited;
     },
+    stderr: () => stderr,
   };
 }
 
