@@ -2,7 +2,17 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["**/dist/**", "**/node_modules/**", "data/**", ".bench/**", "eslint.config.js"] },
+  // packages/server/bin: a ten-line plain JavaScript wrapper that loads the built CLI (dist).
+  {
+    ignores: [
+      "**/dist/**",
+      "**/node_modules/**",
+      "data/**",
+      ".bench/**",
+      "eslint.config.js",
+      "packages/server/bin/**",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

@@ -73,7 +73,9 @@ const code = await new Promise<number>((resolve) => {
       "tsx",
       "--test",
       "--test-concurrency=2",
-      "--test-timeout=180000",
+      // A hang guard, not a speed check: the largest file (store-methods, both stores) takes minutes on
+      // a loaded 2-core machine.
+      "--test-timeout=300000",
       ...files,
     ],
     { stdio: "inherit", env: { ...process.env, [TEST_PG_ENV]: pg.adminUrl } },

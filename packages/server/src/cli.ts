@@ -1,109 +1,21 @@
 #!/usr/bin/env node
-import { genUserSig } from "@roomhook/protocol";
+import { readFileSync, realpathSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { genUserSig, liveCallbackCommands } from "@roomhook/protocol";
 import { listen, parseBeforeRule, parseRewrite } from "./cli-listen.ts";
-import { ConfigError, loadConfig } from "./config.ts";
+import { restCall, restOk, RestCallError, type AdminTarget } from "./cli-rest.ts";
+import { fixtureOf, parseOverride, readFixture, runFixture, type Fixture } from "./cli-trigger.ts";
+import { ConfigError, configKeys, loadConfig } from "./config.ts";
+import { createLogger } from "./logger.ts";
 import { resolveAppKeys } from "./secret-key.ts";
+import { openStore } from "./server.ts";
+import { StartupError } from "./startup-error.ts";
 
-/** The `roomhook` command. Exit codes: 0 ok, 1 failure, 2 usage. */
-
-const HELP = {
-  main: `usage: roomhook <command> [options]
-
-commands:
-  usersig    print a UserSig made with the app's key
-  listen     run a local App backend that verifies and prints every callback
-  trigger    make the server do something that sends a callback (\`roomhook trigger --help\` lists them)
-
-\`roomhook <command> --help\` tells more. Configuration is read as the server reads it (ROOMHOOK_*
-variables, ROOMHOOK_CONFIG): the app's SDKAppID, key and admin identifier.
-`,
-  usersig: `usage: roomhook usersig --identifier ID [--expire SECONDS] [--sdkappid N]
-
-Prints a UserSig for ID made with the configured key. --expire defaults to 86400.
-`,
-  listen: `usage: roomhook listen [--port 9000] [--host 127.0.0.1] [--sdkappid N] [--token TOKEN]
-                       [--secret whsec_... (repeatable)] [--forward-to URL] [--json]
-                       [--before allow|refuse[:CODE]|refuse-matching:REGEX[:CODE]] [--rewrite FROM=TO]
-
-Answers callbacks at http://HOST:PORT/ (any path): checks that SdkAppid is the app's, checks Sign and
-RequestTime when --token is given and the Standard Webhooks signature when --secret is given, prints each
-callback, and answers Tencent's OK packet (a refused one gets 401 and its reason). With --forward-to, each
-verified callback is also POSTed there as received, and that answer goes back to the sender.
-Before-callbacks (Live.CallbackBeforeSendGift, Group.CallbackBeforeSendMsg) are answered by --before
-(default allow): refuse answers ErrorCode 1 or CODE; refuse-matching refuses a message whose text, or a
-gift whose GiftId, matches REGEX. --rewrite FROM=TO answers an allowed message rewritten (each text's
-matches of the regular expression FROM replaced by TO). Each decision is printed.
-Point the server at it: live_config/set_callback with Url http://HOST:PORT/callback.
-`,
-  trigger: `usage: roomhook trigger WHAT --room ROOM [options] [--url SERVER] [--identifier ADMIN]
-
-  create-room      [--owner USER] [--seats N]   Live.CallbackAfterCreateRoom (with N seats: a seat room)
-  update-room      --name NAME                  Live.CallbackAfterUpdateRoomInfo
-  owner-change     --to USER                    Live.CallbackAfterChangeOwner
-  set-admin        --user USER                  Live.CallbackAfterModifyAdmin (add)
-  set-metadata     --key K --value V            Live.CallbackAfterSetMetadata
-  delete-metadata  --key K                      Live.CallbackAfterDelMetadata
-  add-robot        --user ROBOT                 Live.CallbackAfterMemberStateChanged (Online, Enter)
-  remove-robot     --user ROBOT                 Live.CallbackAfterMemberStateChanged (Offline, Leave)
-  lock-seat        --index N [--unlock]         Mic.CallbackAfterSeatInfoChanged
-  destroy-room                                  Live.CallbackAfterDestroyRoom (DestroyByUser)
-
-Calls the server's REST API (default http://127.0.0.1:8080, or ROOMHOOK_HOST/PORT) as the app's admin,
-with a UserSig made from the configured key, and prints the answer. Exit 1 when the answer is FAIL.
-`,
-} as const;
-
-type Args = Record<string, string[]>;
-
-class UsageError extends Error {}
-
-function parseArgs(args: string[]): { positional: string[]; flags: Args } {
-  const positional: string[] = [];
-  const flags: Args = {};
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i] ?? "";
-    if (!a.startsWith("--")) {
-      positional.push(a);
-      continue;
-    }
-    const eq = a.indexOf("=");
-    let name: string;
-    let value: string;
-    if (eq > 0) {
-      name = a.slice(2, eq);
-      value = a.slice(eq + 1);
-    } else if (a === "--help" || a === "--json" || a === "--unlock") {
-      name = a.slice(2);
-      value = "true";
-    } else {
-      name = a.slice(2);
-      const v = args[++i];
-      if (v === undefined) throw new UsageError(`${a} needs a value`);
-      value = v;
-    }
-    // Own entries only: `--constructor` must not reach what every object inherits.
-    if (!Object.hasOwn(flags, name)) flags[name] = [];
-    flags[name]?.push(value);
-  }
-  return { positional, flags };
-}
-
-const one = (f: Args, name: string): string | undefined =>
-  Object.hasOwn(f, name) ? f[name]?.at(-1) : undefined;
-
-function allow(f: Args, names: string[]): void {
-  for (const k of Object.keys(f))
-    if (!names.includes(k) && k !== "help") throw new UsageError(`unknown option --${k}`);
-}
-
-async function configured(f: Args) {
-  const config = loadConfig();
-  const apps = await resolveAppKeys(config);
-  const wanted = one(f, "sdkappid");
-  const app = wanted === undefined ? apps[0] : apps.find((a) => a.sdkAppId === Number(wanted));
-  if (app === undefined) throw new Error(`no app ${wanted ?? ""} in the configuration`);
-  return { config, app };
-}
+/**
+ * The `roomhook` command (commander: one grammar, `--help` on every command, `help <command>`,
+ * `--version`). Exit codes: 0 ok, 1 failure, 2 usage.
+ */
 
 export interface Io {
   out: (s: string) => void;
@@ -112,206 +24,620 @@ export interface Io {
   stopped: Promise<void>;
 }
 
+class UsageError extends Error {}
+
+const VERSION = (
+  JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }
+).version;
+
+const int =
+  (name: string, min: number, max: number) =>
+  (v: string): number => {
+    if (!/^\d{1,10}$/.test(v) || Number(v) < min || Number(v) > max)
+      throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}`);
+    return Number(v);
+  };
+const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+
+/** The configured app (the first, or --sdkappid) with its key, and the server's local URL. */
+async function configured(sdkappid: number | undefined) {
+  const config = loadConfig({ argv: [] });
+  const apps = await resolveAppKeys(config);
+  const app = sdkappid === undefined ? apps[0] : apps.find((a) => a.sdkAppId === sdkappid);
+  if (app === undefined)
+    throw new Error(`no app ${sdkappid ?? ""} in the configuration (ROOMHOOK_SDKAPPID, ROOMHOOK_CONFIG)`);
+  const host = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
+  return { config, app, localUrl: `http://${host.includes(":") ? `[${host}]` : host}:${config.port}` };
+}
+
+async function target(o: { server?: string; sdkappid?: number; identifier?: string }): Promise<AdminTarget> {
+  const { app, localUrl } = await configured(o.sdkappid);
+  const base = (o.server ?? localUrl).replace(/\/+$/, "");
+  if (!/^https?:\/\//.test(base)) throw new UsageError("--server must be an http(s) URL");
+  return {
+    base,
+    sdkAppId: app.sdkAppId,
+    key: app.secretKey,
+    identifier: o.identifier ?? app.admins[0] ?? "administrator",
+  };
+}
+
+/** `--server`, `--sdkappid` and `--identifier`: where and as whom the command calls the REST API. */
+function withTarget(c: Command): Command {
+  return c
+    .option("--server <url>", "the roomhook server (default: this machine's, from ROOMHOOK_HOST/PORT)")
+    .addOption(new Option("--url <url>", "the same as --server").hideHelp())
+    .option("--sdkappid <n>", "the app (default: the first configured)", int("--sdkappid", 1, 4294967295))
+    .option("--identifier <admin>", "the admin to call as (default: the app's first admin)");
+}
+
+const time = (ms: unknown) =>
+  typeof ms === "number" ? new Date(ms).toISOString().replace(".000Z", "Z") : "";
+
 export async function runCli(argv: string[], io: Io): Promise<number> {
-  const [command, ...rest] = argv;
-  if (command === undefined || command === "--help" || command === "help") {
-    io.out(HELP.main);
-    return command === undefined ? 2 : 0;
-  }
-  if (!(command in HELP) || command === "main") {
-    io.err(`roomhook: unknown command ${command}\n\n${HELP.main}`);
-    return 2;
-  }
-  const help = HELP[command as keyof typeof HELP];
-  try {
-    const { positional, flags } = parseArgs(rest);
-    if (one(flags, "help") !== undefined) {
-      io.out(help);
-      return 0;
-    }
-    switch (command) {
-      case "usersig": {
-        allow(flags, ["identifier", "expire", "sdkappid"]);
-        const identifier = one(flags, "identifier");
-        const expire = Number(one(flags, "expire") ?? "86400");
-        if (identifier === undefined || identifier === "" || !Number.isSafeInteger(expire) || expire <= 0) {
-          throw new UsageError("--identifier is required and --expire must be a positive number of seconds");
+  let code = 0;
+  const program = new Command("roomhook")
+    .description("roomhook: a Tencent Cloud Live compatible server, and the tools of an App backend")
+    .version(VERSION, "-v, --version", "print roomhook's version")
+    .showHelpAfterError("(add --help for usage)")
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .exitOverride();
+
+  program
+    .command("serve")
+    .description("run the server (what `npm start` runs); every setting: roomhook serve --help")
+    .helpOption(false)
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .argument("[settings...]")
+    .action(async (settings: string[]) => {
+      if (settings.includes("--help") || settings.includes("-h")) {
+        io.out(serveHelp());
+        return;
+      }
+      const { serve } = await import("./serve.ts");
+      await serve(settings);
+      await io.stopped;
+    });
+
+  program
+    .command("migrate")
+    .description("bring the store's schema to this version, then exit (the server also does it at start)")
+    .action(async () => {
+      const config = loadConfig({ argv: [] });
+      const store = await openStore(config, createLogger({ level: "warn" }));
+      await store.close();
+      io.out(
+        `migrations done: ${config.databaseUrl === undefined ? `SQLite in ${config.dataDir}` : "PostgreSQL (DATABASE_URL)"}\n`,
+      );
+    });
+
+  program
+    .command("usersig")
+    .description("print a UserSig made with the app's key")
+    .requiredOption("--identifier <id>", "the user (or admin) it is for")
+    .option("--expire <seconds>", "lifetime in seconds", int("--expire", 1, 10 * 365 * 86400), 86400)
+    .option("--sdkappid <n>", "the app (default: the first configured)", int("--sdkappid", 1, 4294967295))
+    .action(async (o: { identifier: string; expire: number; sdkappid?: number }) => {
+      if (o.identifier === "") throw new UsageError("--identifier must not be empty");
+      const { app } = await configured(o.sdkappid);
+      io.out(
+        `${genUserSig({ sdkAppId: app.sdkAppId, key: app.secretKey, identifier: o.identifier, expire: o.expire })}\n`,
+      );
+    });
+
+  withTarget(
+    program
+      .command("listen")
+      .description(
+        "run a local App backend that verifies and prints every callback; it points the server's callback configuration at itself and puts the previous one back when it stops",
+      )
+      .option("--port <n>", "port to listen on (0: any free one)", int("--port", 0, 65535), 9000)
+      .option("--host <address>", "address to listen on", "127.0.0.1")
+      .option("--events <commands>", "callback commands to switch on, comma-separated (default: every one)")
+      .option("--no-register", "leave the server's callback configuration alone")
+      .option(
+        "--token <token>",
+        "check Sign and RequestTime with this token (default: the app's, when enabled)",
+      )
+      .option("--secret <whsec>", "check the Standard Webhooks signature (repeatable)", collect)
+      .option("--forward-to <url>", "also POST each verified callback there, and answer with its answer")
+      .option("--json", "print each callback as JSON")
+      .option(
+        "--before <rule>",
+        "answer before-callbacks: allow, refuse[:CODE] or refuse-matching:REGEX[:CODE]",
+      )
+      .option("--rewrite <FROM=TO>", "answer an allowed message rewritten (regular expression FROM)"),
+  ).action(
+    async (o: {
+      port: number;
+      host: string;
+      events?: string;
+      register: boolean;
+      token?: string;
+      secret?: string[];
+      forwardTo?: string;
+      json?: boolean;
+      before?: string;
+      rewrite?: string;
+      server?: string;
+      url?: string;
+      sdkappid?: number;
+      identifier?: string;
+    }) => {
+      const rewrite = o.rewrite === undefined ? undefined : parseRewrite(o.rewrite);
+      if (typeof rewrite === "string") throw new UsageError(rewrite);
+      const before = o.before === undefined ? undefined : parseBeforeRule(o.before);
+      if (typeof before === "string") throw new UsageError(before);
+      if (o.forwardTo !== undefined && !/^https?:\/\//.test(o.forwardTo))
+        throw new UsageError("--forward-to must be an http(s) URL");
+      const events =
+        o.events === undefined ? [...liveCallbackCommands] : o.events.split(",").map((e) => e.trim());
+      const unknown = events.filter((e) => !(liveCallbackCommands as readonly string[]).includes(e));
+      if (unknown.length > 0)
+        throw new UsageError(`--events: unknown callback command ${unknown.join(", ")}`);
+      const t = await target({
+        ...o,
+        ...(o.server === undefined && o.url !== undefined ? { server: o.url } : {}),
+      });
+      const registering = o.register;
+      let token = o.token;
+      let previous: { Url: string; CallbackCommandList: string[] } | undefined;
+      let reachable = registering;
+      if (registering) {
+        try {
+          const got = await restCall(t, "live_config/get_callback", {});
+          if (got.ErrorCode === 0) previous = got.Response as typeof previous;
+          if (token === undefined) {
+            const tk = await restCall(t, "live_config/get_callback_token", {});
+            const r = tk.Response as { Token?: string; IsTokenEnable?: boolean } | undefined;
+            if (tk.ErrorCode === 0 && r?.IsTokenEnable === true && typeof r.Token === "string")
+              token = r.Token;
+          }
+        } catch (err) {
+          if (!(err instanceof RestCallError)) throw err;
+          reachable = false;
+          io.out(`roomhook listen: not registered: ${err.message}\n`);
         }
-        const { app } = await configured(flags);
-        io.out(`${genUserSig({ sdkAppId: app.sdkAppId, key: app.secretKey, identifier, expire })}\n`);
-        return 0;
       }
-      case "listen": {
-        allow(flags, [
-          "port",
-          "host",
-          "sdkappid",
-          "token",
-          "secret",
-          "forward-to",
-          "json",
-          "before",
-          "rewrite",
-        ]);
-        const rewriteText = one(flags, "rewrite");
-        const rewrite = rewriteText === undefined ? undefined : parseRewrite(rewriteText);
-        if (typeof rewrite === "string") throw new UsageError(rewrite);
-        const beforeText = one(flags, "before");
-        const before = beforeText === undefined ? undefined : parseBeforeRule(beforeText);
-        if (typeof before === "string") throw new UsageError(before);
-        const port = Number(one(flags, "port") ?? "9000");
-        if (!Number.isInteger(port) || port < 0 || port > 65535)
-          throw new UsageError("--port must be 0 to 65535");
-        const sdkAppId =
-          one(flags, "sdkappid") === undefined
-            ? (await configured(flags)).app.sdkAppId
-            : Number(one(flags, "sdkappid"));
-        if (!Number.isSafeInteger(sdkAppId) || sdkAppId <= 0)
-          throw new UsageError("--sdkappid must be a positive number");
-        const forwardTo = one(flags, "forward-to");
-        if (forwardTo !== undefined && !/^https?:\/\//.test(forwardTo))
-          throw new UsageError("--forward-to must be an http(s) URL");
-        const token = one(flags, "token");
-        const server = await listen({
-          host: one(flags, "host") ?? "127.0.0.1",
-          port,
-          sdkAppId,
-          ...(token === undefined ? {} : { token }),
-          secrets: flags.secret ?? [],
-          ...(forwardTo === undefined ? {} : { forwardTo }),
-          json: one(flags, "json") !== undefined,
-          out: io.out,
-          ...(before === undefined ? {} : { before }),
-          ...(rewrite === undefined ? {} : { rewrite }),
-        });
-        io.out(
-          `roomhook listen: listening on ${server.url} for SdkAppid ${sdkAppId}` +
-            `${token === undefined ? "" : ", checking Sign"}${(flags.secret ?? []).length > 0 ? ", checking webhook signatures" : ""}` +
-            `${forwardTo === undefined ? "" : `, forwarding to ${forwardTo}`}\n` +
-            `point the server at it: live_config/set_callback {"Url":"${server.url}/callback", ...}\n`,
+      const secrets = o.secret ?? [];
+      const server = await listen({
+        host: o.host,
+        port: o.port,
+        sdkAppId: t.sdkAppId,
+        ...(token === undefined ? {} : { token }),
+        secrets,
+        ...(o.forwardTo === undefined ? {} : { forwardTo: o.forwardTo }),
+        json: o.json === true,
+        out: io.out,
+        ...(before === undefined ? {} : { before }),
+        ...(rewrite === undefined ? {} : { rewrite }),
+      });
+      io.out(
+        `roomhook listen: listening on ${server.url} for SdkAppid ${t.sdkAppId}` +
+          `${token === undefined ? "" : ", checking Sign"}${secrets.length > 0 ? ", checking webhook signatures" : ""}` +
+          `${o.forwardTo === undefined ? "" : `, forwarding to ${o.forwardTo}`}\n`,
+      );
+      let registered = false;
+      if (reachable) {
+        const config = { Url: `${server.url}/callback`, CallbackCommandList: events };
+        const env = await restCall(
+          t,
+          `live_config/${previous === undefined ? "set_callback" : "update_callback"}`,
+          config,
         );
-        await io.stopped;
-        await server.close();
-        return 0;
-      }
-      case "trigger": {
-        allow(flags, [
-          "room",
-          "to",
-          "owner",
-          "seats",
-          "name",
-          "user",
-          "key",
-          "value",
-          "index",
-          "unlock",
-          "url",
-          "identifier",
-          "sdkappid",
-        ]);
-        const what = positional[0];
-        const room = one(flags, "room");
-        if (room === undefined) throw new UsageError("--room is required");
-        const need = (name: string) => {
-          const v = one(flags, name);
-          if (v === undefined) throw new UsageError(`--${name} is required for ${what ?? "this"}`);
-          return v;
-        };
-        const wholeNumber = (name: string) => {
-          const v = need(name);
-          if (!/^\d{1,6}$/.test(v)) throw new UsageError(`--${name} must be a whole number, got ${v}`);
-          return Number(v);
-        };
-        const srv = "live_engine_http_srv";
-        const triggers: Record<string, () => [string, unknown]> = {
-          "create-room": () => {
-            const owner = one(flags, "owner");
-            const seats = one(flags, "seats");
-            return [
-              `${srv}/create_room`,
-              {
-                RoomInfo: {
-                  RoomId: room,
-                  RoomType: "Live",
-                  ...(owner === undefined ? {} : { Owner_Account: owner }),
-                  ...(seats === undefined
-                    ? {}
-                    : { SeatTemplate: "AudioSalon", MaxSeatCount: wholeNumber("seats") }),
-                },
-              },
-            ];
-          },
-          "update-room": () => [
-            `${srv}/update_room_info`,
-            { RoomInfo: { RoomId: room, RoomName: need("name") } },
-          ],
-          "owner-change": () => [`${srv}/change_room_owner`, { RoomId: room, NewOwner_Account: need("to") }],
-          "set-admin": () => [
-            `${srv}/modify_admin`,
-            { RoomId: room, Admin_Account: [need("user")], OpType: "add" },
-          ],
-          "set-metadata": () => [
-            `${srv}/set_room_metadata`,
-            { RoomId: room, Metadata: [{ Key: need("key"), Value: need("value") }] },
-          ],
-          "delete-metadata": () => [`${srv}/del_room_metadata`, { RoomId: room, Keys: [need("key")] }],
-          "add-robot": () => [`${srv}/add_robot`, { RoomId: room, RobotList_Account: [need("user")] }],
-          "remove-robot": () => [`${srv}/del_robot`, { RoomId: room, RobotList_Account: [need("user")] }],
-          "lock-seat": () => [
-            "room_engine_http_mic/lock_seat",
-            { RoomId: room, Index: wholeNumber("index"), ForbidTaken: one(flags, "unlock") === undefined },
-          ],
-          "destroy-room": () => [`${srv}/destroy_room`, { RoomId: room }],
-        };
-        const make = what !== undefined && Object.hasOwn(triggers, what) ? triggers[what] : undefined;
-        if (make === undefined)
-          throw new UsageError(
-            `trigger what? ${Object.keys(triggers).join(", ")} (got ${what ?? "nothing"})`,
+        if (env.ErrorCode === 0) {
+          registered = true;
+          io.out(
+            `registered with ${t.base}: ${events.length === liveCallbackCommands.length ? "every callback" : events.join(", ")} comes here` +
+              `${previous === undefined ? "" : ` (the previous Url ${previous.Url} comes back when this stops)`}\n`,
           );
-        const [path, body] = make();
-        const { config, app } = await configured(flags);
-        const identifier = one(flags, "identifier") ?? app.admins[0] ?? "administrator";
-        const base = one(flags, "url") ?? `http://${config.host}:${config.port}`;
-        const sig = genUserSig({ sdkAppId: app.sdkAppId, key: app.secretKey, identifier, expire: 300 });
-        const random = Math.floor(Math.random() * 0xffffffff);
-        const res = await fetch(
-          `${base}/v4/${path}?sdkappid=${app.sdkAppId}&identifier=${encodeURIComponent(identifier)}&usersig=${sig}&random=${random}&contenttype=json`,
-          {
-            method: "POST",
-            body: JSON.stringify(body),
-            signal: AbortSignal.timeout(10_000),
-          },
+        } else io.out(`roomhook listen: not registered: ${env.ErrorCode} ${env.ErrorInfo}\n`);
+      } else
+        io.out(`point the server at it: live_config/set_callback {"Url":"${server.url}/callback", ...}\n`);
+      await io.stopped;
+      await server.close();
+      if (registered) {
+        const env =
+          previous === undefined
+            ? await restCall(t, "live_config/delete_callback", {})
+            : await restCall(t, "live_config/update_callback", previous);
+        io.out(
+          env.ErrorCode === 0
+            ? `${previous === undefined ? "removed the callback configuration" : `put the previous callback configuration back (${previous.Url})`}\n`
+            : `could not put the previous callback configuration back: ${env.ErrorCode} ${env.ErrorInfo}\n`,
         );
-        const text = await res.text();
-        io.out(`${text}\n`);
-        return (JSON.parse(text) as { ErrorCode?: number }).ErrorCode === 0 ? 0 : 1;
       }
-      default:
-        io.out(HELP.main);
-        return 2;
+    },
+  );
+
+  withTarget(
+    program
+      .command("trigger")
+      .description(
+        "make the server send a callback: a callback command (e.g. Live.CallbackAfterChangeOwner), a scenario, or --fixture FILE",
+      )
+      .argument("[what]", "a callback command or a scenario (roomhook help trigger lists them)")
+      .option("--room <id>", "the room (default: a new one, trigger-<random>)")
+      .option("--room2 <id>", "the second room of a battle (default: a new one)")
+      .option("--owner <user>", "the room's owner when it is created", "alice")
+      .option("--to <user>", "owner-change: the new owner")
+      .option("--user <user>", "the other user (new owner, admin, robot, gift sender)")
+      .option("--seats <n>", "create-room: seats", int("--seats", 1, 16))
+      .option("--name <name>", "update-room: the new name")
+      .option("--key <key>", "set-metadata, delete-metadata: the key")
+      .option("--value <value>", "set-metadata: the value")
+      .option("--index <n>", "lock-seat: the seat", int("--index", 0, 15))
+      .option("--unlock", "lock-seat: unlock instead")
+      .option(
+        "--override <Field=value>",
+        "set a field of the last request's body (dotted path; repeatable)",
+        collect,
+      )
+      .option("--fixture <file>", "run the REST calls of a fixture file instead")
+      .addHelpText("after", triggerHelp()),
+  ).action(
+    async (
+      what: string | undefined,
+      o: {
+        room?: string;
+        room2?: string;
+        owner: string;
+        to?: string;
+        user?: string;
+        seats?: number;
+        name?: string;
+        key?: string;
+        value?: string;
+        index?: number;
+        unlock?: boolean;
+        override?: string[];
+        fixture?: string;
+        server?: string;
+        url?: string;
+        sdkappid?: number;
+        identifier?: string;
+      },
+    ) => {
+      const overrides = (o.override ?? []).map((text) => {
+        const p = parseOverride(text);
+        if (typeof p === "string") throw new UsageError(p);
+        return p;
+      });
+      const suffix = Math.random().toString(36).slice(2, 8);
+      let fixture: Fixture;
+      if (o.fixture !== undefined) fixture = readFixture(o.fixture);
+      else if (what === undefined)
+        throw new UsageError("trigger what? a callback command, a scenario or --fixture FILE");
+      else if (what.includes(".")) fixture = fixtureOf(what);
+      else fixture = scenario(what, o);
+      const t = await target({
+        ...o,
+        ...(o.server === undefined && o.url !== undefined ? { server: o.url } : {}),
+      });
+      const vars = {
+        room: o.room ?? `trigger-${suffix}`,
+        room2: o.room2 ?? `trigger-${suffix}-b`,
+        owner: o.owner,
+        user: o.user ?? o.to ?? `user-${suffix}`,
+      };
+      const many = fixture.steps.length > 1;
+      const done = await runFixture(t, fixture, vars, overrides, (path, _body, env) => {
+        io.out(many ? `${path}: ${JSON.stringify(env)}\n` : `${JSON.stringify(env)}\n`);
+      });
+      code = done ? 0 : 1;
+    },
+  );
+
+  const deliveries = program.command("deliveries").description("the delivery log: list, show, resend");
+  withTarget(
+    deliveries
+      .command("list")
+      .description("deliveries, newest first")
+      .option("--status <state>", "pending, delivered or dead")
+      .option("--room <id>", "of one room")
+      .option("--command <callback>", "of one callback command")
+      .option("--limit <n>", "how many", int("--limit", 1, 100), 20)
+      .option("--json", "print the answer as JSON"),
+  ).action(
+    async (
+      o: { status?: string; room?: string; command?: string; limit: number; json?: boolean } & TargetOpts,
+    ) => {
+      const r = await restOk(await target(targetOf(o)), "roomhook_delivery/get_delivery_list", {
+        Limit: o.limit,
+        ...(o.status === undefined ? {} : { State: o.status }),
+        ...(o.room === undefined ? {} : { RoomId: o.room }),
+        ...(o.command === undefined ? {} : { CallbackCommand: o.command }),
+      });
+      if (o.json === true) {
+        io.out(`${JSON.stringify(r, null, 2)}\n`);
+        return;
+      }
+      const list = r.DeliveryList as Record<string, unknown>[];
+      if (list.length === 0) io.out("no deliveries\n");
+      for (const d of list)
+        io.out(
+          `${String(d.DeliveryId).padStart(6)}  ${String(d.State).padEnd(9)} ${String(d.Attempts).padStart(2)} tries  ${time(d.CreateTime)}  ${String(d.CallbackCommand)}  room ${String(d.RoomId)}${typeof d.LastError === "string" ? `  (${d.LastError})` : ""}\n`,
+        );
+    },
+  );
+  withTarget(
+    deliveries
+      .command("show")
+      .description("one delivery with every attempt")
+      .argument("<id>", "the DeliveryId", int("id", 1, Number.MAX_SAFE_INTEGER)),
+  ).action(async (id: number, o: TargetOpts) => {
+    const r = await restOk(await target(targetOf(o)), "roomhook_delivery/get_delivery", { DeliveryId: id });
+    io.out(`${JSON.stringify(r, null, 2)}\n`);
+  });
+  withTarget(
+    deliveries
+      .command("resend")
+      .description("deliver again: one delivery by id, or every dead one with --dead")
+      .argument("[id]", "the DeliveryId", int("id", 1, Number.MAX_SAFE_INTEGER))
+      .option("--dead", "every dead delivery of the last 30 days"),
+  ).action(async (id: number | undefined, o: { dead?: boolean } & TargetOpts) => {
+    const t = await target(targetOf(o));
+    if (id !== undefined && o.dead !== true) {
+      await restOk(t, "roomhook_delivery/redeliver", { DeliveryId: id });
+      io.out(`delivery ${id} is pending again\n`);
+    } else if (id === undefined && o.dead === true) {
+      const now = Date.now();
+      const r = await restOk(t, "roomhook_delivery/redeliver_dead", {
+        StartTime: now - 30 * 86400_000,
+        EndTime: now,
+      });
+      io.out(`${JSON.stringify(r)}\n`);
+    } else throw new UsageError("give a DeliveryId or --dead");
+  });
+
+  const rooms = program.command("rooms").description("rooms: list, show");
+  withTarget(
+    rooms
+      .command("list")
+      .description("rooms whose id contains TEXT (every room without it)")
+      .argument("[text]", "part of the room id")
+      .option("--limit <n>", "how many", int("--limit", 1, 100), 20),
+  ).action(async (text: string | undefined, o: { limit: number } & TargetOpts) => {
+    const r = await restOk(await target(targetOf(o)), "roomhook_room/search_rooms", {
+      Text: text ?? "",
+      Limit: o.limit,
+    });
+    const list = r.RoomList as Record<string, unknown>[];
+    if (list.length === 0) io.out("no rooms\n");
+    for (const room of list)
+      io.out(`${String(room.RoomId)}  owner ${String(room.Owner_Account)}  ${String(room.RoomType)}\n`);
+  });
+  withTarget(
+    rooms.command("show").description("a room: its information and owner history").argument("<room>"),
+  ).action(async (roomId: string, o: TargetOpts) => {
+    const t = await target(targetOf(o));
+    const info = await restOk(t, "live_engine_http_srv/get_room_info", { RoomId: roomId });
+    const history = await restOk(t, "roomhook_room/get_room_events", {
+      RoomId: roomId,
+      CallbackCommand: "Live.CallbackAfterChangeOwner",
+    });
+    io.out(`${JSON.stringify(info.RoomInfo, null, 2)}\nowner history:\n`);
+    const list = history.EventList as {
+      Time: number;
+      Operator_Account: string;
+      OptPlatform: string;
+      Packet: Record<string, unknown>;
+    }[];
+    if (list.length === 0) io.out("  (no owner change)\n");
+    for (const e of list)
+      io.out(
+        `  ${time(e.Time)}  ${String(e.Packet.OriginalOwner_Account)} -> ${String(e.Packet.CurrentOwner_Account)}  by ${e.Operator_Account} (${e.OptPlatform})\n`,
+      );
+  });
+
+  const logs = program.command("logs").description("what the server does, as it happens");
+  withTarget(
+    logs
+      .command("tail")
+      .description("room events and delivery attempts as they happen (polls every second; Ctrl-C stops)")
+      .option("--json", "one JSON object per line"),
+  ).action(async (o: { json?: boolean } & TargetOpts) => {
+    const t = await target(targetOf(o));
+    const first = await restOk(t, "roomhook_room/get_event_feed", { Limit: 1 });
+    let afterId = Number(first.LastId ?? 0);
+    let attemptsFrom = Date.now();
+    const seen = new Set<string>();
+    io.out(`tailing ${t.base} for SdkAppid ${t.sdkAppId} (Ctrl-C stops)\n`);
+    const state = { stop: false };
+    void io.stopped.then(() => (state.stop = true));
+    while (!state.stop) {
+      const ev = await restOk(t, "roomhook_room/get_event_feed", { AfterId: afterId, Limit: 100 });
+      for (const e of ev.EventList as Record<string, unknown>[]) {
+        io.out(
+          o.json === true
+            ? `${JSON.stringify({ kind: "event", ...e })}\n`
+            : `${time(e.Time)}  event    ${String(e.CallbackCommand)}  room ${String(e.RoomId)} seq ${String(e.Sequence)}  by ${String(e.Operator_Account)}\n`,
+        );
+      }
+      afterId = Number(ev.LastId);
+      const at = await restOk(t, "roomhook_delivery/get_attempt_feed", {
+        StartTime: attemptsFrom - 60_000,
+        Limit: 100,
+      });
+      const fresh = (at.AttemptList as Record<string, unknown>[])
+        .filter((a) => !seen.has(`${String(a.DeliveryId)}.${String(a.Attempt)}`))
+        .reverse();
+      for (const a of fresh) {
+        seen.add(`${String(a.DeliveryId)}.${String(a.Attempt)}`);
+        attemptsFrom = Math.max(attemptsFrom, Number(a.Time));
+        io.out(
+          o.json === true
+            ? `${JSON.stringify({ kind: "attempt", ...a })}\n`
+            : `${time(a.Time)}  attempt  ${String(a.CallbackCommand)}  room ${String(a.RoomId)} seq ${String(a.Sequence)}  #${String(a.Attempt)} ${typeof a.HttpStatus === "number" ? `HTTP ${a.HttpStatus}` : String(a.Error)} ${String(a.DurationMs)} ms  -> ${String(a.State)}\n`,
+        );
+      }
+      await Promise.race([io.stopped, new Promise((r) => setTimeout(r, 1000))]);
     }
+  });
+
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return code;
   } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === "commander.helpDisplayed" || e.code === "commander.version") return 0;
+      // No command at all: the help went out; a usage error otherwise (the message went out too).
+      return e.exitCode === 0 ? 0 : 2;
+    }
+    const [first = "", second = ""] = argv;
+    const name = ["deliveries", "rooms", "logs"].includes(first) ? `${first} ${second}` : first;
     if (e instanceof UsageError) {
-      io.err(`roomhook ${command}: ${e.message}\n\n${help}`);
+      io.err(`roomhook ${name}: ${e.message}\n(add --help for usage)\n`);
       return 2;
     }
-    io.err(`roomhook ${command}: ${e instanceof ConfigError ? e.message : (e as Error).message}\n`);
+    const message =
+      e instanceof ConfigError || e instanceof StartupError || e instanceof RestCallError
+        ? e.message
+        : (e as Error).message;
+    io.err(`roomhook ${name}: ${message}\n`);
     return 1;
   }
 }
 
-const stopped = new Promise<void>((resolve) => {
-  process.once("SIGINT", () => {
-    resolve();
-  });
-  process.once("SIGTERM", () => {
-    resolve();
-  });
+type TargetOpts = { server?: string; url?: string; sdkappid?: number; identifier?: string };
+const targetOf = (o: TargetOpts) => ({
+  ...o,
+  ...(o.server === undefined && o.url !== undefined ? { server: o.url } : {}),
 });
-process.exitCode = await runCli(process.argv.slice(2), {
-  out: (s) => process.stdout.write(s),
-  err: (s) => process.stderr.write(s),
-  stopped,
-});
-process.exit();
+
+/** The named scenarios of earlier versions, each one REST call on an existing (or new) room. */
+function scenario(
+  what: string,
+  o: {
+    room?: string;
+    owner: string;
+    to?: string;
+    user?: string;
+    seats?: number;
+    name?: string;
+    key?: string;
+    value?: string;
+    index?: number;
+    unlock?: boolean;
+  },
+): Fixture {
+  if (o.room === undefined) throw new UsageError(`--room is required for ${what}`);
+  const need = <T>(v: T | undefined, flag: string): T => {
+    if (v === undefined) throw new UsageError(`--${flag} is required for ${what}`);
+    return v;
+  };
+  const srv = "live_engine_http_srv";
+  const room = o.room;
+  const one = (path: string, body: Record<string, unknown>): Fixture => ({
+    description: what,
+    steps: [{ path, body }],
+  });
+  switch (what) {
+    case "create-room":
+      return one(`${srv}/create_room`, {
+        RoomInfo: {
+          RoomId: room,
+          RoomType: "Live",
+          Owner_Account: o.owner,
+          ...(o.seats === undefined ? {} : { SeatTemplate: "AudioSalon", MaxSeatCount: o.seats }),
+        },
+      });
+    case "update-room":
+      return one(`${srv}/update_room_info`, { RoomInfo: { RoomId: room, RoomName: need(o.name, "name") } });
+    case "owner-change":
+      return one(`${srv}/change_room_owner`, { RoomId: room, NewOwner_Account: need(o.to, "to") });
+    case "set-admin":
+      return one(`${srv}/modify_admin`, {
+        RoomId: room,
+        Admin_Account: [need(o.user, "user")],
+        OpType: "add",
+      });
+    case "set-metadata":
+      return one(`${srv}/set_room_metadata`, {
+        RoomId: room,
+        Metadata: [{ Key: need(o.key, "key"), Value: need(o.value, "value") }],
+      });
+    case "delete-metadata":
+      return one(`${srv}/del_room_metadata`, { RoomId: room, Keys: [need(o.key, "key")] });
+    case "add-robot":
+      return one(`${srv}/add_robot`, { RoomId: room, RobotList_Account: [need(o.user, "user")] });
+    case "remove-robot":
+      return one(`${srv}/del_robot`, { RoomId: room, RobotList_Account: [need(o.user, "user")] });
+    case "lock-seat":
+      return one("room_engine_http_mic/lock_seat", {
+        RoomId: room,
+        Index: need(o.index, "index"),
+        ForbidTaken: o.unlock !== true,
+      });
+    case "destroy-room":
+      return one(`${srv}/destroy_room`, { RoomId: room });
+    default:
+      throw new UsageError(
+        `trigger what? a callback command (Live.CallbackAfterChangeOwner, …) or one of ${SCENARIOS.join(", ")} (got ${what})`,
+      );
+  }
+}
+
+const SCENARIOS = [
+  "create-room",
+  "update-room",
+  "owner-change",
+  "set-admin",
+  "set-metadata",
+  "delete-metadata",
+  "add-robot",
+  "remove-robot",
+  "lock-seat",
+  "destroy-room",
+];
+
+function triggerHelp(): string {
+  return `
+A callback command runs its fixture: the REST calls that make the server send it, creating the room
+when needed (--room, default a new one). Callback commands:
+${liveCallbackCommands.map((c) => `  ${c}`).join("\n")}
+Scenarios (one REST call on --room): ${SCENARIOS.join(", ")}.
+A fixture file: {"description": "…", "steps": [{"path": "live_engine_http_srv/create_room",
+"body": {…}, "tolerate": [100010]}, …]}; {{room}}, {{room2}}, {{owner}}, {{user}} are replaced.
+Each answer is printed; exit 1 when one is FAIL (and not tolerated).
+`;
+}
+
+/** `roomhook serve --help`: every setting, from the config table that also makes docs/config.md. */
+export function serveHelp(): string {
+  const rows = configKeys.map(
+    (k) =>
+      `  ${(k.flag === "" ? "" : `${k.flag} <value>`).padEnd(28)}${k.env.padEnd(36)}default ${k.default}\n      ${k.doc}`,
+  );
+  return `Usage: roomhook serve [settings]
+
+Runs the server. Every setting is a flag, an environment variable, or a key of the JSON file named by
+ROOMHOOK_CONFIG (flags win over variables, variables over the file):
+
+${rows.join("\n")}
+`;
+}
+
+/** The `roomhook` command of this process: runs it and exits with its code (serve exits by itself). */
+export async function main(argv: string[] = process.argv.slice(2)): Promise<void> {
+  const stopped = new Promise<void>((resolve) => {
+    process.once("SIGINT", () => {
+      resolve();
+    });
+    process.once("SIGTERM", () => {
+      resolve();
+    });
+  });
+  const code = await runCli(argv, {
+    out: (s) => process.stdout.write(s),
+    err: (s) => process.stderr.write(s),
+    stopped,
+  });
+  process.exitCode = code;
+  process.exit();
+}
+
+// Run directly (`node cli.ts`, `npm run roomhook`), not when imported (the bin, a test).
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === realpathSync(process.argv[1]))
+  await main();

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LiveError } from "../live-error.ts";
 import { adminContext as ctx, TEST_NOW as NOW, testRoom } from "../../test/support/fixtures.ts";
-import { freshDatabase, stopOwnPostgres } from "../../test/support/postgres.ts";
+import { migratedDatabase, stopOwnPostgres } from "../../test/support/postgres.ts";
 import { openTestPg, openTestSqlite } from "../../test/support/stores.ts";
 import type { RoomStore } from "../rooms/commands.ts";
 import type { OpContext } from "../rooms/room.ts";
@@ -41,7 +41,7 @@ const kinds: { name: string; open: () => Promise<{ store: RoomStore; cleanup: ()
   },
   {
     name: "PostgreSQL",
-    open: async () => ({ store: await openTestPg(await freshDatabase()), cleanup: () => undefined }),
+    open: async () => ({ store: await openTestPg(await migratedDatabase()), cleanup: () => undefined }),
   },
 ];
 
@@ -64,7 +64,8 @@ async function switchOn(store: RoomStore, commands = ALL): Promise<ReadyDelivery
 const isLive = (code: number) => (e: unknown) => e instanceof LiveError && e.code === code;
 
 for (const kind of kinds) {
-  describe(`store methods: ${kind.name}`, () => {
+  // Each test opens a store of its own: they run four at a time (a SQLite store starts a thread).
+  describe(`store methods: ${kind.name}`, { concurrency: 4 }, () => {
     const method = (name: string, fn: (store: RoomStore) => Promise<void>) => {
       tested.add(name);
       test(name, async () => {

@@ -219,3 +219,37 @@ export async function createDatabase(adminUrl: string, prefix: string): Promise<
   url.pathname = `/${name}`;
   return url.toString();
 }
+
+let template: Promise<string> | undefined;
+
+/**
+ * A new database with roomhook's migrations already run: a copy of a template migrated once per test
+ * process (`CREATE DATABASE … TEMPLATE`), for files that open many stores. Tests of the migrations
+ * themselves use {@link freshDatabase}.
+ */
+export async function migratedDatabase(): Promise<string> {
+  const admin = await serverUrl();
+  template ??= (async () => {
+    const url = await createDatabase(admin, "tpl");
+    const { migratePg } = await import("../../src/store/pg-store.ts");
+    const pool = new pg.Pool({ connectionString: url, max: 1 });
+    try {
+      await migratePg(pool);
+    } finally {
+      await pool.end();
+    }
+    return new URL(url).pathname.slice(1);
+  })();
+  const tpl = await template;
+  const name = `m_${randomBytes(6).toString("hex")}`;
+  const c = new pg.Client({ connectionString: admin });
+  await c.connect();
+  try {
+    await c.query(`CREATE DATABASE ${name} TEMPLATE ${tpl}`);
+  } finally {
+    await c.end();
+  }
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
