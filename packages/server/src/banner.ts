@@ -7,10 +7,30 @@ export function startBanner(opts: {
   /** Where the data is: the SQLite data directory, or the PostgreSQL database. */
   storage: string;
   nowSec: number;
+  /**
+   * Print a 7-day admin UserSig in the commands and the console link (default true). Off, the
+   * commands make one with `npx roomhook usersig` when pasted, and the console asks to sign in: what
+   * goes to a log file or journal then holds no credential.
+   */
+  withUserSig?: boolean;
 }): string {
   const lines = [`roomhook is listening on ${opts.url}`, opts.storage];
   for (const app of opts.apps) {
     const admin = app.admins[0] ?? "administrator";
+    if (opts.withUserSig === false) {
+      const one = opts.apps.length > 1 ? ` --sdkappid ${app.sdkAppId}` : "";
+      const q = `sdkappid=${app.sdkAppId}&identifier=${encodeURIComponent(admin)}&usersig=$SIG&random=$RANDOM&contenttype=json`;
+      lines.push(
+        "",
+        `SDKAppID: ${app.sdkAppId}    admin identifier: ${app.admins.join(", ")}`,
+        `Create a room, then change its owner:`,
+        `  SIG=$(npx roomhook usersig --identifier ${admin}${one})`,
+        `  curl -s "${opts.url}/v4/live_engine_http_srv/create_room?${q}" -d '{"RoomInfo":{"RoomId":"banner-1","RoomType":"Live","Owner_Account":"alice"}}'`,
+        `  curl -s "${opts.url}/v4/live_engine_http_srv/change_room_owner?${q}" -d '{"RoomId":"banner-1","NewOwner_Account":"bob"}'`,
+        `Console: ${opts.url}/console/ (sign in with ${admin} and the UserSig of \`npx roomhook usersig --identifier ${admin}${one}\`)`,
+      );
+      continue;
+    }
     const sig = genUserSig({
       sdkAppId: app.sdkAppId,
       key: app.secretKey,
@@ -22,7 +42,7 @@ export function startBanner(opts: {
     lines.push(
       "",
       `SDKAppID: ${app.sdkAppId}    admin identifier: ${app.admins.join(", ")}`,
-      `Create a room (this admin UserSig is valid for 7 days; make others with \`npm run -s roomhook -- usersig --identifier ${admin}\`):`,
+      `Create a room (this admin UserSig is valid for 7 days; make others with \`npx roomhook usersig --identifier ${admin}\`):`,
       `  curl -s "${opts.url}/v4/live_engine_http_srv/create_room?${q}" -d '{"RoomInfo":{"RoomId":"banner-1","RoomType":"Live","Owner_Account":"alice"}}'`,
       `Change its owner:`,
       `  curl -s "${opts.url}/v4/live_engine_http_srv/change_room_owner?${q}" -d '{"RoomId":"banner-1","NewOwner_Account":"bob"}'`,

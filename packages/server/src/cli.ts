@@ -187,7 +187,9 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       if (registering) {
         try {
           const got = await restCall(t, "live_config/get_callback", {});
-          if (got.ErrorCode === 0) previous = got.Response as typeof previous;
+          const r = got.Response as { Url: string; CallbackCommandList: string[] } | undefined;
+          if (got.ErrorCode === 0 && r !== undefined)
+            previous = { Url: r.Url, CallbackCommandList: r.CallbackCommandList };
           if (token === undefined) {
             const tk = await restCall(t, "live_config/get_callback_token", {});
             const r = tk.Response as { Token?: string; IsTokenEnable?: boolean } | undefined;

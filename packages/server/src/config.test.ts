@@ -15,6 +15,7 @@ test("defaults: one app 1400000000 with admin 'administrator', SQLite in ./data,
     {
       sdkAppId: 1400000000,
       secretKey: undefined,
+      deliveryPolicy: "at-least-once",
       admins: ["administrator"],
       rooms: {
         maxRooms: 0,
@@ -236,5 +237,30 @@ test("retention: documented defaults, 0 keeps forever, values out of range are l
       e.problems.length === 2 &&
       e.problems.some((p) => p.startsWith("ROOMHOOK_RETENTION_DEAD_DAYS")) &&
       e.problems.some((p) => p.startsWith("ROOMHOOK_RETENTION_BATCH")),
+  );
+});
+
+test("deliveryPolicy: at-least-once by default, the environment's for the app, per app in the file; others refused", () => {
+  assert.equal(loadConfig({ env: {}, argv: [], readFile: noFile }).apps[0]?.deliveryPolicy, "at-least-once");
+  assert.equal(
+    loadConfig({ env: { ROOMHOOK_DELIVERY_POLICY: "tencent" }, argv: [], readFile: noFile }).apps[0]
+      ?.deliveryPolicy,
+    "tencent",
+  );
+  const file = JSON.stringify({
+    deliveryPolicy: "tencent-retry-timeout",
+    apps: [
+      { sdkAppId: 1, secretKey: "k".repeat(32), admins: ["a"], deliveryPolicy: "tencent" },
+      { sdkAppId: 2, secretKey: "k".repeat(32), admins: ["a"] },
+    ],
+  });
+  const c = loadConfig({ env: { ROOMHOOK_CONFIG: "/c.json" }, argv: [], readFile: () => file });
+  assert.deepEqual(
+    c.apps.map((a) => a.deliveryPolicy),
+    ["tencent", "tencent-retry-timeout"],
+  );
+  assert.throws(
+    () => loadConfig({ env: { ROOMHOOK_DELIVERY_POLICY: "sometimes" }, argv: [], readFile: noFile }),
+    /ROOMHOOK_DELIVERY_POLICY: must be one of at-least-once, tencent, tencent-retry-timeout/,
   );
 });

@@ -16,7 +16,18 @@ export interface AppConfig {
   admins: string[];
   /** What the app's configuration decides about its rooms (the keys below, or the app's `rooms`). */
   rooms: AppRoomSettings;
+  /** How the app's after-callbacks are retried (docs/delivery.md, "Delivery policy"). */
+  deliveryPolicy: DeliveryPolicy;
 }
+
+/**
+ * How an app's after-callbacks are retried. `at-least-once`: roomhook's retry table, about 22 hours,
+ * then dead (the default). `tencent`: what Tencent documents for Live and Chat callbacks, one attempt
+ * with a 2 s timeout and no retry. `tencent-retry-timeout`: the same, but an attempt that timed out is
+ * tried once more at once.
+ */
+export const deliveryPolicies = ["at-least-once", "tencent", "tencent-retry-timeout"] as const;
+export type DeliveryPolicy = (typeof deliveryPolicies)[number];
 
 /**
  * An app's room rules: its quota and moderation (RoomPolicy, handed to the rules) and the windows of
@@ -73,6 +84,8 @@ export interface Config {
   wsLoginTimeoutMs: number;
   /** Bytes waiting to go to one WebSocket client past which its connection is closed (4008). */
   wsSendBufferBytes: number;
+  /** Whether the start banner prints admin UserSigs: always, never, or auto (only to a terminal). */
+  bannerUserSig: "auto" | "always" | "never";
   /** Bearer token GET /metrics asks for; unset, /metrics is open (it listens where the API does). */
   metricsToken: string | undefined;
   /** Where roomhook's own operational events go (Standard Webhooks); unset, none are sent. */
@@ -199,6 +212,13 @@ export const configKeys = [
     flag: "",
     default: "false",
     doc: "room owners and robots must be imported Chat accounts (im_open_login_svc/account_import), else 70107",
+  },
+  {
+    key: "deliveryPolicy",
+    env: "ROOMHOOK_DELIVERY_POLICY",
+    flag: "--delivery-policy",
+    default: "at-least-once",
+    doc: "how after-callbacks are retried: at-least-once (roomhook's retries, ~22 h), tencent (one attempt, 2 s, as Tencent), tencent-retry-timeout (a timed-out attempt once more); per app in the config file's apps[].deliveryPolicy",
   },
   {
     key: "emptyRoomTimeoutSec",
@@ -348,6 +368,13 @@ export const configKeys = [
     doc: "bytes waiting to go to a client that does not read, past which its connection is closed (4008)",
   },
   {
+    key: "bannerUserSig",
+    env: "ROOMHOOK_BANNER_USERSIG",
+    flag: "",
+    default: "auto",
+    doc: "whether the start banner prints a 7-day admin UserSig (curl commands, console link): auto (only when standard output is a terminal, never into a log file or journal), always, never",
+  },
+  {
     key: "metricsToken",
     env: "ROOMHOOK_METRICS_TOKEN",
     flag: "",
@@ -373,7 +400,7 @@ export const configKeys = [
     env: "ROOMHOOK_OUTBOX_AGE_ALERT",
     flag: "",
     default: "300",
-    doc: "seconds the oldest pending delivery may wait before the `outbox.delayed` operational event",
+    doc: "seconds the oldest pending delivery may wait before the `outbox.delayed` operational event; 10 to 604800",
   },
   {
     key: "databaseUrl",
@@ -415,35 +442,35 @@ export const configKeys = [
     env: "ROOMHOOK_RETENTION_DELIVERED_DAYS",
     flag: "",
     default: "7",
-    doc: "delivered callbacks (with their attempts) and before-callback records older than this are removed; 0: kept forever (docs/deploy.md, Retention)",
+    doc: "delivered callbacks (with their attempts) and before-callback records older than this are removed; 0: kept forever; up to 36500 (docs/deploy.md, Retention)",
   },
   {
     key: "retentionDeadDays",
     env: "ROOMHOOK_RETENTION_DEAD_DAYS",
     flag: "",
     default: "30",
-    doc: "dead callbacks are removed this long after they gave up (until then they can be redelivered); 0: kept forever",
+    doc: "dead callbacks are removed this long after they gave up (until then they can be redelivered); 0: kept forever; up to 36500",
   },
   {
     key: "retentionEventsDays",
     env: "ROOMHOOK_RETENTION_EVENTS_DAYS",
     flag: "",
     default: "30",
-    doc: "room events older than this are removed once no kept callback shows them; each room's last event stays; 0: kept forever",
+    doc: "room events older than this are removed once no kept callback shows them; each room's last event stays; 0: kept forever; up to 36500",
   },
   {
     key: "retentionBatchSize",
     env: "ROOMHOOK_RETENTION_BATCH",
     flag: "",
     default: "100",
-    doc: "rows one retention batch looks at and at most removes, in a short transaction of its own; a pause as long as the batch follows it",
+    doc: "rows one retention batch looks at and at most removes, in a short transaction of its own; a pause as long as the batch follows it; 10 to 100000",
   },
   {
     key: "retentionIntervalSec",
     env: "ROOMHOOK_RETENTION_INTERVAL_SEC",
     flag: "",
     default: "3600",
-    doc: "time between retention passes (the first a minute after start); 0: this process removes nothing",
+    doc: "time between retention passes (the first a minute after start); 0: this process removes nothing; up to 604800",
   },
 ] as const;
 
@@ -577,6 +604,13 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
   const maxConnectionsPerIp = int("maxConnectionsPerIp", 1024, 1, 1_000_000);
   const wsLoginTimeoutMs = int("wsLoginTimeoutMs", 5000, 50, 600_000);
   const wsSendBufferBytes = int("wsSendBufferBytes", 4194304, 65536, 1024 * 1048576);
+  const bannerRaw = str("bannerUserSig", "auto");
+  let bannerUserSig: Config["bannerUserSig"] = "auto";
+  if (bannerRaw === "auto" || bannerRaw === "always" || bannerRaw === "never") bannerUserSig = bannerRaw;
+  else
+    problems.push(
+      `banner UserSig (ROOMHOOK_BANNER_USERSIG): must be auto, always or never, got "${bannerRaw}"`,
+    );
   const metricsTokenRaw = pick("metricsToken");
   const metricsToken = metricsTokenRaw === undefined ? undefined : str("metricsToken", "");
   const outboxAgeAlertSec = int("outboxAgeAlertSec", 300, 10, 7 * 86400);
@@ -652,6 +686,14 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
     }
     return n;
   };
+  const policyOf = (v: unknown, from: string): DeliveryPolicy => {
+    if ((deliveryPolicies as readonly unknown[]).includes(v)) return v as DeliveryPolicy;
+    problems.push(`${from}: must be one of ${deliveryPolicies.join(", ")}, got ${JSON.stringify(v)}`);
+    return "at-least-once";
+  };
+  const policyRaw = pick("deliveryPolicy");
+  const defaultPolicy: DeliveryPolicy =
+    policyRaw === undefined ? "at-least-once" : policyOf(policyRaw.value, policyRaw.from);
   const roomDefaults: AppRoomSettings = {
     maxRooms: int("maxRooms", 0, 0, 100_000_000),
     blockedWords: blockedRaw === undefined ? [] : words(blockedRaw.value, blockedRaw.from),
@@ -754,6 +796,10 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
           secretKey: a.secretKey as string,
           admins: Array.isArray(a.admins) ? (a.admins as string[]) : [],
           rooms: appRooms(a.rooms, `${at}.rooms`),
+          deliveryPolicy:
+            a.deliveryPolicy === undefined
+              ? defaultPolicy
+              : policyOf(a.deliveryPolicy, `${at}.deliveryPolicy`),
         });
       });
     }
@@ -768,7 +814,13 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
     if (secretKey !== undefined && (typeof secretKey.value !== "string" || secretKey.value.length < 16)) {
       problems.push(`${secretKey.from}: must be at least 16 characters`);
     }
-    apps.push({ sdkAppId, secretKey: secretKey?.value as string | undefined, admins, rooms: roomDefaults });
+    apps.push({
+      sdkAppId,
+      secretKey: secretKey?.value as string | undefined,
+      admins,
+      rooms: roomDefaults,
+      deliveryPolicy: defaultPolicy,
+    });
   }
 
   let rateLimit: RateLimitConfig = { enabled: false };
@@ -812,6 +864,7 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
     maxConnectionsPerIp,
     wsLoginTimeoutMs,
     wsSendBufferBytes,
+    bannerUserSig,
     metricsToken,
     operatorUrl,
     operatorSecret,

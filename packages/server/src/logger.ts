@@ -3,14 +3,24 @@ import { PinoPretty } from "pino-pretty";
 
 export type { Logger };
 
-/** Query parameters that carry credentials (UserSig, Tencent's Sign, tokens, keys, passwords). */
-const SECRET_QUERY =
-  /([?&](?:usersig|sign|sig|signature|token|access_token|key|secret|password|pass|auth)=)[^&#]*/gi;
+/**
+ * A query parameter whose name (decoded, any case) contains one of these carries a credential:
+ * `usersig`, `Sign`, `token`, `api_key`, `client_secret`, `X-Amz-Signature`, `pwd`, `jwt`, …
+ */
+const SECRET_NAME = /sig|sign|token|key|secret|pass|pwd|auth|credential|jwt|session|cookie/i;
+
+function decodedName(raw: string): string {
+  try {
+    return decodeURIComponent(raw.replace(/\+/g, " "));
+  } catch {
+    return raw;
+  }
+}
 
 /**
- * A URL as it may appear in a log line: a password in its user info and the values of query
- * parameters that carry credentials are replaced by `[redacted]`. A value that does not parse as a URL
- * is returned with only the query rule applied.
+ * A URL (or a text holding one) as it may appear in a log line, an error or an operational event:
+ * a password in its user info and the value of every query parameter whose name looks like a
+ * credential ({@link SECRET_NAME}; `&` and `;` both separate) are replaced by `[redacted]`.
  */
 export function redactUrl(url: string): string {
   let out = url;
@@ -21,9 +31,11 @@ export function redactUrl(url: string): string {
       out = u.toString();
     }
   } catch {
-    // Not an absolute URL (a path and query): only the query rule applies.
+    // Not an absolute URL (a path and query, or a text): only the query rule applies.
   }
-  return out.replace(SECRET_QUERY, "$1[redacted]");
+  return out.replace(/([?&;])([^=&;#\s]*)=([^&;#\s]*)/g, (m, sep: string, name: string) =>
+    SECRET_NAME.test(decodedName(name)) ? `${sep}${name}=[redacted]` : m,
+  );
 }
 
 /** Where log lines go and in which form. */

@@ -16,6 +16,8 @@ export interface Metrics {
     seconds: number,
     lagSeconds?: number,
   ): void;
+  /** Pending deliveries ended (dead) without an attempt of their own: their app's configuration went. */
+  deliveriesEnded(n: number): void;
   /** A durable commit of the store, with the number of write commands it carried (group commit). */
   storeCommit(commands: number): void;
   /** A retention pass: rows removed from each table. */
@@ -141,6 +143,9 @@ export function createMetrics(opts: {
       deliveries.inc({ command, outcome });
       attemptSeconds.observe({ command }, seconds);
       if (lagSeconds !== undefined) lag.observe({ command }, lagSeconds);
+    },
+    deliveriesEnded(n) {
+      if (n > 0) deliveries.inc({ command: "(configuration disabled)", outcome: "dead" }, n);
     },
     storeCommit(commands) {
       commitBatch.observe(commands);

@@ -111,10 +111,9 @@ export function createRetention(opts: {
       pass.events = (
         await sweep((afterId) => store.write({ op: "pruneEvents", afterId, limit, beforeMs: events }), pass)
       ).removed;
-    if (pass.deliveries + pass.attempts + pass.events + pass.beforeCallbacks > 0) {
+    if (pass.deliveries + pass.attempts + pass.events + pass.beforeCallbacks > 0)
       logger.info({ ...pass }, "retention removed old rows");
-      opts.onPass?.(pass);
-    }
+    opts.onPass?.(pass);
     return pass;
   }
 

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import pg from "pg";
+import { StartupError, reasonOf, withoutPassword } from "./startup-error.ts";
 import type { Config } from "./config.ts";
 import { migratePg, pgExecutor } from "./store/pg-store.ts";
 import { SQL } from "./store/statements.ts";
@@ -17,10 +18,21 @@ export async function resolveAppKeys(
   return Promise.all(
     config.apps.map(async (app) => {
       if (app.secretKey !== undefined) return { ...app, secretKey: app.secretKey };
-      const secretKey =
-        config.databaseUrl === undefined
-          ? loadOrCreateKey(config.dataDir)
-          : await loadOrCreatePgKey(config.databaseUrl, app.sdkAppId);
+      let secretKey: string;
+      try {
+        secretKey =
+          config.databaseUrl === undefined
+            ? loadOrCreateKey(config.dataDir)
+            : await loadOrCreatePgKey(config.databaseUrl, app.sdkAppId);
+      } catch (err) {
+        throw config.databaseUrl === undefined
+          ? new StartupError(
+              `cannot keep the app's secret key in ${config.dataDir} (${reasonOf(err)}): set ROOMHOOK_DATA (or --data) to a directory this user can write, or give the key in ROOMHOOK_SECRET_KEY`,
+            )
+          : new StartupError(
+              `cannot reach PostgreSQL at ${withoutPassword(config.databaseUrl)} (DATABASE_URL or --database-url) to read the app's secret key: ${reasonOf(err)}; is PostgreSQL running there?`,
+            );
+      }
       return { ...app, secretKey };
     }),
   );

@@ -43,7 +43,15 @@ async function start(argv: string[]): Promise<void> {
     throw listenError(err, config.host, config.port);
   }
   process.stdout.write(
-    `${startBanner({ url, apps, storage: storageLine(config), nowSec: Math.floor(Date.now() / 1000) })}\n`,
+    `${startBanner({
+      url,
+      apps,
+      storage: storageLine(config),
+      nowSec: Math.floor(Date.now() / 1000),
+      withUserSig:
+        config.bannerUserSig === "always" ||
+        (config.bannerUserSig === "auto" && (process.stdout as { isTTY?: boolean }).isTTY === true),
+    })}\n`,
   );
 
   let stopping = false;

@@ -235,7 +235,10 @@ export async function createServer(opts: ServerOptions): Promise<RoomhookServer>
       room_engine_http_mic: seatApi(store),
       im_open_login_svc: accountApi(store),
       profile: profileApi(store),
-      live_config: liveConfigApi(store),
+      live_config: liveConfigApi(
+        store,
+        (appId) => config.apps.find((a) => a.sdkAppId === appId)?.deliveryPolicy ?? "at-least-once",
+      ),
       roomhook_delivery: deliveryApi(store, { signingSecretOverlapSec: config.signingSecretOverlapSec }),
       roomhook_room: roomApi(store),
     },
@@ -323,9 +326,18 @@ export async function createServer(opts: ServerOptions): Promise<RoomhookServer>
           outboxAgeAlertSec: config.outboxAgeAlertSec,
           outbox: () => store.read((tx) => tx.getOutboxStats()),
         });
+  const deliveryPolicies = new Map(config.apps.map((a) => [a.sdkAppId, a.deliveryPolicy]));
+  const policyOfApp = (appId: number) => deliveryPolicies.get(appId) ?? "at-least-once";
+  // Apps under a `tencent` policy get Tencent's 2 s, whatever callbackTimeoutMs says.
+  const tencentSender =
+    config.apps.some((a) => a.deliveryPolicy !== "at-least-once") && config.callbackTimeoutMs !== 2000
+      ? createSender({ timeoutMs: 2000, connectionsPerOrigin: config.connectionsPerReceiver })
+      : undefined;
   const dispatcher = createDispatcher({
     store,
     metrics,
+    policyOf: policyOfApp,
+    ...(tencentSender === undefined ? {} : { tencentSender }),
     ...(operator === undefined ? {} : { operator }),
     sender: createSender({
       timeoutMs: config.callbackTimeoutMs,
@@ -376,10 +388,11 @@ export async function createServer(opts: ServerOptions): Promise<RoomhookServer>
       await gateway.close();
       await app.close();
       await dispatcher.stop();
+      await tencentSender?.close();
       await operator?.close();
       await beforeSender.close();
       await store.close();
-      logger.info({ node: config.nodeId }, "roomhook stopped normally");
+      if (url !== "") logger.info({ node: config.nodeId }, "roomhook stopped normally");
     },
   };
 }

@@ -46,11 +46,13 @@ test("live_config: set, get, update, delete, with 100300 and 100301", async () =
   assert.deepEqual(ok(await cfg("get_callback", {})).Response, {
     Url: `${rx.url}/a`,
     CallbackCommandList: ["Live.CallbackAfterChangeOwner"],
+    DeliveryPolicy: "at-least-once",
   });
   ok(await cfg("update_callback", { Url: `${rx.url}/b`, CallbackCommandList: ALL }));
   assert.deepEqual(ok(await cfg("get_callback", {})).Response, {
     Url: `${rx.url}/b`,
     CallbackCommandList: ALL,
+    DeliveryPolicy: "at-least-once",
   });
   ok(await cfg("delete_callback", {}));
   failed(await cfg("delete_callback", {}), 100301);

@@ -440,6 +440,7 @@ test("listen --server registers itself for every callback, prints the owner chan
   assert.deepEqual(back, {
     Url: "http://127.0.0.1:9/previous",
     CallbackCommandList: ["Live.CallbackAfterCreateRoom"],
+    DeliveryPolicy: "at-least-once",
   });
   ok(await t.call("delete_callback", {}, { service: "live_config" }));
 });

@@ -404,6 +404,7 @@ test("callback configuration: the server's validation, saved settings, a rotated
   assert.deepEqual(cfg, {
     Url: `${rx.url}/hook`,
     CallbackCommandList: ["Live.CallbackAfterChangeOwner", "Live.CallbackAfterCreateRoom"],
+    DeliveryPolicy: "at-least-once",
   });
 
   await page.getByLabel("Token", { exact: true }).fill("t0ken");
@@ -506,7 +507,14 @@ test("npm start's banner prints a console link that signs in, served by the buil
   ]);
   const dataDir = mkdtempSync(join(tmpdir(), "roomhook-console-start-"));
   const child = spawn(process.execPath, [fileURLToPath(new URL("../dist/main.js", import.meta.url))], {
-    env: { ...process.env, ROOMHOOK_PORT: "0", ROOMHOOK_DATA: dataDir, ROOMHOOK_LOG_LEVEL: "warn" },
+    env: {
+      ...process.env,
+      ROOMHOOK_PORT: "0",
+      ROOMHOOK_DATA: dataDir,
+      ROOMHOOK_LOG_LEVEL: "warn",
+      // At a terminal the banner prints the link by default; through a pipe only when asked.
+      ROOMHOOK_BANNER_USERSIG: "always",
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const exited = new Promise((resolve) => child.once("exit", resolve));

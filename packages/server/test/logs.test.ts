@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { Writable } from "node:stream";
 import WebSocket from "ws";
 import { genUserSig } from "@roomhook/protocol";
-import { createLogger } from "../src/logger.ts";
+import { createLogger, redactUrl } from "../src/logger.ts";
 import { failed, ok, startTestServer, TEST_APP, TEST_KEY, type TestServer } from "./support/harness.ts";
 import { startReceiver, type Receiver } from "./support/receiver.ts";
 import { testClient } from "./support/clients.ts";
@@ -241,4 +241,15 @@ test("at a terminal the lines are for a person (pino-pretty); secrets are redact
   assert.match(out, /^\[\d\d:\d\d:\d\d\.\d{3}\] /, "starts with the local time, not a JSON object");
   assert.match(out, /"RoomId":"r1"/);
   assert.ok(!out.includes("sig-should-not-show"));
+});
+
+test("redactUrl: every parameter named like a credential, in any case, encoded or after ';'", () => {
+  const url =
+    "https://u:pw@h.example/cb?api_key=K1&apiKey=K2&client_secret=S1&refresh_token=T1&X-Amz-Signature=A1" +
+    "&pwd=P1&passwd=P2&credential=C1&jwt=J1;token=T2&tok%65n=T3&usersig=U1&Sign=G1&room=lobby&page=2";
+  const out = redactUrl(url);
+  for (const secret of ["pw@", "K1", "K2", "S1", "T1", "A1", "P1", "P2", "C1", "J1", "T2", "T3", "U1", "G1"])
+    assert.ok(!out.includes(secret.endsWith("@") ? secret : `=${secret}`), `${secret} in ${out}`);
+  assert.match(out, /room=lobby&page=2$/, "other parameters stay");
+  assert.equal(redactUrl("410 Gone from http://h/x?token=abc"), "410 Gone from http://h/x?token=[redacted]");
 });

@@ -119,3 +119,41 @@ test("DATABASE_URL where nothing listens: one line, says PostgreSQL and DATABASE
   assert.match(line, /ECONNREFUSED/);
   assert.ok(!line.includes("hunter2"));
 });
+
+test("through a pipe (a log file, a journal) the banner prints no UserSig; its commands make one when pasted", async () => {
+  const dir = dataDir();
+  const c = spawn(process.execPath, ["--conditions=roomhook-source", "--import", "tsx", MAIN], {
+    env: {
+      ...process.env,
+      ROOMHOOK_SECRET_KEY: TEST_KEY,
+      ROOMHOOK_PORT: "0",
+      ROOMHOOK_DATA: dir,
+      ROOMHOOK_LOG_LEVEL: "warn",
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  try {
+    const out = await new Promise<string>((resolve, reject) => {
+      let text = "";
+      const timer = setTimeout(() => {
+        reject(new Error(`no banner in 30 s: ${text}`));
+      }, 30_000);
+      c.stdout.on("data", (d: Buffer) => {
+        text += d.toString();
+        if (/^Console: .*$/m.test(text)) {
+          clearTimeout(timer);
+          resolve(text);
+        }
+      });
+    });
+    assert.match(out, /^ {2}SIG=\$\(npx roomhook usersig --identifier administrator\)$/m);
+    assert.match(out, /usersig=\$SIG&/);
+    assert.doesNotMatch(out, /usersig=(?!\$SIG)/, "no UserSig value");
+    assert.doesNotMatch(out, /#sdkappid=/, "no sign-in fragment");
+    assert.match(out, /^Console: http:\/\/127\.0\.0\.1:\d+\/console\/ \(sign in with administrator/m);
+  } finally {
+    c.kill("SIGTERM");
+    await new Promise((r) => c.once("exit", r));
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -102,7 +102,12 @@ export async function setCallbackToken(
 }
 
 /** A receiver answered 410 Gone: stop sending, say why, and end what was waiting. */
-export async function disableCallback(tx: StoreTx, appId: number, reason: string, nowMs: number) {
+export async function disableCallback(
+  tx: StoreTx,
+  appId: number,
+  reason: string,
+  nowMs: number,
+): Promise<number> {
   await tx.disableCallbackConfig(appId, reason, nowMs);
-  await tx.killPendingDeliveries(appId, `callback configuration disabled: ${reason}`, nowMs);
+  return tx.killPendingDeliveries(appId, `callback configuration disabled: ${reason}`, nowMs);
 }

@@ -3,6 +3,7 @@ import { tencentParamIn, callbackSign, webhookSignature } from "@roomhook/protoc
 import type { Clock } from "../clock.ts";
 import { redactUrl, type Logger } from "../logger.ts";
 import type { OperatorEvents } from "./operator-events.ts";
+import type { DeliveryPolicy } from "../config.ts";
 import type {
   AttemptNext,
   AttemptRecord,
@@ -116,6 +117,10 @@ export function createDispatcher(deps: {
   metrics?: Metrics;
   /** Told of dead deliveries, disabled configurations, failing and recovered receivers. */
   operator?: OperatorEvents;
+  /** Each app's delivery policy (default: at-least-once for every app). */
+  policyOf?: (appId: number) => DeliveryPolicy;
+  /** The sender of apps under a `tencent` policy: Tencent's 2 s timeout (default: `sender`). */
+  tencentSender?: Sender;
 }): Dispatcher {
   const { store, sender, clock, logger, config } = deps;
   const random = deps.random ?? Math.random;
@@ -177,12 +182,13 @@ export function createDispatcher(deps: {
       nowMs,
       attempt,
     });
-    const outcome = await sender.send(req);
+    const policy = deps.policyOf?.(d.appId) ?? "at-least-once";
+    const outcome = await (policy === "at-least-once" ? sender : (deps.tencentSender ?? sender)).send(req);
     const a: AttemptRecord = { n: attempt, startedMs: nowMs, durationMs: outcome.ms };
     if (outcome.status !== undefined) a.status = outcome.status;
     if (!outcome.ok) a.error = outcome.error;
     if (outcome.reply !== undefined) a.reply = outcome.reply.slice(0, REPLY_LOG_BYTES);
-    const next = decide(outcome, attempt, clock.now());
+    const next = decide(outcome, attempt, clock.now(), policy);
     await record(d, a, next, outcome.ok ? undefined : outcome.kind);
     deps.operator?.attempt(d.appId, cfg.url, outcome.ok, outcome.ok ? undefined : outcome.error);
     deps.metrics?.deliveryAttempt(
@@ -192,17 +198,15 @@ export function createDispatcher(deps: {
       next.state === "delivered" ? Math.max(0, clock.now() - d.createdMs) / 1000 : undefined,
     );
     if (!outcome.ok && outcome.status === 410) {
-      // Standard Webhooks etiquette: 410 Gone means the endpoint is gone for good.
-      await store.write({
-        op: "disableCallback",
-        appId: d.appId,
-        reason: `410 Gone from ${redactUrl(cfg.url)}`,
-        nowMs: clock.now(),
-      });
-      deps.operator?.callbackDisabled(d.appId, cfg.url, `410 Gone from ${redactUrl(cfg.url)}`);
+      // Standard Webhooks etiquette: 410 Gone means the endpoint is gone for good. The app's other
+      // pending deliveries end with it (dead): counted, logged and told to the operator here.
+      const reason = `410 Gone from ${redactUrl(cfg.url)}`;
+      const ended = await store.write({ op: "disableCallback", appId: d.appId, reason, nowMs: clock.now() });
+      deps.metrics?.deliveriesEnded(ended);
+      deps.operator?.callbackDisabled(d.appId, cfg.url, reason, ended);
       logger.warn(
-        { SDKAppID: d.appId, url: redactUrl(cfg.url) },
-        "callback configuration disabled: the receiver answered 410 Gone; set it again with live_config/set_callback",
+        { SDKAppID: d.appId, url: redactUrl(cfg.url), endedDeliveries: ended },
+        "callback configuration disabled: the receiver answered 410 Gone; its pending deliveries are dead; enable it again with live_config/update_callback",
       );
     }
     await lanes.settle(r, {
@@ -211,10 +215,15 @@ export function createDispatcher(deps: {
     });
   }
 
-  function decide(outcome: SendOutcome, attempt: number, nowMs: number): AttemptNext {
+  function decide(outcome: SendOutcome, attempt: number, nowMs: number, policy: DeliveryPolicy): AttemptNext {
     // Tencent: for after-callbacks the reply's ActionStatus/ErrorCode are ignored; 200 + JSON is delivered.
     if (outcome.ok) return { state: "delivered" };
     if (!outcome.retryable) return { state: "dead", reason: outcome.error };
+    // Tencent's own behaviour: one attempt; with tencent-retry-timeout, a timed-out one once more, at once.
+    if (policy === "tencent-retry-timeout" && outcome.kind === "timeout" && attempt === 1)
+      return { state: "pending", nextAttemptMs: nowMs };
+    if (policy !== "at-least-once")
+      return { state: "dead", reason: `${outcome.error} (delivery policy ${policy}: no more attempts)` };
     let delay = retryDelay(attempt, random);
     if (delay === undefined)
       return { state: "dead", reason: `${outcome.error} (after ${MAX_ATTEMPTS} attempts)` };

@@ -35,8 +35,8 @@ export interface OperatorEvents {
     attempts: number;
     reason: string;
   }): void;
-  /** An app's callback configuration was disabled (410 Gone). */
-  callbackDisabled(appId: number, url: string, reason: string): void;
+  /** An app's callback configuration was disabled (410 Gone), ending `ended` pending deliveries. */
+  callbackDisabled(appId: number, url: string, reason: string, ended: number): void;
   /** Every attempt's outcome for an app: tracks receivers that fail and recover. */
   attempt(appId: number, url: string, ok: boolean, error?: string): void;
   /** Reads the outbox and reports a delay or its end (also on a timer). */
@@ -81,7 +81,7 @@ export function createOperatorEvents(deps: {
   const queue: Outgoing[] = [];
   const sending = new Set<Promise<void>>();
   const timers = new Set<NodeJS.Timeout>();
-  const failing = new Map<number, { since: number; count: number; reported: boolean; url: string }>();
+  const failing = new Map<string, { since: number; count: number; reported: boolean; url: string }>();
   let delayed: string | undefined;
   let closed = false;
 
@@ -211,14 +211,21 @@ export function createOperatorEvents(deps: {
         `delivery.dead-${d.deliveryId}-${d.attempts}`,
       );
     },
-    callbackDisabled(appId, url, reason) {
-      emit("callback_config.disabled", { ...app(appId), Url: redactUrl(url), Reason: reason });
+    callbackDisabled(appId, url, reason, ended) {
+      emit("callback_config.disabled", {
+        ...app(appId),
+        Url: redactUrl(url),
+        Reason: redactUrl(reason),
+        EndedDeliveries: ended,
+      });
     },
     attempt(appId, url, ok, error) {
-      const f = failing.get(appId);
+      // Per receiver: a new Url starts with a clean record.
+      const key = `${appId} ${receiverOf(url)}`;
+      const f = failing.get(key);
       if (ok) {
         if (f === undefined) return;
-        failing.delete(appId);
+        failing.delete(key);
         if (f.reported)
           emit("receiver.recovered", {
             ...app(appId),
@@ -231,7 +238,7 @@ export function createOperatorEvents(deps: {
       const now = clock.now();
       const cur = f ?? { since: now, count: 0, reported: false, url };
       cur.count++;
-      failing.set(appId, cur);
+      failing.set(key, cur);
       if (!cur.reported && cur.count >= FAILING_AFTER) {
         cur.reported = true;
         emit("receiver.failing", {

@@ -642,7 +642,9 @@ export function createGateway(opts: GatewayOptions): Gateway {
     logger.info(
       {
         SDKAppID: typeof sdkAppId === "number" ? sdkAppId : undefined,
-        userId: typeof userId === "string" ? userId.slice(0, 100) : undefined,
+        // A refused login's userId may be anything, a UserSig sent in its place included: only a
+        // well-formed user id is written down.
+        userId: typeof userId === "string" && userIdProblem(userId) === undefined ? userId : undefined,
         ip,
         code: reply.code,
         message: reply.message,

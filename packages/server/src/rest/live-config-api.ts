@@ -2,12 +2,16 @@ import { readCallbackConfig, readCallbackToken } from "../callbacks/callback-con
 import { LiveError } from "../live-error.ts";
 import type { RoomStore } from "../rooms/commands.ts";
 import type { RestCommand } from "./live-engine-api.ts";
+import type { DeliveryPolicy } from "../config.ts";
 
 /**
  * `live_config` (Tencent: callback configuration APIs). A change applies to every event committed after
  * it: the switch is read in the event's own transaction.
  */
-export function liveConfigApi(store: RoomStore): Record<string, RestCommand> {
+export function liveConfigApi(
+  store: RoomStore,
+  policyOf: (appId: number) => DeliveryPolicy = () => "at-least-once",
+): Record<string, RestCommand> {
   return {
     async set_callback(ctx, body) {
       const config = readCallbackConfig(body);
@@ -27,6 +31,8 @@ export function liveConfigApi(store: RoomStore): Record<string, RestCommand> {
       const response: Record<string, unknown> = { Url: config.url, CallbackCommandList: config.commands };
       // roomhook's extension: why the configuration stopped sending (a 410 Gone from the receiver).
       if (config.disabledReason !== undefined) response.DisabledReason = config.disabledReason;
+      // roomhook's extension: how its after-callbacks are retried (the server's configuration).
+      response.DeliveryPolicy = policyOf(ctx.appId);
       return response;
     },
 

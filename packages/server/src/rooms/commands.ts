@@ -382,7 +382,7 @@ export const commands = {
   /** Also ends every pending delivery of the app, in any number of lanes: alone. */
   disableCallback: command({
     run: (tx, p: { appId: number; reason: string; nowMs: number }) =>
-      done(disableCallback(tx, p.appId, p.reason, p.nowMs)),
+      disableCallback(tx, p.appId, p.reason, p.nowMs),
     settingsApp: appOf,
   }),
   rotateSigningSecret: command({
