@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { request } from "node:http";
@@ -28,6 +28,9 @@ export interface OwnerChangeBench {
   bare: LoadResult;
   roomhook: LoadResult;
   ratio: number;
+  /** roomhook at ROOMHOOK_LOG_LEVEL=info (a JSON line per call, to a file), and its ratio to warn. */
+  logged: LoadResult;
+  loggedRatio: number;
   commitsPerSecond?: number;
 }
 
@@ -44,23 +47,21 @@ export async function benchChangeOwner(opts: { seconds: number; rounds: number }
 
   const bareRuns: LoadResult[] = [];
   const roomhookRuns: LoadResult[] = [];
-  for (let round = 0; round < opts.rounds; round++) {
-    const bare = await startChild(fileURLToPath(new URL("./bare-server.ts", import.meta.url)));
-    try {
-      bareRuns.push(await load({ url: bare.url, path, body, seconds: opts.seconds }));
-    } finally {
-      await bare.stop();
-    }
+  const loggedRuns: LoadResult[] = [];
 
+  /** One round of roomhook at a log level; at info its log goes to a file, as under a log shipper. */
+  async function runRoomhook(level: "warn" | "info"): Promise<LoadResult> {
     const dataDir = mkdtempSync(join(tmpdir(), "roomhook-bench-"));
+    const logFd = openSync(join(dataDir, "roomhook.log"), "w");
     const server = await startChild(
       fileURLToPath(new URL("../packages/server/src/main.ts", import.meta.url)),
       {
         ROOMHOOK_PORT: "0",
         ROOMHOOK_DATA: dataDir,
         ROOMHOOK_SECRET_KEY: KEY,
-        ROOMHOOK_LOG_LEVEL: "warn",
+        ROOMHOOK_LOG_LEVEL: level,
       },
+      level === "info" ? logFd : "inherit",
     );
     try {
       for (let r = 0; r < ROOMS; r++) {
@@ -74,11 +75,23 @@ export async function benchChangeOwner(opts: { seconds: number; rounds: number }
       // Every answer must be a success: a benchmark of failures measures nothing.
       const check = await post(`${server.url}${path}`, body(1));
       if (!check.includes('"ErrorCode":0')) throw new Error(`change_room_owner failed: ${check}`);
-      roomhookRuns.push(r);
+      return r;
     } finally {
       await server.stop();
+      closeSync(logFd);
       rmSync(dataDir, { recursive: true, force: true });
     }
+  }
+  for (let round = 0; round < opts.rounds; round++) {
+    const bare = await startChild(fileURLToPath(new URL("./bare-server.ts", import.meta.url)));
+    try {
+      bareRuns.push(await load({ url: bare.url, path, body, seconds: opts.seconds }));
+    } finally {
+      await bare.stop();
+    }
+
+    roomhookRuns.push(await runRoomhook("warn"));
+    loggedRuns.push(await runRoomhook("info"));
   }
   const pick = (runs: LoadResult[]): LoadResult => ({
     rps: median(runs.map((r) => r.rps)),
@@ -90,5 +103,6 @@ export async function benchChangeOwner(opts: { seconds: number; rounds: number }
   });
   const bare = pick(bareRuns);
   const roomhook = pick(roomhookRuns);
-  return { bare, roomhook, ratio: roomhook.rps / bare.rps };
+  const logged = pick(loggedRuns);
+  return { bare, roomhook, ratio: roomhook.rps / bare.rps, logged, loggedRatio: logged.rps / roomhook.rps };
 }

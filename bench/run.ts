@@ -36,6 +36,7 @@ if (only.has("rest")) {
     `   bare node:http, same request shape: ${fmt(owner.bare.rps)} req/s  p50 ${owner.bare.p50} ms  p99 ${owner.bare.p99} ms`,
     `   roomhook:                           ${fmt(owner.roomhook.rps)} req/s  p50 ${owner.roomhook.p50} ms  p99 ${owner.roomhook.p99} ms  (errors ${owner.roomhook.errors}, non-2xx ${owner.roomhook.non2xx})`,
     `   ratio: ${(owner.ratio * 100).toFixed(0)}% of bare (target: at least 50%)`,
+    `   roomhook at log level info (a JSON line per call, to a file): ${fmt(owner.logged.rps)} req/s, ${(owner.loggedRatio * 100).toFixed(0)}% of the rate at warn`,
   ]);
 }
 

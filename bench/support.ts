@@ -8,7 +8,12 @@ export interface Child {
 }
 
 /** Starts a TypeScript entry in its own process and waits for "listening on <url>". */
-export async function startChild(entry: string, env: Record<string, string> = {}): Promise<Child> {
+export async function startChild(
+  entry: string,
+  env: Record<string, string> = {},
+  /** Where the child's standard error goes (a file descriptor); default: this process's. */
+  stderr: number | "inherit" = "inherit",
+): Promise<Child> {
   const child = spawn(
     process.execPath,
     [
@@ -20,7 +25,7 @@ export async function startChild(entry: string, env: Record<string, string> = {}
     ],
     {
       env: { ...process.env, ...env },
-      stdio: ["ignore", "pipe", "inherit"],
+      stdio: ["ignore", "pipe", stderr],
     },
   );
   const url = await new Promise<string>((resolve, reject) => {
