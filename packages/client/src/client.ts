@@ -77,7 +77,10 @@ export interface RoomEvents {
    * same user logged in elsewhere, the newer login wins; 1008: the server refused the connection)
    * ends it for good: `willReconnect` is false, and reconnecting would only start a fight. After the
    * others it reconnects: 4002 (it had not logged in within the server's login timeout), 4008 (it did
-   * not read what it was sent fast enough), 1006 (the network).
+   * not read what it was sent fast enough), 1006 (the network). A reconnect whose login the server
+   * refuses (a fixed UserSig that expired, or one that does not verify) ends it too: one more
+   * `disconnected`, with `willReconnect` false and `code` the server's 70xxx. Failed attempts that
+   * will be retried (the server still down) emit nothing.
    */
   disconnected: { willReconnect: boolean; code: number; reason: string };
   /** Logged in again and back in every room it was in. */
@@ -289,8 +292,12 @@ export class RoomhookClient {
     }
     const final = FINAL_CLOSE_CODES.has(code);
     if (final) this.closed = true;
-    const willReconnect = !final && !this.closed && this.loggedIn && this.opts.reconnect !== false;
+    const dropped = this.loggedIn;
     this.loggedIn = false;
+    // A connection that closes before its login succeeded is not a disconnection: login() rejected
+    // already, or the reconnect attempt's own failure schedules the next (or ends reconnecting).
+    if (!dropped) return;
+    const willReconnect = !final && !this.closed && this.opts.reconnect !== false;
     this.emit("disconnected", { willReconnect, code, reason });
     if (willReconnect) this.scheduleReconnect();
   }
@@ -308,7 +315,16 @@ export class RoomhookClient {
             await this.request("enterRoom", { roomId }).catch(() => this.rooms.delete(roomId));
           this.emit("reconnected", { rooms: [...this.rooms] });
         })
-        .catch(() => {
+        .catch((err: unknown) => {
+          // The server refused the login (a UserSig that expired or does not verify, 70xxx): the
+          // same login would be refused again. Reconnecting ends, said once, with the server's code.
+          const refused = err instanceof RoomhookClientError && err.code >= 70000 && err.code < 80000;
+          if (refused) {
+            this.closed = true;
+            this.ws?.close();
+            this.emit("disconnected", { willReconnect: false, code: err.code, reason: err.message });
+            return;
+          }
           this.ws?.close();
           this.scheduleReconnect();
         });

@@ -8,3 +8,7 @@ export { commandRunner, COMMANDS_MODULE } from "./rooms/commands.ts";
 export type { RoomStore, WriteCommand, WriteResults } from "./rooms/commands.ts";
 export { createLogger } from "./logger.ts";
 export type { Clock } from "./clock.ts";
+export { resolveAppKeys } from "./secret-key.ts";
+export { StartupError } from "./startup-error.ts";
+export { serve } from "./serve.ts";
+export type { DeliveryPolicy } from "./config.ts";

@@ -117,6 +117,8 @@ test("a gift the App backend allows is sent, pushed and counted; its before-call
   const pushed = collect(host, "gift");
   const seq = await codeOf(fan.sendGift("show", "rose", 3, ["host"]));
   assert.equal(seq, 0, "allowed");
+  // Gift errors keep Tencent's code on the client path too (as the SDK's TSDoc says).
+  assert.equal(await codeOf(fan.sendGift("show", "no-such-gift", 1, ["host"])), 102002);
   const [cb] = befores("Live.CallbackBeforeSendGift").slice(-1);
   assert.ok(cb);
   assert.deepEqual(

@@ -361,3 +361,33 @@ test("automatic reconnect restores room membership", async () => {
     ["kate"],
   );
 });
+
+test("a reconnect whose login is refused (a fixed UserSig that expired) ends reconnecting, said once with the code", async () => {
+  const sig = genUserSig({
+    sdkAppId: TEST_APP,
+    key: TEST_KEY,
+    identifier: "lena",
+    expire: 60,
+    time: Math.floor(t.clock.now() / 1000),
+  });
+  const c = new RoomhookClient({
+    url: t.url.replace("http", "ws") + "/v4/ws",
+    sdkAppId: TEST_APP,
+    userId: "lena",
+    userSig: sig,
+    WebSocket: WebSocket as unknown as WebSocketConstructor,
+    heartbeatMs: 60_000,
+    reconnect: { minMs: 10, maxMs: 20 },
+  });
+  clients.push(c);
+  await c.login();
+  const seen: { willReconnect: boolean; code: number }[] = [];
+  c.on("disconnected", (e) => seen.push({ willReconnect: e.willReconnect, code: e.code }));
+  t.clock.advance(120_000);
+  c.simulateDrop();
+  for (let i = 0; i < 200 && seen.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+  await new Promise((r) => setTimeout(r, 200));
+  assert.equal(seen.length, 2, JSON.stringify(seen));
+  assert.equal(seen[0]?.willReconnect, true, "the drop: it will reconnect");
+  assert.deepEqual(seen[1], { willReconnect: false, code: 70001 }, "the refused login ends it");
+});

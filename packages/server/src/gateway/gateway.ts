@@ -78,6 +78,17 @@ interface Session {
   rooms: Set<string>;
 }
 
+/**
+ * The code a client gets for a refused operation: the rule's own client code, else the gift family's
+ * codes as they are (102001, 102002, 102004, 102008: Tencent's gift codes, the same on both paths),
+ * else the client code that fits the server code.
+ */
+function clientCodeOf(err: LiveError): number {
+  if (err.clientCode !== undefined) return err.clientCode;
+  if (err.code >= 102000 && err.code < 102300) return err.code;
+  return clientCodeFor(err.code);
+}
+
 type Reply = { code: number; data?: unknown; message?: string };
 
 export interface Gateway {
@@ -685,8 +696,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
           send(ws, { id, ...reply });
         })
         .catch((err: unknown) => {
-          if (err instanceof LiveError)
-            send(ws, { id, code: err.clientCode ?? clientCodeFor(err.code), message: err.message });
+          if (err instanceof LiveError) send(ws, { id, code: clientCodeOf(err), message: err.message });
           else {
             logger.error({ err }, "unexpected error on the client path");
             send(ws, { id, code: -1, message: "internal error" });
