@@ -77,7 +77,8 @@ export interface RoomEvents {
    * same user logged in elsewhere, the newer login wins; 1008: the server refused the connection)
    * ends it for good: `willReconnect` is false, and reconnecting would only start a fight. After the
    * others it reconnects: 4002 (it had not logged in within the server's login timeout), 4008 (it did
-   * not read what it was sent fast enough), 1006 (the network). A reconnect whose login the server
+   * not read what it was sent fast enough), 1001 (the server stopped normally), 1006 (the network).
+   * A reconnect whose login the server
    * refuses (a fixed UserSig that expired, or one that does not verify) ends it too: one more
    * `disconnected`, with `willReconnect` false and `code` the server's 70xxx. Failed attempts that
    * will be retried (the server still down) emit nothing.
@@ -197,7 +198,21 @@ export class RoomhookClient {
   /** Connects and logs in; rejects with the server's reason (a bad UserSig: its 70xxx code). */
   async login(): Promise<void> {
     this.closed = false;
-    await this.connect();
+    // With several addresses, one that cannot be reached is passed over: each is tried once.
+    const tries = typeof this.opts.url === "string" ? 1 : Math.max(1, this.opts.url.length);
+    for (let i = 1; ; i++) {
+      try {
+        await this.connect();
+        return;
+      } catch (err) {
+        const unreachable = err instanceof RoomhookClientError && err.message.includes("cannot connect to ");
+        if (!unreachable || i >= tries) {
+          // A refused login leaves no socket behind for the server's login timeout to close.
+          this.ws?.close();
+          throw err;
+        }
+      }
+    }
   }
 
   private async connect(): Promise<void> {

@@ -391,3 +391,35 @@ test("a reconnect whose login is refused (a fixed UserSig that expired) ends rec
   assert.equal(seen[0]?.willReconnect, true, "the drop: it will reconnect");
   assert.deepEqual(seen[1], { willReconnect: false, code: 70001 }, "the refused login ends it");
 });
+
+test("a server that stops says 1001 (going away) and its clients reconnect; with several Urls a client passes over one it cannot reach", async () => {
+  const other = await startTestServer();
+  try {
+    const c = new RoomhookClient({
+      // The first address refuses connections: login moves on to the second.
+      url: ["ws://127.0.0.1:1/v4/ws", other.url.replace("http", "ws") + "/v4/ws"],
+      sdkAppId: TEST_APP,
+      userId: "mona",
+      userSig: () =>
+        genUserSig({
+          sdkAppId: TEST_APP,
+          key: TEST_KEY,
+          identifier: "mona",
+          expire: 3600,
+          time: Math.floor(other.clock.now() / 1000),
+        }),
+      WebSocket: WebSocket as unknown as WebSocketConstructor,
+      heartbeatMs: 60_000,
+      reconnect: { minMs: 20, maxMs: 50 },
+    });
+    clients.push(c);
+    await c.login();
+    const gone = next(c, "disconnected");
+    await other.close();
+    const e = await gone;
+    assert.equal(e.code, 1001);
+    assert.equal(e.willReconnect, true);
+  } finally {
+    await other.close().catch(() => undefined);
+  }
+});

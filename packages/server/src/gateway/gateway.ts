@@ -796,6 +796,25 @@ export function createGateway(opts: GatewayOptions): Gateway {
       await store.write({ op: "stopNode", nodeId: opts.nodeId, nowMs: clock.now() }).catch((err: unknown) => {
         logger.error({ err }, "could not record this node's normal stop");
       });
+      // 1001 Going Away: clients know the server left on purpose (and reconnect, to another process
+      // or to this one restarted); one that does not answer the close within a second is cut.
+      const open = [...wss.clients];
+      for (const ws of open) ws.close(1001, "server stopping");
+      await Promise.race([
+        Promise.all(
+          open.map(
+            (ws) =>
+              new Promise<void>((r) => {
+                if (ws.readyState === ws.CLOSED) r();
+                else
+                  ws.once("close", () => {
+                    r();
+                  });
+              }),
+          ),
+        ),
+        new Promise((r) => setTimeout(r, 1000).unref()),
+      ]);
       for (const ws of wss.clients) ws.terminate();
       await new Promise<void>((resolve) => {
         wss.close(() => {
