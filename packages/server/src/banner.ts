@@ -1,4 +1,5 @@
 import { genUserSig } from "@roomhook/protocol";
+import { withoutPassword } from "./startup-error.ts";
 
 /** What `npm start` prints: where the server is, which app, and a REST call to copy and paste. */
 export function startBanner(opts: {
@@ -77,7 +78,5 @@ export function storageLine(config: {
   nodeId: string;
 }): string {
   if (config.databaseUrl === undefined) return `data directory: ${config.dataDir}`;
-  const u = new URL(config.databaseUrl);
-  if (u.password !== "") u.password = "***";
-  return `database: ${u.toString()} (PostgreSQL; this process is node ${config.nodeId})`;
+  return `database: ${withoutPassword(config.databaseUrl)} (PostgreSQL; this process is node ${config.nodeId})`;
 }

@@ -176,10 +176,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       const unknown = events.filter((e) => !(liveCallbackCommands as readonly string[]).includes(e));
       if (unknown.length > 0)
         throw new UsageError(`--events: unknown callback command ${unknown.join(", ")}`);
-      const t = await target({
-        ...o,
-        ...(o.server === undefined && o.url !== undefined ? { server: o.url } : {}),
-      });
+      const t = await target(targetOf(o));
       const registering = o.register;
       let token = o.token;
       let previous: { Url: string; CallbackCommandList: string[] } | undefined;
@@ -313,10 +310,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
         throw new UsageError("trigger what? a callback command, a scenario or --fixture FILE");
       else if (what.includes(".")) fixture = fixtureOf(what);
       else fixture = scenario(what, o);
-      const t = await target({
-        ...o,
-        ...(o.server === undefined && o.url !== undefined ? { server: o.url } : {}),
-      });
+      const t = await target(targetOf(o));
       const vars = {
         room: o.room ?? `trigger-${suffix}`,
         room2: o.room2 ?? `trigger-${suffix}-b`,

@@ -203,6 +203,8 @@ export async function createServer(opts: ServerOptions): Promise<RoomhookServer>
     ]),
   );
   const policyOf = (appId: number) => policies.get(appId) ?? DEFAULT_ROOM_POLICY;
+  const deliveryPolicies = new Map(config.apps.map((a) => [a.sdkAppId, a.deliveryPolicy]));
+  const policyOfApp = (appId: number) => deliveryPolicies.get(appId) ?? "at-least-once";
   // Before-callbacks have their own sender: Tencent's 2 s, never the after-callbacks' pool.
   const beforeSender = createSender({
     timeoutMs: config.beforeCallbackTimeoutMs,
@@ -235,10 +237,7 @@ export async function createServer(opts: ServerOptions): Promise<RoomhookServer>
       room_engine_http_mic: seatApi(store),
       im_open_login_svc: accountApi(store),
       profile: profileApi(store),
-      live_config: liveConfigApi(
-        store,
-        (appId) => config.apps.find((a) => a.sdkAppId === appId)?.deliveryPolicy ?? "at-least-once",
-      ),
+      live_config: liveConfigApi(store, policyOfApp),
       roomhook_delivery: deliveryApi(store, { signingSecretOverlapSec: config.signingSecretOverlapSec }),
       roomhook_room: roomApi(store),
     },
@@ -326,8 +325,6 @@ export async function createServer(opts: ServerOptions): Promise<RoomhookServer>
           outboxAgeAlertSec: config.outboxAgeAlertSec,
           outbox: () => store.read((tx) => tx.getOutboxStats()),
         });
-  const deliveryPolicies = new Map(config.apps.map((a) => [a.sdkAppId, a.deliveryPolicy]));
-  const policyOfApp = (appId: number) => deliveryPolicies.get(appId) ?? "at-least-once";
   // Apps under a `tencent` policy get Tencent's 2 s, whatever callbackTimeoutMs says.
   const tencentSender =
     config.apps.some((a) => a.deliveryPolicy !== "at-least-once") && config.callbackTimeoutMs !== 2000
