@@ -431,18 +431,38 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
   withTarget(
     logs
       .command("tail")
-      .description("room events and delivery attempts as they happen (polls every second; Ctrl-C stops)")
+      .description(
+        "REST calls, room events and delivery attempts as they happen (polls every second; Ctrl-C stops)",
+      )
       .option("--json", "one JSON object per line"),
   ).action(async (o: { json?: boolean } & TargetOpts) => {
     const t = await target(targetOf(o));
     const first = await restOk(t, "roomhook_room/get_event_feed", { Limit: 1 });
     let afterId = Number(first.LastId ?? 0);
-    let attemptsFrom = Date.now();
+    const firstCalls = await restOk(t, "roomhook_log/get_call_feed", { Limit: 1 });
+    let callsAfter = Number(firstCalls.LastId ?? 0);
+    // Times are the server's (its clock, not this machine's): go on from the newest attempt it has.
+    const newest = await restOk(t, "roomhook_delivery/get_attempt_feed", { Limit: 1 });
     const seen = new Set<string>();
+    let attemptsFrom = 0;
+    for (const a of newest.AttemptList as Record<string, unknown>[]) {
+      seen.add(`${String(a.DeliveryId)}.${String(a.Attempt)}`);
+      attemptsFrom = Number(a.Time);
+    }
     io.out(`tailing ${t.base} for SdkAppid ${t.sdkAppId} (Ctrl-C stops)\n`);
     const state = { stop: false };
     void io.stopped.then(() => (state.stop = true));
     while (!state.stop) {
+      const calls = await restOk(t, "roomhook_log/get_call_feed", { AfterId: callsAfter, Limit: 100 });
+      for (const c of calls.CallList as Record<string, unknown>[]) {
+        const refused = c.ErrorCode === 0 ? "" : `  ${String(c.ErrorInfo)}`;
+        io.out(
+          o.json === true
+            ? `${JSON.stringify({ kind: "call", ...c })}\n`
+            : `${time(c.Time)}  call     ${String(c.Service)}/${String(c.Command)}  by ${typeof c.Operator_Account === "string" ? c.Operator_Account : "-"}  ErrorCode ${String(c.ErrorCode)}${refused}  ${String(c.DurationMs)} ms\n`,
+        );
+      }
+      callsAfter = Number(calls.LastId);
       const ev = await restOk(t, "roomhook_room/get_event_feed", { AfterId: afterId, Limit: 100 });
       for (const e of ev.EventList as Record<string, unknown>[]) {
         io.out(
@@ -453,7 +473,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       }
       afterId = Number(ev.LastId);
       const at = await restOk(t, "roomhook_delivery/get_attempt_feed", {
-        StartTime: attemptsFrom - 60_000,
+        StartTime: Math.max(0, attemptsFrom - 60_000),
         Limit: 100,
       });
       const fresh = (at.AttemptList as Record<string, unknown>[])

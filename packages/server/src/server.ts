@@ -34,6 +34,7 @@ import { DEFAULT_ROOM_POLICY, type RoomPolicy } from "./rooms/room.ts";
 import { liveConfigApi } from "./rest/live-config-api.ts";
 import { deliveryApi } from "./rest/delivery-api.ts";
 import { roomApi } from "./rest/room-api.ts";
+import { createCallLog, logApi } from "./rest/call-log.ts";
 import { registerConsole } from "./console-site.ts";
 import { createDispatcher, type Dispatcher } from "./delivery/dispatcher.ts";
 import { createSender } from "./delivery/sender.ts";
@@ -225,6 +226,7 @@ export async function createServer(opts: ServerOptions): Promise<RoomhookServer>
   store.onCommit((n) => {
     metrics.storeCommit(n);
   });
+  const callLog = createCallLog(opts.apps.map((a) => a.sdkAppId));
   registerRestRoutes(app, {
     metrics,
     services: {
@@ -240,7 +242,9 @@ export async function createServer(opts: ServerOptions): Promise<RoomhookServer>
       live_config: liveConfigApi(store, policyOfApp),
       roomhook_delivery: deliveryApi(store, { signingSecretOverlapSec: config.signingSecretOverlapSec }),
       roomhook_room: roomApi(store),
+      roomhook_log: logApi(callLog),
     },
+    callLog,
     auth: createAuthenticator({ apps: opts.apps, cacheSize: config.userSigCacheSize, clock }),
     rateLimiter: createRateLimiter({ config: config.rateLimit, clock }),
     clock,

@@ -588,3 +588,47 @@ test("deliveries list, show, resend; rooms list, show; --version; migrate", asyn
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("logs tail prints REST calls (refused ones with their reason), room events and delivery attempts as they happen", async () => {
+  const c = spawn(process.execPath, [...ARGS, "logs", "tail", "--url", t.url], {
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  c.stdout.on("data", (d: Buffer) => (out += d.toString()));
+  const waitFor = async (re: RegExp) => {
+    for (let i = 0; i < 400 && !re.test(out); i++) await new Promise((r) => setTimeout(r, 25));
+    assert.match(out, re);
+  };
+  ok(
+    await t.call(
+      "set_callback",
+      { Url: "http://127.0.0.1:9/nowhere", CallbackCommandList: ["Live.CallbackAfterChangeOwner"] },
+      { service: "live_config" },
+    ),
+  );
+  try {
+    await waitFor(/^tailing /m);
+    ok(
+      await t.call("create_room", { RoomInfo: { RoomId: "cli-tail", RoomType: "Live", Owner_Account: "a" } }),
+    );
+    ok(await t.call("change_room_owner", { RoomId: "cli-tail", NewOwner_Account: "b" }));
+    const refused = await t.call("get_room_info", { RoomId: "cli-tail-none" });
+    await waitFor(
+      / call {5}live_engine_http_srv\/create_room {2}by administrator {2}ErrorCode 0 {2}[\d.]+ ms$/m,
+    );
+    await waitFor(
+      new RegExp(
+        ` call {5}live_engine_http_srv/get_room_info {2}by administrator {2}ErrorCode ${refused.ErrorCode} {2}${refused.ErrorInfo.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} {2}[\\d.]+ ms$`,
+        "m",
+      ),
+    );
+    await waitFor(/ event {4}Live\.CallbackAfterChangeOwner {2}room cli-tail seq \d+ {2}by administrator$/m);
+    await waitFor(/ attempt {2}Live\.CallbackAfterChangeOwner {2}room cli-tail seq \d+ {2}#1 /m);
+    // The tail's own polling (the *_feed commands) is not in the feed it prints.
+    assert.doesNotMatch(out, /_feed/);
+  } finally {
+    c.kill("SIGINT");
+    ok(await t.call("delete_callback", {}, { service: "live_config" }));
+  }
+});

@@ -9,6 +9,7 @@ import type { OpContext } from "../rooms/room.ts";
 import type { Authenticator } from "./auth.ts";
 import type { Metrics } from "../metrics.ts";
 import type { RestCommand } from "./live-engine-api.ts";
+import type { CallLog, CallRecord } from "./call-log.ts";
 
 /** Tencent's RequestId shape: `Id-<32 hex>-O-Seq-<n>`. One random prefix per process, a counter after. */
 export function createRequestIds(): () => string {
@@ -26,6 +27,8 @@ export interface RestRoutesOptions {
   nextRequestId: () => string;
   /** Counts each call answered (GET /metrics). */
   metrics?: Metrics;
+  /** Keeps the newest calls of each app for `roomhook logs tail` (roomhook_log/get_call_feed). */
+  callLog?: CallLog;
 }
 
 const TOP_LEVEL = Symbol("top-level fields");
@@ -103,11 +106,28 @@ export function registerRestRoutes(app: FastifyInstance, opts: RestRoutesOptions
     seconds: number,
     caller: { app: { sdkAppId: number }; identifier: string } | undefined,
   ): void {
+    const appId = caller?.app.sdkAppId ?? numberOrUndefined(req.query);
+    if (opts.callLog !== undefined && appId !== undefined) {
+      // A path that names no command is the client's text: the feed gets no more of it than metrics.
+      const known = commandOf(services, req.params.service, req.params.command) !== undefined;
+      const call: Omit<CallRecord, "Id"> = {
+        Time: clock.now(),
+        Service: known ? req.params.service : "unknown",
+        Command: known ? req.params.command : "unknown",
+        ErrorCode: envelope.ErrorCode,
+        DurationMs: Math.round(seconds * 10_000) / 10,
+        RequestId: envelope.RequestId,
+        ClientIP: clientIp(req.ip),
+      };
+      if (caller !== undefined) call.Operator_Account = caller.identifier;
+      if (envelope.ErrorCode !== 0) call.ErrorInfo = envelope.ErrorInfo;
+      opts.callLog.record(appId, call);
+    }
     if (!logger.isLevelEnabled("info")) return;
     const line: Record<string, unknown> = {
       service: req.params.service.slice(0, 100),
       command: req.params.command.slice(0, 100),
-      SDKAppID: caller?.app.sdkAppId ?? numberOrUndefined(req.query),
+      SDKAppID: appId,
       operator: caller?.identifier,
       ErrorCode: envelope.ErrorCode,
       ms: Math.round(seconds * 10_000) / 10,
