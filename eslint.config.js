@@ -1,5 +1,6 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
+import jsdoc from "eslint-plugin-jsdoc";
 
 export default tseslint.config(
   // packages/server/bin: a ten-line plain JavaScript wrapper that loads the built CLI (dist).
@@ -43,6 +44,29 @@ export default tseslint.config(
         { allowNumber: true, allowBoolean: true },
       ],
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+    },
+  },
+  {
+    // The SDKs' public surface: every export carries a doc comment (TSDoc: shapes, units, defaults,
+    // errors thrown, the Tencent page). Only presence is checked here; what it says is reviewed.
+    files: ["packages/{protocol,receiver,client,rest-client}/src/**/*.ts"],
+    ignores: ["**/*.test.ts"],
+    plugins: { jsdoc },
+    rules: {
+      "jsdoc/require-jsdoc": [
+        "error",
+        {
+          publicOnly: { esm: true },
+          require: { FunctionDeclaration: true, ClassDeclaration: true, MethodDefinition: true },
+          contexts: [
+            "TSInterfaceDeclaration",
+            "TSTypeAliasDeclaration",
+            "TSEnumDeclaration",
+            "ExportNamedDeclaration > VariableDeclaration",
+          ],
+          checkConstructors: false,
+        },
+      ],
     },
   },
   {

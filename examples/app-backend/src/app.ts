@@ -1,7 +1,12 @@
 import Database from "better-sqlite3";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { genUserSig } from "@roomhook/protocol";
+import {
+  genUserSig,
+  type RestEnvelope,
+  type RoomCallbacksAnswer,
+  type RoomCallbacksQuery,
+} from "@roomhook/protocol";
 import { createReceiver, nodeHandler, OwnerMirror, type RoomMirrorState } from "@roomhook/receiver";
 
 /**
@@ -50,25 +55,20 @@ export async function startApp(opts: AppOptions): Promise<{ url: string; close: 
             });
             const res = await fetch(
               `${server.url}/v4/roomhook_delivery/get_room_callbacks?sdkappid=${opts.sdkAppId}&identifier=${server.admin}&usersig=${sig}&random=1&contenttype=json`,
-              { method: "POST", body: JSON.stringify({ RoomId: roomId, AfterSequence: afterSequence }) },
+              {
+                method: "POST",
+                body: JSON.stringify({
+                  RoomId: roomId,
+                  AfterSequence: afterSequence,
+                } satisfies RoomCallbacksQuery),
+              },
             );
-            const env = (await res.json()) as {
-              ErrorCode: number;
-              Response?: {
-                CallbackList: {
-                  Sequence: number;
-                  PreviousSequence: number;
-                  EventId: string;
-                  Packet: unknown;
-                }[];
-              };
-            };
-            return (env.Response?.CallbackList ?? []).map((c) => ({
-              sequence: c.Sequence,
-              previousSequence: c.PreviousSequence,
-              eventId: c.EventId,
-              packet: c.Packet,
-            }));
+            // The catch-up answer is declared by @roomhook/protocol (RoomCallbacksAnswer): the mirror
+            // takes it as it came and checks each packet against its callback schema.
+            const env = (await res.json()) as RestEnvelope & { Response?: RoomCallbacksAnswer };
+            if (env.ErrorCode !== 0 || env.Response === undefined)
+              throw new Error(`catch-up query failed: ${env.ErrorCode} ${env.ErrorInfo}`);
+            return env.Response;
           },
         }),
   });

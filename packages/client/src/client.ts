@@ -3,74 +3,42 @@
  * restores room membership. Runs in browsers (native WebSocket) and on Node.js 20 (pass `ws`).
  */
 
-export type Platform = "Web" | "Android" | "iOS" | "Windows" | "Mac" | "iPad" | "Unknown";
+import type {
+  ClientPlatform,
+  MsgElem,
+  WsFinalCloseCode,
+  WsOp,
+  WsPushes,
+  WsReplyData,
+  WsRequestArgs,
+  WsSeat,
+  WsServerFrame,
+} from "@roomhook/protocol";
 
-export interface RoomEvents {
-  ownerChanged: { roomId: string; from: string; to: string; operator: string; seq: number };
-  adminsChanged: { roomId: string; op: "add" | "delete"; userIds: string[]; operator: string; seq: number };
-  memberStateChanged: {
-    roomId: string;
-    state: "Online" | "Offline";
-    cause: "Enter" | "Leave" | "HeartbeatInterrupt" | "HeartbeatRecover";
-    userIds: string[];
-    /** Who did it: the member themself, or (a Leave by ban or kick) the owner, an admin or an App admin. */
-    operator: string;
-    seq: number;
-  };
-  /** Room metadata set or deleted (by the owner, an admin or the App backend). */
-  metadataChanged: {
-    roomId: string;
-    set: { key: string; value: string }[];
-    deleted: string[];
-    operator: string;
-    seq: number;
-  };
-  /** The room's seats after any change, all of them, by index. */
-  seatsChanged: { roomId: string; seats: Seat[]; operator: string; seq: number };
-  /**
-   * A message in the room, as the App backend's before-callback left it: Tencent's message elements
-   * (`TIMTextElem` {Text}, `TIMCustomElem` {Data, Desc?, Ext?}, `TIMFaceElem` {Index, Data?}),
-   * `msgSeq` its number in the room.
-   */
-  message: {
-    roomId: string;
-    sender: string;
-    msgSeq: number;
-    msgBody: MsgElem[];
-    cloudCustomData: string;
-    operator: string;
-    seq: number;
-  };
-  /** A gift the App backend allowed: `count` gifts of `coins` each, to each receiver. */
-  gift: {
-    roomId: string;
-    sender: string;
-    receivers: string[];
-    giftId: string;
-    count: number;
-    coins: number;
-    seq: number;
-  };
-  /** A battle this room is in was created, started, or ended (`reason`: Tencent's OpType). */
-  battleCreated: { roomId: string; battleId: string; rooms: string[]; durationMs: number; seq: number };
-  battleStarted: {
-    roomId: string;
-    battleId: string;
-    rooms: string[];
-    durationMs: number;
-    startTime: number;
-    seq: number;
-  };
-  battleEnded: {
-    roomId: string;
-    battleId: string;
-    rooms: string[];
-    reason: 0 | 1 | 2;
-    scores: { roomId: string; score: number }[];
-    seq: number;
-  };
-  roomInfoChanged: { roomId: string; changes: Record<string, unknown>; seq: number };
-  roomDestroyed: { roomId: string; operator: string; seq: number };
+/**
+ * The platform a client logs in with (the callbacks' `OptPlatform`): every Tencent OptPlatform but
+ * RESTAPI, which is the REST API's own. Default "Unknown".
+ */
+export type Platform = ClientPlatform;
+
+/** A message element (Tencent Chat's TIMMessage element): `TIMTextElem`, `TIMCustomElem`, `TIMFaceElem`. */
+export type { MsgElem };
+
+/** A seat (Tencent: Mic seat list), from index 0; `userId` is "" on a free seat. */
+export type Seat = WsSeat;
+
+/**
+ * A room's fields at creation (Tencent create_room's RoomInfo, 63401): `RoomId` (at most 48 bytes of
+ * printable ASCII) and what differs from create_room's defaults. `RoomType` is always "Live".
+ */
+export type NewRoomInfo = Omit<WsRequestArgs<"createRoom">["roomInfo"], "RoomType"> & { RoomType?: "Live" };
+
+/**
+ * What a client is told, by event name: every push the server sends (`@roomhook/protocol`'s
+ * `wsPushSchemas`, each with its `roomId` and `seq`, the room event's sequence number), and the
+ * client's own `disconnected` and `reconnected`.
+ */
+export type RoomEvents = WsPushes & {
   /**
    * The connection dropped; calls fail until it is back. `code` and `reason` are the WebSocket close's
    * (1006 and "" for a network failure). A close that says this client must not come back (4001: the
@@ -86,31 +54,20 @@ export interface RoomEvents {
   disconnected: { willReconnect: boolean; code: number; reason: string };
   /** Logged in again and back in every room it was in. */
   reconnected: { rooms: string[] };
-}
-
-/** A message element (Tencent Chat's TIMMessage element). */
-export type MsgElem =
-  | { MsgType: "TIMTextElem"; MsgContent: { Text: string } }
-  | { MsgType: "TIMCustomElem"; MsgContent: { Data: string; Desc?: string; Ext?: string; Sound?: string } }
-  | { MsgType: "TIMFaceElem"; MsgContent: { Index: number; Data?: string } };
-
-/** A seat (Tencent: Mic seat list), from index 0; `userId` is "" on a free seat. */
-export interface Seat {
-  index: number;
-  userId: string;
-  lockTaken: boolean;
-  lockVideo: boolean;
-  lockAudio: boolean;
-}
+};
 
 /**
- * Close codes after which reconnecting is wrong: 4001, replaced by a newer login of the same user (two
- * tabs would otherwise take the connection from each other forever); 1008, refused by policy.
+ * Close codes after which reconnecting is wrong (protocol's `wsFinalCloseCodes`): 4001, replaced by a
+ * newer login of the same user (two tabs would otherwise take the connection from each other
+ * forever); 1008, refused by policy. A table checked against the protocol's list (the SDK imports
+ * only types: it runs in browsers).
  */
-const FINAL_CLOSE_CODES = new Set([4001, 1008]);
+const FINAL_CLOSE: Record<WsFinalCloseCode, true> = { 4001: true, 1008: true };
+const isFinalClose = (code: number): boolean => Object.hasOwn(FINAL_CLOSE, code);
 
 /** What the client needs of a WebSocket: the browser's, or the `ws` package's. */
 export interface WebSocketLike {
+  /** 1 when open (the WebSocket standard's OPEN). */
   readonly readyState: number;
   onopen: ((ev: unknown) => void) | null;
   onclose: ((ev: unknown) => void) | null;
@@ -119,31 +76,41 @@ export interface WebSocketLike {
   send(data: string): void;
   close(code?: number, reason?: string): void;
 }
+/** A WebSocket class: `globalThis.WebSocket` in browsers and Node 22, `ws`'s `WebSocket` on Node 20. */
 export type WebSocketConstructor = new (url: string) => WebSocketLike;
 
+/** How a client connects and logs in. */
 export interface ClientOptions {
   /**
    * ws://host:port/v4/ws. Several addresses (processes of one backend without a load balancer in
    * front): the client connects to the first, and moves on to the next when one cannot be reached.
    */
   url: string | readonly string[];
+  /** The app's SDKAppID. */
   sdkAppId: number;
+  /** The user (Tencent Chat UserID: at most 32 bytes). */
   userId: string;
   /** A UserSig, or a function that makes a fresh one (called again on every reconnect). */
   userSig: string | (() => string | Promise<string>);
+  /** What the callbacks' OptPlatform says for this user's actions; default "Unknown". */
   platform?: Platform;
   /** Defaults to globalThis.WebSocket (browsers, Node 22); on Node 20 pass `WebSocket` from `ws`. */
   WebSocket?: WebSocketConstructor;
+  /** How often a heartbeat is sent, in ms (default 10 000): below the server's heartbeat timeout. */
   heartbeatMs?: number;
+  /** How long a call waits for its reply before it fails with -1, in ms (default 10 000). */
   requestTimeoutMs?: number;
-  /** Reconnect delays, doubling from min to max; false turns reconnecting off. */
+  /** Reconnect delays in ms, doubling from min to max (default 250 to 10 000); false turns reconnecting off. */
   reconnect?: { minMs: number; maxMs: number } | false;
 }
 
 /** A failed call: `code` is Tencent's client error code (login: the UserSig's 70xxx code). */
 export class RoomhookClientError extends Error {
+  /** Tencent's client error code (-1 here: not connected, no answer in time, connection lost). */
   readonly code: number;
+  /** The request that failed (`login`, `changeOwner`, ...). */
   readonly op: string;
+  /** A failure of `op` with the server's (or the client's own, -1) code and message. */
   constructor(op: string, code: number, message: string) {
     super(`${op} failed (${code}): ${message}`);
     this.name = "RoomhookClientError";
@@ -154,6 +121,10 @@ export class RoomhookClientError extends Error {
 
 type Listener<E extends keyof RoomEvents> = (e: RoomEvents[E]) => void;
 
+/**
+ * A user's connection to roomhook: `login()`, then typed calls (each one request of the protocol's
+ * `wsRequestSchemas`) and room events by `on(event, listener)`.
+ */
 export class RoomhookClient {
   private readonly opts: ClientOptions;
   private ws: WebSocketLike | undefined;
@@ -176,11 +147,13 @@ export class RoomhookClient {
   /** Which of several addresses to connect to next. */
   private urlIndex = 0;
 
+  /** A client that has not connected yet: `login()` connects. */
   constructor(opts: ClientOptions) {
     this.opts = opts;
     this.retryMs = opts.reconnect === false ? 0 : (opts.reconnect?.minMs ?? 250);
   }
 
+  /** Listens to an event of the rooms this user is in (or of the connection); returns the unsubscribe. */
   on<E extends keyof RoomEvents>(event: E, listener: Listener<E>): () => void {
     let set = this.listeners.get(event);
     if (set === undefined) {
@@ -260,31 +233,21 @@ export class RoomhookClient {
   }
 
   private onFrame(text: string): void {
-    let f: {
-      id?: number;
-      code?: number;
-      data?: unknown;
-      message?: string;
-      event?: keyof RoomEvents;
-      roomId?: string;
-    };
+    let v: unknown;
     try {
-      f = JSON.parse(text) as typeof f;
+      v = JSON.parse(text);
     } catch {
       return;
     }
-    if (f.event !== undefined) {
-      if (f.event === "roomDestroyed" && f.roomId !== undefined) this.rooms.delete(f.roomId);
+    if (typeof v !== "object" || v === null) return;
+    // The server's frames are declared by @roomhook/protocol (a test holds the server to them).
+    const f = v as WsServerFrame;
+    if ("event" in f) {
+      if (f.event === "roomDestroyed") this.rooms.delete(f.roomId);
       // Removed by a ban or a kick: not back in this room after a reconnect.
-      const m = f as { cause?: string; userIds?: string[] };
-      if (
-        f.event === "memberStateChanged" &&
-        f.roomId !== undefined &&
-        m.cause === "Leave" &&
-        m.userIds?.includes(this.opts.userId) === true
-      )
+      if (f.event === "memberStateChanged" && f.cause === "Leave" && f.userIds.includes(this.opts.userId))
         this.rooms.delete(f.roomId);
-      this.emit(f.event, f as never);
+      this.emit(f.event, f);
       return;
     }
     if (typeof f.id !== "number") return;
@@ -292,8 +255,8 @@ export class RoomhookClient {
     if (p === undefined) return;
     this.pending.delete(f.id);
     clearTimeout(p.timer);
-    if (f.code === 0) p.resolve(f.data);
-    else p.reject(new RoomhookClientError(p.op, f.code ?? -1, f.message ?? "failed"));
+    if ("message" in f) p.reject(new RoomhookClientError(p.op, f.code, f.message));
+    else p.resolve(f.data);
   }
 
   private onClose(ws: WebSocketLike, code: number, reason: string): void {
@@ -305,7 +268,7 @@ export class RoomhookClient {
       p.reject(new RoomhookClientError(p.op, -1, "connection lost"));
       this.pending.delete(id);
     }
-    const final = FINAL_CLOSE_CODES.has(code);
+    const final = isFinalClose(code);
     if (final) this.closed = true;
     const dropped = this.loggedIn;
     this.loggedIn = false;
@@ -346,7 +309,8 @@ export class RoomhookClient {
     }, delay);
   }
 
-  private request(op: string, args: Record<string, unknown>): Promise<unknown> {
+  /** Sends a request of the protocol's (`wsRequestSchemas`) and resolves with its reply's data. */
+  private request<O extends WsOp>(op: O, args: WsRequestArgs<O>): Promise<WsReplyData<O>> {
     const ws = this.ws;
     if (ws === undefined || ws.readyState !== 1)
       return Promise.reject(new RoomhookClientError(op, -1, "not connected"));
@@ -356,23 +320,32 @@ export class RoomhookClient {
         this.pending.delete(id);
         reject(new RoomhookClientError(op, -1, "no answer in time"));
       }, this.opts.requestTimeoutMs ?? 10_000);
-      this.pending.set(id, { op, resolve, reject, timer });
+      // The reply carries no op: its data is the op's by the protocol (WsReplyData).
+      this.pending.set(id, { op, resolve: resolve as (v: unknown) => void, reject, timer });
       ws.send(JSON.stringify({ id, op, ...args }));
     });
   }
 
-  async createRoom(roomInfo: { RoomId: string } & Record<string, unknown>): Promise<void> {
+  /**
+   * Creates a room owned by this user and enters it: Tencent create_room's RoomInfo (`RoomType`
+   * defaults to "Live"; `Owner_Account`, when given, must be this user; unset fields take
+   * create_room's defaults).
+   */
+  async createRoom(roomInfo: NewRoomInfo): Promise<void> {
     await this.request("createRoom", { roomInfo: { RoomType: "Live", ...roomInfo } });
     this.rooms.add(roomInfo.RoomId);
   }
+  /** Enters a room; its members are pushed a memberStateChanged (Enter). */
   async enterRoom(roomId: string): Promise<void> {
     await this.request("enterRoom", { roomId });
     this.rooms.add(roomId);
   }
+  /** Leaves a room (an owner cannot: -2102, dissolve it instead). */
   async leaveRoom(roomId: string): Promise<void> {
     await this.request("leaveRoom", { roomId });
     this.rooms.delete(roomId);
   }
+  /** Dissolves a room; owner only. */
   async destroyRoom(roomId: string): Promise<void> {
     await this.request("destroyRoom", { roomId });
     this.rooms.delete(roomId);
@@ -381,24 +354,21 @@ export class RoomhookClient {
   async changeOwner(roomId: string, userId: string): Promise<void> {
     await this.request("changeOwner", { roomId, userId });
   }
+  /** Makes a member an admin; owner only. */
   async setAdmin(roomId: string, userId: string): Promise<void> {
     await this.request("setAdmin", { roomId, userId });
   }
+  /** Takes a member's admin role back; owner only. */
   async revokeAdmin(roomId: string, userId: string): Promise<void> {
     await this.request("revokeAdmin", { roomId, userId });
   }
-  async getRoomInfo(
-    roomId: string,
-  ): Promise<{ roomInfo: Record<string, unknown> & { Owner_Account: string }; admins: string[] }> {
-    return (await this.request("getRoomInfo", { roomId })) as {
-      roomInfo: Record<string, unknown> & { Owner_Account: string };
-      admins: string[];
-    };
+  /** The room's fields (as Tencent get_room_info answers them) and its admins. */
+  async getRoomInfo(roomId: string): Promise<WsReplyData<"getRoomInfo">> {
+    return this.request("getRoomInfo", { roomId });
   }
-  async getMemberList(roomId: string): Promise<{ userId: string; platform: string }[]> {
-    return (
-      (await this.request("getMemberList", { roomId })) as { members: { userId: string; platform: string }[] }
-    ).members;
+  /** The room's members, in the order they entered, with the platform each logged in with. */
+  async getMemberList(roomId: string): Promise<WsReplyData<"getMemberList">["members"]> {
+    return (await this.request("getMemberList", { roomId })).members;
   }
 
   /**
@@ -408,7 +378,7 @@ export class RoomhookClient {
    */
   async sendText(roomId: string, text: string, cloudCustomData?: string): Promise<number> {
     const args = cloudCustomData === undefined ? { roomId, text } : { roomId, text, cloudCustomData };
-    return ((await this.request("sendMessage", args)) as { msgSeq: number }).msgSeq;
+    return (await this.request("sendMessage", args)).msgSeq;
   }
   /** Sends custom data (a TIMCustomElem with `desc` as its Desc); as sendText. */
   async sendCustom(roomId: string, data: string, desc?: string): Promise<number> {
@@ -418,7 +388,7 @@ export class RoomhookClient {
   /** Sends Tencent's message elements (at most 20, 12 KB in all); as sendText. */
   async sendMessage(roomId: string, msgBody: MsgElem[], cloudCustomData?: string): Promise<number> {
     const args = cloudCustomData === undefined ? { roomId, msgBody } : { roomId, msgBody, cloudCustomData };
-    return ((await this.request("sendMessage", args)) as { msgSeq: number }).msgSeq;
+    return (await this.request("sendMessage", args)).msgSeq;
   }
   /**
    * Sends `count` gifts to each receiver. Resolves when the App backend allowed it (its
@@ -426,47 +396,48 @@ export class RoomhookClient {
    * or did not answer, 102002 for an unknown gift.
    */
   async sendGift(roomId: string, giftId: string, count: number, receivers: string[]): Promise<number> {
-    return ((await this.request("sendGift", { roomId, giftId, count, receivers })) as { seq: number }).seq;
+    return (await this.request("sendGift", { roomId, giftId, count, receivers })).seq;
   }
+  /** Every metadata key of the room. */
   async getMetadata(roomId: string): Promise<{ key: string; value: string }[]> {
-    return ((await this.request("getMetadata", { roomId })) as { metadata: { key: string; value: string }[] })
-      .metadata;
+    return (await this.request("getMetadata", { roomId })).metadata;
   }
   /** Owner or admin: sets keys (Tencent limits: 10 keys, 50-byte keys, 2 KB values, 16 KB in all). */
   async setMetadata(roomId: string, metadata: { key: string; value: string }[]): Promise<void> {
     await this.request("setMetadata", { roomId, metadata });
   }
-  /** Owner or admin. */
+  /** Owner or admin: deletes keys. */
   async deleteMetadata(roomId: string, keys: string[]): Promise<void> {
     await this.request("deleteMetadata", { roomId, keys });
   }
+  /** Every seat of the room, by index. */
   async getSeatList(roomId: string): Promise<Seat[]> {
-    return ((await this.request("getSeatList", { roomId })) as { seats: Seat[] }).seats;
+    return (await this.request("getSeatList", { roomId })).seats;
   }
   /**
    * Takes a seat (index, or any free one): at once in a FreeToTake room (and for the owner and
    * admins); in an ApplyToTake room the request waits for the owner or an admin (`taken: false`).
    */
   async takeSeat(roomId: string, index = -1): Promise<{ taken: boolean }> {
-    return (await this.request("takeSeat", { roomId, index })) as { taken: boolean };
+    return this.request("takeSeat", { roomId, index });
   }
+  /** Leaves this user's seat. */
   async leaveSeat(roomId: string): Promise<void> {
     await this.request("leaveSeat", { roomId });
   }
+  /** Withdraws this user's seat application. */
   async cancelSeatApplication(roomId: string): Promise<void> {
     await this.request("cancelSeatApplication", { roomId });
   }
   /** Owner or admin: the applications waiting, oldest first (index -1: any seat). */
   async getSeatApplications(roomId: string): Promise<{ userId: string; index: number }[]> {
-    return (
-      (await this.request("getSeatApplications", { roomId })) as {
-        applications: { userId: string; index: number }[];
-      }
-    ).applications;
+    return (await this.request("getSeatApplications", { roomId })).applications;
   }
+  /** Owner or admin: accepts a member's seat application. */
   async acceptSeatApplication(roomId: string, userId: string): Promise<void> {
     await this.request("acceptSeatApplication", { roomId, userId });
   }
+  /** Owner or admin: rejects a member's seat application. */
   async rejectSeatApplication(roomId: string, userId: string): Promise<void> {
     await this.request("rejectSeatApplication", { roomId, userId });
   }

@@ -2,6 +2,7 @@ export { RoomhookClient, RoomhookClientError } from "./client.ts";
 export type {
   ClientOptions,
   MsgElem,
+  NewRoomInfo,
   Platform,
   RoomEvents,
   Seat,

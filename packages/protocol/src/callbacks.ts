@@ -1,9 +1,18 @@
+import { Type, type Static, type TObject, type TProperties } from "@sinclair/typebox";
+import { oneOf } from "./one-of.ts";
+
 /**
  * Live callback commands and their packets (Tencent: "Webhook" pages of TUILiveKit, one per command).
- * Field names and types are Tencent's; `EventTime` is milliseconds, `CreateTime` seconds. Schemas are
- * JSON Schema (draft 2020-12) as data, open to unknown fields: Tencent adds fields without notice.
+ * Field names and types are Tencent's; `EventTime` is milliseconds, `CreateTime` seconds. Each packet
+ * is declared once, as a TypeBox schema: its JSON Schema (draft 2020-12, `callbackSchemas`) and its
+ * TypeScript type (`Static<>` of it) cannot drift apart. Schemas are open to unknown fields
+ * (no `additionalProperties: false`): Tencent adds fields without notice.
  */
 
+/**
+ * Every callback command of Tencent's list (trtc.io/document/64413), in its order. Not all have a
+ * packet schema: `Live.CallbackBeforeCallBackNotBlock` is a switch, and Follow.* are Chat's.
+ */
 export const liveCallbackCommands = [
   "Live.CallbackAfterCreateRoom",
   "Live.CallbackAfterDestroyRoom",
@@ -26,8 +35,10 @@ export const liveCallbackCommands = [
   "Follow.CallbackAfterFollowDelete",
 ] as const;
 
+/** A callback command Tencent documents for Live (trtc.io/document/64413), roomhook's included. */
 export type LiveCallbackCommand = (typeof liveCallbackCommands)[number];
 
+/** Whether a string is one of `liveCallbackCommands`. */
 export function isLiveCallbackCommand(s: string): s is LiveCallbackCommand {
   return (liveCallbackCommands as readonly string[]).includes(s);
 }
@@ -66,517 +77,490 @@ export const optPlatforms = [
   "iPad",
   "Unknown",
 ] as const;
+/** One of `optPlatforms`: where an operation came from (Tencent's `OptPlatform` query parameter). */
 export type OptPlatform = (typeof optPlatforms)[number];
 
-export type TakeSeatMode = "None" | "FreeToTake" | "ApplyToTake";
+const EVENT_TIME_DOC = "milliseconds since the Unix epoch";
 
-/** Room fields as callbacks carry them (Tencent: CallbackAfterCreateRoom, CallbackAfterDestroyRoom). */
-export interface CallbackRoomInfo {
-  RoomId: string;
-  RoomName: string;
-  RoomType: "Live";
-  Owner_Account: string;
-  MaxMemberCount: number;
-  IsMessageDisabled: boolean;
-  CustomInfo: string;
-  IsSeatEnabled: boolean;
-  TakeSeatMode: TakeSeatMode;
-  MaxSeatCount: number;
-  CreateTime: number;
-  IsPublicVisible: boolean;
-  CoverURL: string;
-  Category: number[];
-  ActivityStatus: number;
-  BackgroundURL: string;
-  IsUnlimitedRoomEnabled: boolean;
-  ViewCount: number;
+/** `EventTime`: when it happened, in milliseconds (Tencent: every Live callback page). */
+const eventTime = () => Type.Integer({ minimum: 0, description: EVENT_TIME_DOC });
+
+/**
+ * A packet's schema: its `CallbackCommand` and fields, with the `$id` and `$schema` a JSON Schema
+ * tool wants, open to unknown fields.
+ */
+function packet<C extends LiveCallbackCommand, P extends TProperties>(
+  command: C,
+  properties: P,
+  description: string,
+) {
+  return Type.Object(
+    { CallbackCommand: Type.Literal(command), ...properties },
+    {
+      $schema: "https://json-schema.org/draft/2020-12/schema",
+      $id: `https://roomhook.dev/schemas/${command}.json`,
+      title: command,
+      description,
+      additionalProperties: true,
+    },
+  );
 }
 
-export interface AfterCreateRoom {
-  CallbackCommand: "Live.CallbackAfterCreateRoom";
-  Operator_Account: string;
-  RoomInfo: Omit<
-    CallbackRoomInfo,
-    "ActivityStatus" | "BackgroundURL" | "IsUnlimitedRoomEnabled" | "ViewCount"
-  >;
-  EventTime: number;
+/** How members take a seat (Tencent: create_room `TakeSeatMode`); `None` in a room without seats. */
+export const takeSeatModes = ["None", "FreeToTake", "ApplyToTake"] as const;
+const TakeSeatMode = oneOf(takeSeatModes);
+/** One of `takeSeatModes`. */
+export type TakeSeatMode = Static<typeof TakeSeatMode>;
+
+const CallbackRoomInfo = Type.Object({
+  RoomId: Type.String(),
+  RoomName: Type.String(),
+  RoomType: Type.Literal("Live"),
+  Owner_Account: Type.String(),
+  MaxMemberCount: Type.Integer(),
+  IsMessageDisabled: Type.Boolean(),
+  CustomInfo: Type.String(),
+  IsSeatEnabled: Type.Boolean(),
+  TakeSeatMode,
+  MaxSeatCount: Type.Integer(),
+  CreateTime: Type.Integer({ description: "Unix seconds" }),
+  IsPublicVisible: Type.Boolean(),
+  CoverURL: Type.String(),
+  Category: Type.Array(Type.Integer()),
+  ActivityStatus: Type.Integer(),
+  BackgroundURL: Type.String(),
+  IsUnlimitedRoomEnabled: Type.Boolean(),
+  ViewCount: Type.Integer(),
+});
+/**
+ * Room fields as callbacks carry them (Tencent 64422 CallbackAfterCreateRoom, 64423
+ * CallbackAfterDestroyRoom): `CreateTime` Unix seconds, `Category` up to 3 integer tags. Each packet
+ * carries the subset its page lists.
+ */
+export type CallbackRoomInfo = Static<typeof CallbackRoomInfo>;
+/** The schema of `CallbackRoomInfo`, for the WebSocket answer that carries a room's fields. */
+export const callbackRoomInfoSchema = CallbackRoomInfo;
+
+const AfterCreateRoom = packet(
+  "Live.CallbackAfterCreateRoom",
+  {
+    Operator_Account: Type.String(),
+    RoomInfo: Type.Omit(CallbackRoomInfo, [
+      "ActivityStatus",
+      "BackgroundURL",
+      "IsUnlimitedRoomEnabled",
+      "ViewCount",
+    ]),
+    // Tencent's page lists it but its sample has none: a Tencent packet without it is accepted.
+    EventTime: Type.Optional(eventTime()),
+  },
+  "Tencent 64422: a room was created, by a client or by REST create_room.",
+);
+/**
+ * Tencent 64422 `Live.CallbackAfterCreateRoom`: a room was created (client or REST), `Operator_Account`
+ * its creator (REST: the admin). `EventTime` (ms) is always sent by roomhook; Tencent's sample has none.
+ */
+export type AfterCreateRoom = Static<typeof AfterCreateRoom>;
+
+const AfterDestroyRoom = packet(
+  "Live.CallbackAfterDestroyRoom",
+  {
+    Operator_Account: Type.String(),
+    RoomId: Type.String(),
+    EventType: oneOf(["DestroyByUser", "DestroyBySystem"]),
+    EventTime: eventTime(),
+    // Tencent's field table and sample have no RoomId here (a captured payload had it; roomhook sends it).
+    RoomInfo: Type.Object({
+      RoomId: Type.Optional(Type.String()),
+      ...Type.Omit(CallbackRoomInfo, ["CreateTime", "RoomId"]).properties,
+    }),
+    Statistic: Type.Optional(
+      Type.Object({
+        TotalViewers: Type.Integer(),
+        TotalGiftsSent: Type.Integer(),
+        TotalGiftCoins: Type.Integer(),
+        TotalUniqueGiftSenders: Type.Integer(),
+        TotalLikesReceived: Type.Integer(),
+      }),
+    ),
+  },
+  "Tencent 64423: a room was dissolved, by a user or REST (DestroyByUser) or by the system.",
+);
+/**
+ * Tencent 64423 `Live.CallbackAfterDestroyRoom`: `EventType` DestroyByUser (client or REST) or
+ * DestroyBySystem (`Operator_Account` "@TIM#SYSTEM": empty or owner gone too long). `Statistic` counts
+ * every entry (`TotalViewers`), gifts and likes; `RoomInfo.RoomId` is roomhook's addition.
+ */
+export type AfterDestroyRoom = Static<typeof AfterDestroyRoom>;
+
+const AfterUpdateRoomInfo = packet(
+  "Live.CallbackAfterUpdateRoomInfo",
+  {
+    Operator_Account: Type.String(),
+    RoomInfo: Type.Object({
+      RoomId: Type.String(),
+      ...Type.Partial(
+        Type.Pick(CallbackRoomInfo, [
+          "RoomName",
+          "MaxMemberCount",
+          "IsMessageDisabled",
+          "CoverURL",
+          "Category",
+          "ActivityStatus",
+          "IsPublicVisible",
+          "TakeSeatMode",
+          "CustomInfo",
+          "BackgroundURL",
+        ]),
+      ).properties,
+      Notice: Type.Optional(Type.String()),
+    }),
+    EventTime: eventTime(),
+  },
+  "Tencent 67938: room fields were changed (client or REST update_room_info).",
+);
+/**
+ * Tencent 67938 `Live.CallbackAfterUpdateRoomInfo`: `RoomInfo` holds `RoomId` and the fields the
+ * update set (roomhook's decision where Tencent is silent, see docs/compat.md).
+ */
+export type AfterUpdateRoomInfo = Static<typeof AfterUpdateRoomInfo>;
+
+const AfterSetMetadata = packet(
+  "Live.CallbackAfterSetMetadata",
+  {
+    Operator_Account: Type.String(),
+    RoomId: Type.String(),
+    Metadata: Type.Array(Type.Object({ Key: Type.String(), Value: Type.String() })),
+    EventTime: eventTime(),
+  },
+  "Tencent 68222: room metadata keys were set.",
+);
+/** Tencent 68222 `Live.CallbackAfterSetMetadata`: the keys set, with their new values. */
+export type AfterSetMetadata = Static<typeof AfterSetMetadata>;
+
+const AfterDelMetadata = packet(
+  "Live.CallbackAfterDelMetadata",
+  {
+    Operator_Account: Type.String(),
+    RoomId: Type.String(),
+    Keys: Type.Array(Type.String()),
+    EventTime: eventTime(),
+  },
+  "Tencent 68223: room metadata keys were deleted.",
+);
+/** Tencent 68223 `Live.CallbackAfterDelMetadata`: the keys deleted. */
+export type AfterDelMetadata = Static<typeof AfterDelMetadata>;
+
+const AfterCreateRoomReachingThreshold = packet(
+  "Live.CallbackAfterCreateRoomReachingThreshold",
+  {
+    Operator_Account: Type.String(),
+    CurRoomCount: Type.Integer(),
+    MaxRoomCount: Type.Integer(),
+    EventTime: eventTime(),
+  },
+  "Tencent 70485: a room creation brought the app's room count to 70% of its quota.",
+);
+/**
+ * Tencent 70485 `Live.CallbackAfterCreateRoomReachingThreshold`: after a creation that brought the
+ * app's rooms (`CurRoomCount`) to 70% of its quota (`MaxRoomCount`).
+ */
+export type AfterCreateRoomReachingThreshold = Static<typeof AfterCreateRoomReachingThreshold>;
+
+const AfterMemberStateChanged = packet(
+  "Live.CallbackAfterMemberStateChanged",
+  {
+    RoomId: Type.String(),
+    EventType: oneOf(["Online", "Offline"]),
+    EventCause: oneOf(["Enter", "Leave", "HeartbeatInterrupt", "HeartbeatRecover"]),
+    MemberList: Type.Array(Type.Object({ Member_Account: Type.String() })),
+    EventTime: eventTime(),
+  },
+  "Tencent 64424: members entered or left, or their heartbeat stopped or came back.",
+);
+/**
+ * Tencent 64424 `Live.CallbackAfterMemberStateChanged`: a batch of members (`MemberList`) went
+ * Online or Offline, by entering, leaving (or being removed), or their heartbeat stopping/recovering.
+ */
+export type AfterMemberStateChanged = Static<typeof AfterMemberStateChanged>;
+
+const AfterChangeOwner = packet(
+  "Live.CallbackAfterChangeOwner",
+  {
+    RoomId: Type.String(),
+    EventTime: eventTime(),
+    Operator_Account: Type.String(),
+    CurrentOwner_Account: Type.String(),
+    OriginalOwner_Account: Type.String(),
+  },
+  "Tencent 72553: the room's owner changed (client or REST change_room_owner).",
+);
+/**
+ * The seed: Tencent 72553 "Webhook After Room Owner Change" (`Live.CallbackAfterChangeOwner`), from
+ * `OriginalOwner_Account` to `CurrentOwner_Account`; `Operator_Account` the REST admin or the old owner.
+ */
+export type AfterChangeOwner = Static<typeof AfterChangeOwner>;
+
+const AfterModifyAdmin = packet(
+  "Live.CallbackAfterModifyAdmin",
+  {
+    RoomId: Type.String(),
+    Admin_Account: Type.Array(Type.String()),
+    // Lower-camel in the callback, unlike the REST request's OpType (Tencent's spelling).
+    opType: oneOf(["add", "delete"]),
+    Operator_Account: Type.String(),
+    EventTime: eventTime(),
+  },
+  "Tencent 72554: room admins were added or removed.",
+);
+/**
+ * Tencent 72554 `Live.CallbackAfterModifyAdmin`: `Admin_Account` were made admins (`opType` "add") or
+ * no longer are ("delete"). `opType` is lower-camel here, unlike the REST request's `OpType`.
+ */
+export type AfterModifyAdmin = Static<typeof AfterModifyAdmin>;
+
+const AfterSeatInfoChanged = packet(
+  "Mic.CallbackAfterSeatInfoChanged",
+  {
+    RoomId: Type.String(),
+    SeatList: Type.Array(
+      Type.Object({
+        Index: Type.Integer({ minimum: 0 }),
+        Member_Account: Type.Optional(Type.String({ description: "absent on a free seat" })),
+        IsTakenDisabled: Type.Boolean(),
+        IsVideoDisabled: Type.Boolean(),
+        IsAudioDisabled: Type.Boolean(),
+      }),
+    ),
+    EventTime: eventTime(),
+  },
+  "Tencent 64425: a seat was taken, left or locked; the room's whole seat list.",
+);
+/**
+ * Tencent 64425 `Mic.CallbackAfterSeatInfoChanged`: every seat of the room by `Index` (from 0),
+ * `Member_Account` absent on a free seat, and its locks.
+ */
+export type AfterSeatInfoChanged = Static<typeof AfterSeatInfoChanged>;
+
+const BeforeSendGift = packet(
+  "Live.CallbackBeforeSendGift",
+  {
+    Operator_Account: Type.String(),
+    RoomId: Type.String(),
+    GiftWater: Type.Object({
+      From_Account: Type.String(),
+      To_Account: Type.Array(Type.String()),
+      Time: Type.Integer({ description: "Unix seconds" }),
+      GiftId: Type.String(),
+      Count: Type.Integer(),
+      Coins: Type.Integer(),
+    }),
+  },
+  "Tencent 72210: a gift before it is sent; the App backend's answer decides it.",
+);
+/**
+ * Tencent 72210 `Live.CallbackBeforeSendGift`: a gift before it is sent (`GiftWater.Time` Unix
+ * seconds); ErrorCode 0 allows it, codes in [102100, 102200] refuse it with that code; no answer in
+ * 2 s refuses it unless `Live.CallbackBeforeCallBackNotBlock` is on.
+ */
+export type BeforeSendGift = Static<typeof BeforeSendGift>;
+
+const MsgElem = Type.Union([
+  Type.Object({ MsgType: Type.Literal("TIMTextElem"), MsgContent: Type.Object({ Text: Type.String() }) }),
+  Type.Object({
+    MsgType: Type.Literal("TIMCustomElem"),
+    MsgContent: Type.Object({
+      Data: Type.String(),
+      Desc: Type.Optional(Type.String()),
+      Ext: Type.Optional(Type.String()),
+      Sound: Type.Optional(Type.String()),
+    }),
+  }),
+  Type.Object({
+    MsgType: Type.Literal("TIMFaceElem"),
+    MsgContent: Type.Object({ Index: Type.Integer(), Data: Type.Optional(Type.String()) }),
+  }),
+]);
+/**
+ * A message element (Tencent Chat's TIMMessage): text (`TIMTextElem` {Text}), custom data
+ * (`TIMCustomElem` {Data, Desc?, Ext?, Sound?}), or a face (`TIMFaceElem` {Index, Data?}).
+ */
+export type MsgElem = Static<typeof MsgElem>;
+/** The schema of `MsgElem`, for the WebSocket frames that carry messages. */
+export const msgElemSchema = MsgElem;
+
+/**
+ * A message element as a callback from Tencent may carry it: one of `MsgElem`, or any other of Tencent
+ * Chat's elements (`TIMImageElem`, `TIMSoundElem`, `TIMLocationElem`, `TIMFileElem`,
+ * `TIMVideoFileElem`, and those Tencent adds later) with its `MsgContent` object, which is passed on
+ * unchecked. A receiver must never refuse a message for an element roomhook does not send itself.
+ */
+const ReceivedMsgElem = Type.Union([
+  ...MsgElem.anyOf,
+  Type.Object({
+    // Any other kind: a known kind must fit its own shape above.
+    MsgType: Type.Intersect([
+      Type.String(),
+      Type.Not(Type.Union(MsgElem.anyOf.map((e) => e.properties.MsgType))),
+    ]),
+    MsgContent: Type.Object({}),
+  }),
+]);
+/** A message element of a callback packet: see `ReceivedMsgElem`'s schema above. */
+export type ReceivedMsgElem = Static<typeof ReceivedMsgElem>;
+
+/**
+ * Whether an element is a text (`TIMTextElem` with a string `Text`). Use it rather than comparing
+ * `MsgType`, which cannot tell TypeScript that an element of a kind roomhook does not know is not a text.
+ */
+export function isTextElem(e: ReceivedMsgElem): e is Extract<MsgElem, { MsgType: "TIMTextElem" }> {
+  return e.MsgType === "TIMTextElem" && typeof (e.MsgContent as { Text?: unknown }).Text === "string";
 }
 
-export interface AfterDestroyRoom {
-  CallbackCommand: "Live.CallbackAfterDestroyRoom";
-  Operator_Account: string;
-  RoomId: string;
-  EventType: "DestroyByUser" | "DestroyBySystem";
-  EventTime: number;
-  RoomInfo: Omit<CallbackRoomInfo, "CreateTime">;
-  Statistic?: {
-    TotalViewers: number;
-    TotalGiftsSent: number;
-    TotalGiftCoins: number;
-    TotalUniqueGiftSenders: number;
-    TotalLikesReceived: number;
-  };
-}
+const messageProperties = {
+  GroupId: Type.String({ description: "the room id" }),
+  Type: Type.Literal("Live"),
+  From_Account: Type.String(),
+  Operator_Account: Type.String(),
+  Random: Type.Integer(),
+  MsgId: Type.String(),
+  MsgBody: Type.Array(ReceivedMsgElem),
+  CloudCustomData: Type.String(),
+  // Tencent's sample writes it as a string of digits: the receiver makes that a number before it
+  // checks a packet; roomhook sends a number.
+  EventTime: eventTime(),
+};
 
-export interface AfterUpdateRoomInfo {
-  CallbackCommand: "Live.CallbackAfterUpdateRoomInfo";
-  Operator_Account: string;
-  /** `RoomId` and the fields the update set (roomhook's decision, see docs/compat.md). */
-  RoomInfo: { RoomId: string } & Partial<
-    Pick<
-      CallbackRoomInfo,
-      | "RoomName"
-      | "MaxMemberCount"
-      | "IsMessageDisabled"
-      | "CoverURL"
-      | "Category"
-      | "ActivityStatus"
-      | "IsPublicVisible"
-      | "TakeSeatMode"
-      | "CustomInfo"
-      | "BackgroundURL"
-    > & { Notice: string }
-  >;
-  EventTime: number;
-}
+const BeforeSendMsg = packet(
+  "Group.CallbackBeforeSendMsg",
+  messageProperties,
+  "Tencent 74347: a room message before it is delivered; the App backend's answer decides it.",
+);
+/**
+ * Tencent 74347 `Group.CallbackBeforeSendMsg`: a room message (`GroupId` the room id) before it is
+ * delivered; the App backend's answer allows, rewrites, drops or refuses it. `EventTime` ms (Tencent's
+ * sample writes a string of digits; the receiver hands a number).
+ */
+export type BeforeSendMsg = Static<typeof BeforeSendMsg>;
 
-export interface AfterSetMetadata {
-  CallbackCommand: "Live.CallbackAfterSetMetadata";
-  Operator_Account: string;
-  RoomId: string;
-  Metadata: { Key: string; Value: string }[];
-  EventTime: number;
-}
+const AfterSendMsg = packet(
+  "Group.CallbackAfterSendMsg",
+  {
+    ...messageProperties,
+    MsgSeq: Type.Integer({ minimum: 1, description: "the message's number in the room, from 1" }),
+    MsgTime: Type.Integer({ description: "Unix seconds" }),
+  },
+  "Tencent 74348: a room message after it was delivered.",
+);
+/**
+ * Tencent 74348 `Group.CallbackAfterSendMsg`: a room message after it was delivered (also what
+ * members are pushed): `MsgSeq` its number in the room from 1, `MsgTime` Unix seconds.
+ */
+export type AfterSendMsg = Static<typeof AfterSendMsg>;
 
-export interface AfterDelMetadata {
-  CallbackCommand: "Live.CallbackAfterDelMetadata";
-  Operator_Account: string;
-  RoomId: string;
-  Keys: string[];
-  EventTime: number;
-}
+const BattleRoom = Type.Object({
+  RoomId: Type.String(),
+  Owner_Account: Type.String(),
+  Score: Type.Optional(Type.Integer()),
+});
+/** A battle room as the battle callbacks carry it (Tencent 68260, 68261); `Score` once it ended. */
+export type BattleRoom = Static<typeof BattleRoom>;
+const ScoredBattleRoom = Type.Object({ ...BattleRoom.properties, Score: Type.Integer() });
 
-export interface AfterCreateRoomReachingThreshold {
-  CallbackCommand: "Live.CallbackAfterCreateRoomReachingThreshold";
-  Operator_Account: string;
-  CurRoomCount: number;
-  MaxRoomCount: number;
-  EventTime: number;
-}
+const AfterCreateBattle = packet(
+  "Live.CallbackAfterCreateBattle",
+  {
+    Operator_Account: Type.String(),
+    BattleId: Type.String(),
+    FromRoomId: Type.String(),
+    ToRoomIdList: Type.Array(Type.String()),
+    Timeout: Type.Integer({ description: "ms the callees have to answer when NeedResponse" }),
+    Duration: Type.Integer({ description: "ms the battle lasts once started" }),
+    NeedResponse: Type.Boolean(),
+    ExtensionInfo: Type.String(),
+    EventTime: eventTime(),
+  },
+  "Tencent 68259: a battle was created.",
+);
+/**
+ * Tencent 68259 `Live.CallbackAfterCreateBattle`: `FromRoomId` invited `ToRoomIdList`; `Timeout` ms
+ * to answer when `NeedResponse`, `Duration` ms the battle lasts once started.
+ */
+export type AfterCreateBattle = Static<typeof AfterCreateBattle>;
 
-export interface AfterMemberStateChanged {
-  CallbackCommand: "Live.CallbackAfterMemberStateChanged";
-  RoomId: string;
-  EventType: "Online" | "Offline";
-  EventCause: "Enter" | "Leave" | "HeartbeatInterrupt" | "HeartbeatRecover";
-  MemberList: { Member_Account: string }[];
-  EventTime: number;
-}
+const AfterStartBattle = packet(
+  "Live.CallbackAfterStartBattle",
+  {
+    BattleId: Type.String(),
+    Duration: Type.Integer({ description: "ms" }),
+    CreateTime: Type.Integer({ description: "Unix seconds" }),
+    StartTime: Type.Integer({ description: "Unix seconds" }),
+    FromRoomInfo: BattleRoom,
+    ToRoomList: Type.Array(BattleRoom),
+    EventTime: eventTime(),
+  },
+  "Tencent 68260: a battle started.",
+);
+/** Tencent 68260 `Live.CallbackAfterStartBattle`: `Duration` ms, `CreateTime`/`StartTime` Unix seconds. */
+export type AfterStartBattle = Static<typeof AfterStartBattle>;
 
-/** The seed: Tencent's "Webhook After Room Owner Change". */
-export interface AfterChangeOwner {
-  CallbackCommand: "Live.CallbackAfterChangeOwner";
-  RoomId: string;
-  EventTime: number;
-  Operator_Account: string;
-  CurrentOwner_Account: string;
-  OriginalOwner_Account: string;
-}
+const AfterEndBattle = packet(
+  "Live.CallbackAfterEndBattle",
+  {
+    BattleId: Type.String(),
+    Duration: Type.Integer({ description: "ms" }),
+    CreateTime: Type.Integer({ description: "Unix seconds" }),
+    StartTime: Type.Integer({ description: "Unix seconds" }),
+    EndTime: Type.Integer({ description: "Unix seconds" }),
+    OpType: oneOf([0, 1, 2], { description: "0 time up, 1 every owner left, 2 nobody joined" }),
+    FromRoomInfo: ScoredBattleRoom,
+    ToRoomList: Type.Array(ScoredBattleRoom),
+    EventTime: eventTime(),
+  },
+  "Tencent 68261: a battle ended, with each room's score.",
+);
+/**
+ * Tencent 68261 `Live.CallbackAfterEndBattle`: `OpType` 0 time up, 1 every owner left, 2 nobody
+ * joined; each room with its `Score`; times as in AfterStartBattle, `EndTime` Unix seconds.
+ */
+export type AfterEndBattle = Static<typeof AfterEndBattle>;
 
-export interface AfterModifyAdmin {
-  CallbackCommand: "Live.CallbackAfterModifyAdmin";
-  RoomId: string;
-  Admin_Account: string[];
-  /** Lower-camel in the callback, unlike the REST request's `OpType` (Tencent's spelling). */
-  opType: "add" | "delete";
-  Operator_Account: string;
-  EventTime: number;
-}
+/**
+ * The JSON Schemas (draft 2020-12) of the documented packets, keyed by command: TypeBox schemas, the
+ * one declaration each packet type is `Static<>` of. Open to unknown fields.
+ */
+export const callbackSchemas = {
+  "Live.CallbackAfterCreateRoom": AfterCreateRoom,
+  "Live.CallbackAfterDestroyRoom": AfterDestroyRoom,
+  "Live.CallbackAfterUpdateRoomInfo": AfterUpdateRoomInfo,
+  "Live.CallbackAfterSetMetadata": AfterSetMetadata,
+  "Live.CallbackAfterDelMetadata": AfterDelMetadata,
+  "Live.CallbackAfterCreateRoomReachingThreshold": AfterCreateRoomReachingThreshold,
+  "Live.CallbackAfterMemberStateChanged": AfterMemberStateChanged,
+  "Live.CallbackAfterChangeOwner": AfterChangeOwner,
+  "Live.CallbackAfterModifyAdmin": AfterModifyAdmin,
+  "Mic.CallbackAfterSeatInfoChanged": AfterSeatInfoChanged,
+  "Live.CallbackBeforeSendGift": BeforeSendGift,
+  "Group.CallbackBeforeSendMsg": BeforeSendMsg,
+  "Group.CallbackAfterSendMsg": AfterSendMsg,
+  "Live.CallbackAfterCreateBattle": AfterCreateBattle,
+  "Live.CallbackAfterStartBattle": AfterStartBattle,
+  "Live.CallbackAfterEndBattle": AfterEndBattle,
+} as const satisfies Partial<Record<LiveCallbackCommand, TObject>>;
 
-export interface AfterSeatInfoChanged {
-  CallbackCommand: "Mic.CallbackAfterSeatInfoChanged";
-  RoomId: string;
-  SeatList: {
-    Index: number;
-    Member_Account?: string;
-    IsTakenDisabled: boolean;
-    IsVideoDisabled: boolean;
-    IsAudioDisabled: boolean;
-  }[];
-  EventTime: number;
-}
+/** The commands with a packet schema (`callbackSchemas`' keys). */
+export type DocumentedCallbackCommand = keyof typeof callbackSchemas;
 
-export interface BeforeSendGift {
-  CallbackCommand: "Live.CallbackBeforeSendGift";
-  Operator_Account: string;
-  RoomId: string;
-  GiftWater: {
-    From_Account: string;
-    To_Account: string[];
-    Time: number;
-    GiftId: string;
-    Count: number;
-    Coins: number;
-  };
-}
-
-/** A message element (Tencent Chat's TIMMessage): text, custom data, or a face. */
-export type MsgElem =
-  | { MsgType: "TIMTextElem"; MsgContent: { Text: string } }
-  | { MsgType: "TIMCustomElem"; MsgContent: { Data: string; Desc?: string; Ext?: string; Sound?: string } }
-  | { MsgType: "TIMFaceElem"; MsgContent: { Index: number; Data?: string } };
-
-/** Tencent 74347: a room message before it is delivered; the App backend's answer decides it. */
-export interface BeforeSendMsg {
-  CallbackCommand: "Group.CallbackBeforeSendMsg";
-  /** The room id. */
-  GroupId: string;
-  Type: "Live";
-  From_Account: string;
-  Operator_Account: string;
-  Random: number;
-  MsgId: string;
-  MsgBody: MsgElem[];
-  CloudCustomData: string;
-  /** Milliseconds (Tencent's sample writes it as a string; roomhook sends a number). */
-  EventTime: number;
-}
-
-/** Tencent 74348: a room message after it was delivered (also what members are pushed). */
-export interface AfterSendMsg extends Omit<BeforeSendMsg, "CallbackCommand"> {
-  CallbackCommand: "Group.CallbackAfterSendMsg";
-  /** The message's number in the room, from 1. */
-  MsgSeq: number;
-  /** Unix seconds. */
-  MsgTime: number;
-}
-
-/** A battle room as the battle callbacks carry it. */
-export interface BattleRoom {
-  RoomId: string;
-  Owner_Account: string;
-  Score?: number;
-}
-
-/** Tencent 68259. */
-export interface AfterCreateBattle {
-  CallbackCommand: "Live.CallbackAfterCreateBattle";
-  Operator_Account: string;
-  BattleId: string;
-  FromRoomId: string;
-  ToRoomIdList: string[];
-  /** ms the callees have to answer when NeedResponse. */
-  Timeout: number;
-  /** ms the battle lasts once started. */
-  Duration: number;
-  NeedResponse: boolean;
-  ExtensionInfo: string;
-  EventTime: number;
-}
-
-/** Tencent 68260. */
-export interface AfterStartBattle {
-  CallbackCommand: "Live.CallbackAfterStartBattle";
-  BattleId: string;
-  Duration: number;
-  /** Unix seconds. */
-  CreateTime: number;
-  StartTime: number;
-  FromRoomInfo: BattleRoom;
-  ToRoomList: BattleRoom[];
-  EventTime: number;
-}
-
-/** Tencent 68261: OpType 0 time up, 1 every owner left, 2 nobody joined. */
-export interface AfterEndBattle {
-  CallbackCommand: "Live.CallbackAfterEndBattle";
-  BattleId: string;
-  Duration: number;
-  CreateTime: number;
-  StartTime: number;
-  EndTime: number;
-  OpType: 0 | 1 | 2;
-  FromRoomInfo: BattleRoom & { Score: number };
-  ToRoomList: (BattleRoom & { Score: number })[];
-  EventTime: number;
-}
+/** Each documented packet's type, by command: `CallbackPacketByCommand["Live.CallbackAfterChangeOwner"]`. */
+export type CallbackPacketByCommand = {
+  [C in DocumentedCallbackCommand]: Static<(typeof callbackSchemas)[C]>;
+};
 
 /** Every packet whose shape Tencent documents fully. */
-export type LiveCallbackPacket =
-  | AfterCreateRoom
-  | AfterDestroyRoom
-  | AfterUpdateRoomInfo
-  | AfterSetMetadata
-  | AfterDelMetadata
-  | AfterCreateRoomReachingThreshold
-  | AfterMemberStateChanged
-  | AfterChangeOwner
-  | AfterModifyAdmin
-  | AfterSeatInfoChanged
-  | BeforeSendGift
-  | BeforeSendMsg
-  | AfterSendMsg
-  | AfterCreateBattle
-  | AfterStartBattle
-  | AfterEndBattle;
+export type LiveCallbackPacket = CallbackPacketByCommand[DocumentedCallbackCommand];
 
-/** The packets roomhook's server emits, by command. */
-export type RoomEventPacket =
-  | AfterCreateRoom
-  | AfterDestroyRoom
-  | AfterUpdateRoomInfo
-  | AfterSetMetadata
-  | AfterDelMetadata
-  | AfterCreateRoomReachingThreshold
-  | AfterChangeOwner
-  | AfterModifyAdmin
-  | AfterMemberStateChanged
-  | AfterSeatInfoChanged
-  | AfterSendMsg
-  | AfterCreateBattle
-  | AfterStartBattle
-  | AfterEndBattle;
-
-const str = { type: "string" } as const;
-const int = { type: "integer" } as const;
-const bool = { type: "boolean" } as const;
-const eventTime = { type: "integer", minimum: 0, description: "milliseconds since the Unix epoch" } as const;
-
-function packet(command: LiveCallbackCommand, properties: Record<string, unknown>, required: string[]) {
-  return {
-    $schema: "https://json-schema.org/draft/2020-12/schema",
-    $id: `https://roomhook.dev/schemas/${command}.json`,
-    type: "object",
-    properties: { CallbackCommand: { const: command }, ...properties },
-    required: ["CallbackCommand", ...required],
-    additionalProperties: true,
-  } as const;
-}
-
-const roomInfoProperties = {
-  RoomId: str,
-  RoomName: str,
-  RoomType: str,
-  Owner_Account: str,
-  MaxMemberCount: int,
-  IsMessageDisabled: bool,
-  CustomInfo: str,
-  IsSeatEnabled: bool,
-  TakeSeatMode: { enum: ["None", "FreeToTake", "ApplyToTake"] },
-  MaxSeatCount: int,
-  CreateTime: int,
-  IsPublicVisible: bool,
-  CoverURL: str,
-  Category: { type: "array", items: int },
-  ActivityStatus: int,
-  BackgroundURL: str,
-  IsUnlimitedRoomEnabled: bool,
-  ViewCount: int,
-} as const;
-
-const msgElem = {
-  type: "object",
-  properties: { MsgType: str, MsgContent: { type: "object" } },
-  required: ["MsgType", "MsgContent"],
-} as const;
-const messageProperties = {
-  GroupId: str,
-  Type: str,
-  From_Account: str,
-  Operator_Account: str,
-  Random: int,
-  MsgId: str,
-  MsgBody: { type: "array", items: msgElem },
-  CloudCustomData: str,
-  // Tencent's samples write it as a string of digits; roomhook sends an integer: either is accepted.
-  EventTime: { description: "milliseconds since the Unix epoch (an integer, or Tencent's string of digits)" },
-} as const;
-const messageRequired = ["GroupId", "From_Account", "MsgBody"];
-const battleRoom = {
-  type: "object",
-  properties: { RoomId: str, Owner_Account: str, Score: int },
-  required: ["RoomId"],
-} as const;
-
-/** JSON Schemas of the documented packets, keyed by command. */
-export const callbackSchemas = {
-  "Live.CallbackAfterCreateRoom": packet(
-    "Live.CallbackAfterCreateRoom",
-    {
-      Operator_Account: str,
-      RoomInfo: { type: "object", properties: roomInfoProperties, required: ["RoomId", "Owner_Account"] },
-      EventTime: eventTime,
-    },
-    ["Operator_Account", "RoomInfo"],
-  ),
-  "Live.CallbackAfterDestroyRoom": packet(
-    "Live.CallbackAfterDestroyRoom",
-    {
-      Operator_Account: str,
-      RoomId: str,
-      EventType: { enum: ["DestroyByUser", "DestroyBySystem"] },
-      EventTime: eventTime,
-      RoomInfo: { type: "object", properties: roomInfoProperties },
-      Statistic: { type: "object" },
-    },
-    ["RoomId", "EventType"],
-  ),
-  "Live.CallbackAfterUpdateRoomInfo": packet(
-    "Live.CallbackAfterUpdateRoomInfo",
-    {
-      Operator_Account: str,
-      RoomInfo: { type: "object", properties: roomInfoProperties, required: ["RoomId"] },
-      EventTime: eventTime,
-    },
-    ["RoomInfo"],
-  ),
-  "Live.CallbackAfterSetMetadata": packet(
-    "Live.CallbackAfterSetMetadata",
-    {
-      Operator_Account: str,
-      RoomId: str,
-      Metadata: {
-        type: "array",
-        items: { type: "object", properties: { Key: str, Value: str }, required: ["Key", "Value"] },
-      },
-      EventTime: eventTime,
-    },
-    ["RoomId", "Metadata"],
-  ),
-  "Live.CallbackAfterDelMetadata": packet(
-    "Live.CallbackAfterDelMetadata",
-    { Operator_Account: str, RoomId: str, Keys: { type: "array", items: str }, EventTime: eventTime },
-    ["RoomId", "Keys"],
-  ),
-  "Live.CallbackAfterCreateRoomReachingThreshold": packet(
-    "Live.CallbackAfterCreateRoomReachingThreshold",
-    { Operator_Account: str, CurRoomCount: int, MaxRoomCount: int, EventTime: eventTime },
-    ["CurRoomCount", "MaxRoomCount"],
-  ),
-  "Live.CallbackAfterMemberStateChanged": packet(
-    "Live.CallbackAfterMemberStateChanged",
-    {
-      RoomId: str,
-      EventType: { enum: ["Online", "Offline"] },
-      EventCause: { enum: ["Enter", "Leave", "HeartbeatInterrupt", "HeartbeatRecover"] },
-      MemberList: {
-        type: "array",
-        items: { type: "object", properties: { Member_Account: str }, required: ["Member_Account"] },
-      },
-      EventTime: eventTime,
-    },
-    ["RoomId", "EventType", "EventCause", "MemberList"],
-  ),
-  "Live.CallbackAfterChangeOwner": packet(
-    "Live.CallbackAfterChangeOwner",
-    {
-      RoomId: str,
-      EventTime: eventTime,
-      Operator_Account: str,
-      CurrentOwner_Account: str,
-      OriginalOwner_Account: str,
-    },
-    ["RoomId", "EventTime", "Operator_Account", "CurrentOwner_Account", "OriginalOwner_Account"],
-  ),
-  "Live.CallbackAfterModifyAdmin": packet(
-    "Live.CallbackAfterModifyAdmin",
-    {
-      RoomId: str,
-      Admin_Account: { type: "array", items: str },
-      opType: { enum: ["add", "delete"] },
-      Operator_Account: str,
-      EventTime: eventTime,
-    },
-    ["RoomId", "Admin_Account", "opType"],
-  ),
-  "Mic.CallbackAfterSeatInfoChanged": packet(
-    "Mic.CallbackAfterSeatInfoChanged",
-    {
-      RoomId: str,
-      SeatList: {
-        type: "array",
-        items: {
-          type: "object",
-          properties: {
-            Index: int,
-            Member_Account: str,
-            IsTakenDisabled: bool,
-            IsVideoDisabled: bool,
-            IsAudioDisabled: bool,
-          },
-          required: ["Index"],
-        },
-      },
-      EventTime: eventTime,
-    },
-    ["RoomId", "SeatList"],
-  ),
-  "Live.CallbackBeforeSendGift": packet(
-    "Live.CallbackBeforeSendGift",
-    {
-      Operator_Account: str,
-      RoomId: str,
-      GiftWater: {
-        type: "object",
-        properties: {
-          From_Account: str,
-          To_Account: { type: "array", items: str },
-          Time: int,
-          GiftId: str,
-          Count: int,
-          Coins: int,
-        },
-      },
-    },
-    ["RoomId", "GiftWater"],
-  ),
-  "Group.CallbackBeforeSendMsg": packet("Group.CallbackBeforeSendMsg", messageProperties, messageRequired),
-  "Group.CallbackAfterSendMsg": packet(
-    "Group.CallbackAfterSendMsg",
-    { ...messageProperties, MsgSeq: int, MsgTime: int },
-    [...messageRequired, "MsgSeq"],
-  ),
-  "Live.CallbackAfterCreateBattle": packet(
-    "Live.CallbackAfterCreateBattle",
-    {
-      Operator_Account: str,
-      BattleId: str,
-      FromRoomId: str,
-      ToRoomIdList: { type: "array", items: str },
-      Timeout: int,
-      Duration: int,
-      NeedResponse: bool,
-      ExtensionInfo: str,
-      EventTime: eventTime,
-    },
-    ["BattleId", "FromRoomId", "ToRoomIdList"],
-  ),
-  "Live.CallbackAfterStartBattle": packet(
-    "Live.CallbackAfterStartBattle",
-    {
-      BattleId: str,
-      Duration: int,
-      CreateTime: int,
-      StartTime: int,
-      FromRoomInfo: battleRoom,
-      ToRoomList: { type: "array", items: battleRoom },
-      EventTime: eventTime,
-    },
-    ["BattleId", "FromRoomInfo", "ToRoomList"],
-  ),
-  "Live.CallbackAfterEndBattle": packet(
-    "Live.CallbackAfterEndBattle",
-    {
-      BattleId: str,
-      Duration: int,
-      CreateTime: int,
-      StartTime: int,
-      EndTime: int,
-      OpType: { enum: [0, 1, 2] },
-      FromRoomInfo: battleRoom,
-      ToRoomList: { type: "array", items: battleRoom },
-      EventTime: eventTime,
-    },
-    ["BattleId", "OpType", "FromRoomInfo", "ToRoomList"],
-  ),
-} as const satisfies Partial<Record<LiveCallbackCommand, unknown>>;
+/** The packets roomhook's server emits as room events (every documented one but the before-callbacks). */
+export type RoomEventPacket = CallbackPacketByCommand[Exclude<
+  DocumentedCallbackCommand,
+  "Live.CallbackBeforeSendGift" | "Group.CallbackBeforeSendMsg"
+>];

@@ -16,12 +16,20 @@ export interface RestSuccess<R = undefined> extends RestEnvelope {
   Response?: R;
 }
 
+/**
+ * Tencent's success envelope: `ActionStatus` "OK", `ErrorCode` 0, an empty `ErrorInfo`, the request's
+ * `RequestId`, and `Response` when there is a payload (Live REST API overview, trtc.io/document/59844).
+ */
 export function okEnvelope<R>(requestId: string, response?: R): RestSuccess<R> {
   const env: RestSuccess<R> = { ActionStatus: "OK", ErrorCode: 0, ErrorInfo: "", RequestId: requestId };
   if (response !== undefined) env.Response = response;
   return env;
 }
 
+/**
+ * Tencent's failure envelope: `ActionStatus` "FAIL", the code, and `ErrorInfo` (the catalog's text for
+ * the code unless `info` is given). Codes are errorCatalog's (docs/errors.md).
+ */
 export function failEnvelope(requestId: string, code: ErrorCode, info?: string): RestEnvelope {
   return {
     ActionStatus: "FAIL",

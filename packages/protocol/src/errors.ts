@@ -83,8 +83,10 @@ export const errorCatalog = {
   100302: { family: "live", info: "callback token configuration does not exist, use set_callback_token" },
 } as const satisfies Record<number, { family: "rest" | "usersig" | "chat" | "live"; info: string }>;
 
+/** A code roomhook answers on the REST API and in callbacks' replies (errorCatalog, docs/errors.md). */
 export type ErrorCode = keyof typeof errorCatalog;
 
+/** Whether `code` is in errorCatalog (a code roomhook itself answers). */
 export function isErrorCode(code: number): code is ErrorCode {
   return Object.hasOwn(errorCatalog, code);
 }
@@ -109,6 +111,7 @@ export const clientErrorCatalog = {
   [-2301]: "owner or admin permission required",
 } as const;
 
+/** A code of the WebSocket client path (clientErrorCatalog: Tencent's TUIRoomEngine codes, negative). */
 export type ClientErrorCode = keyof typeof clientErrorCatalog;
 
 /** The client code for a server code, where one fits; -1 otherwise. */

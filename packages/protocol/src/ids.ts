@@ -4,7 +4,9 @@ import { optPlatforms, type OptPlatform } from "./callbacks.ts";
  * What a user id and a room id may be, decided once for the REST API, the WebSocket gateway and the
  * SDKs. Tencent: a Chat UserID is at most 32 bytes; a RoomId at most 48 bytes of printable ASCII.
  */
+/** Longest user id, in UTF-8 bytes (Tencent Chat's UserID limit). */
 export const USER_ID_MAX_BYTES = 32;
+/** Longest room id, in bytes (Tencent: printable ASCII, so bytes and characters agree). */
 export const ROOM_ID_MAX_BYTES = 48;
 
 // eslint-disable-next-line no-control-regex -- control characters are exactly what it looks for
@@ -52,6 +54,7 @@ export const clientPlatforms = optPlatforms.filter(
   (p): p is Exclude<OptPlatform, "RESTAPI"> => p !== "RESTAPI",
 );
 
+/** Whether `p` is a platform a client may declare at login (every OptPlatform but `RESTAPI`). */
 export function isClientPlatform(p: unknown): p is Exclude<OptPlatform, "RESTAPI"> {
   return (clientPlatforms as readonly unknown[]).includes(p);
 }

@@ -13,8 +13,26 @@ export {
   callbackSchemas,
   callbackQueryParams,
   tencentParamIn,
+  takeSeatModes,
+  isTextElem,
 } from "./callbacks.ts";
 export type * from "./callbacks.ts";
+export {
+  wsRequestSchemas,
+  wsClientFrameSchema,
+  wsReplyDataSchemas,
+  wsReplySchema,
+  wsPushSchemas,
+  wsPushSchema,
+  wsServerFrameSchema,
+  wsCloseCodes,
+  wsCloseCodeSchema,
+  wsFinalCloseCodes,
+} from "./ws.ts";
+export type * from "./ws.ts";
+export { roomCallbacksQuerySchema, roomCallbacksAnswerSchema, deliveryStates } from "./catch-up.ts";
+export type * from "./catch-up.ts";
+export type * from "./rest.ts";
 export {
   generateSigningSecret,
   webhookSignature,

@@ -14,8 +14,15 @@ export function callbackSign(token: string, requestTime: string | number): strin
 /** Tencent's receivers reject a RequestTime more than 60 s away from their clock. */
 export const SIGN_TOLERANCE_SECONDS = 60;
 
+/** The outcome of checkCallbackSign: ok, or why not (the receiver's refusal reasons). */
 export type SignCheck = { ok: true } | { ok: false; reason: "sign-missing" | "sign-stale" | "sign-mismatch" };
 
+/**
+ * Checks a callback's `Sign` and `RequestTime` query values (strings, as received): `Sign` must be
+ * callbackSign(token, RequestTime), and `RequestTime` (Unix seconds) within `toleranceSeconds` (default
+ * 60) of `nowSeconds`. Never throws; the comparison takes the same time whatever the mismatch
+ * (Tencent's "callback authentication", Live webhook overview).
+ */
 export function checkCallbackSign(opts: {
   token: string;
   sign: string | undefined;

@@ -8,20 +8,30 @@ import { deflateSync, inflateSync } from "node:zlib";
  * The key is the app secret's UTF-8 bytes, not hex-decoded.
  */
 
+/**
+ * Why a UserSig is refused, as Tencent's codes: 70001 expired, 70002 empty, 70003 not decodable, 70009
+ * wrong key (signature mismatch), 70013 another user's, 70014 another app's.
+ */
 export type UserSigFailure = 70001 | 70002 | 70003 | 70009 | 70013 | 70014;
 
+/** verifyUserSig's outcome: the signed fields (Unix seconds; `expire` seconds) or the failure code. */
 export type UserSigCheck =
   | { ok: true; identifier: string; sdkAppId: number; time: number; expire: number; expiresAt: number }
   | { ok: false; code: UserSigFailure; reason: string };
 
+/** What genUserSig signs. */
 export interface GenUserSigOptions {
+  /** The app's SDKAppID. */
   sdkAppId: number;
+  /** The app's SecretKey (its UTF-8 bytes are the HMAC key). */
   key: string;
+  /** The user the UserSig is for (1 to 32 bytes). */
   identifier: string;
   /** Validity in seconds, relative to `time`. */
   expire: number;
   /** Unix seconds; defaults to now. */
   time?: number;
+  /** Tencent's optional privilege buffer (`TLS.userbuf`), signed and carried base64; none by default. */
   userBuf?: Buffer;
 }
 
@@ -45,6 +55,10 @@ function unescape(sig: string): string {
   return sig.replace(/_/g, "=").replace(/-/g, "/").replace(/\*/g, "+");
 }
 
+/**
+ * Makes a UserSig exactly as Tencent's `tls-sig-api-v2` does (interoperable both ways: the suite checks
+ * it against that package). Throws nothing for any input; an empty key gives a UserSig no server accepts.
+ */
 export function genUserSig(opts: GenUserSigOptions): string {
   const time = opts.time ?? Math.floor(Date.now() / 1000);
   const userBuf = opts.userBuf?.toString("base64");
@@ -63,10 +77,15 @@ export function genUserSig(opts: GenUserSigOptions): string {
   return escape(deflateSync(Buffer.from(JSON.stringify(doc))).toString("base64"));
 }
 
+/** What verifyUserSig checks a UserSig against. */
 export interface VerifyUserSigOptions {
+  /** The SDKAppID the UserSig must be for (else 70014). */
   sdkAppId: number;
+  /** The app's SecretKey (else 70009). */
   key: string;
+  /** The user it must be for (else 70013). */
   identifier: string;
+  /** The UserSig as received (at most 4096 characters are looked at). */
   userSig: string;
   /** Unix seconds; defaults to now. */
   now?: number;

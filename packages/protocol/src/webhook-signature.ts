@@ -7,9 +7,12 @@ import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
  * rotation). A secret is `whsec_` + base64 of the key bytes.
  */
 
+/** The prefix of a Standard Webhooks secret (`whsec_` + base64 of the key bytes). */
 export const SIGNING_SECRET_PREFIX = "whsec_";
+/** How far `webhook-timestamp` may be from the receiver's clock, in seconds (Standard Webhooks: 5 min). */
 export const WEBHOOK_TOLERANCE_SECONDS = 300;
 
+/** A new secret: `whsec_` + base64 of 32 random bytes. */
 export function generateSigningSecret(): string {
   return SIGNING_SECRET_PREFIX + randomBytes(32).toString("base64");
 }
@@ -21,6 +24,10 @@ function keyOf(secret: string): Buffer {
   );
 }
 
+/**
+ * The `webhook-signature` header value for a body: `v1,<base64 HMAC-SHA256>` per secret, space-separated
+ * (`timestamp` Unix seconds). A secret without the `whsec_` prefix is read as base64 too.
+ */
 export function webhookSignature(opts: {
   secrets: readonly string[];
   id: string;
@@ -37,6 +44,7 @@ export function webhookSignature(opts: {
     .join(" ");
 }
 
+/** checkWebhookSignature's outcome: ok, or why not. */
 export type WebhookSignatureCheck =
   | { ok: true }
   | {
@@ -44,6 +52,11 @@ export type WebhookSignatureCheck =
       reason: "signature-missing" | "timestamp-invalid" | "timestamp-stale" | "signature-mismatch";
     };
 
+/**
+ * Checks Standard Webhooks headers (as received: strings or undefined) against a raw body: one of the
+ * `v1` signatures must match one of `secrets`, and the timestamp be within `toleranceSeconds` (default
+ * 300) of `nowSeconds`. Never throws; constant-time comparison.
+ */
 export function checkWebhookSignature(opts: {
   secrets: readonly string[];
   id: string | undefined;

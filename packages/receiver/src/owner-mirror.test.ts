@@ -1,5 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import type { AfterChangeOwner } from "@roomhook/protocol";
 import { OwnerMirror, type RoomMirrorState } from "./owner-mirror.ts";
 import type { VerifiedCallback } from "./verify.ts";
 
@@ -53,22 +54,26 @@ test("in any order and with duplicates, the mirror ends with the right owner and
   }
 });
 
-test("a gap is noticed and filled through the catch-up query", async () => {
+test("a gap is noticed and filled through the catch-up query, a page at a time", async () => {
   const all = Array.from({ length: 6 }, (_, i) => change("g", i + 1));
   const asked: [string, number][] = [];
+  const PAGE = 3;
   const m = new OwnerMirror({
+    // roomhook_delivery/get_room_callbacks' answer, as the server pages it.
     catchUp: (roomId, after) => {
       asked.push([roomId, after]);
-      return Promise.resolve(
-        all
-          .filter((c) => c.sequence! > after)
-          .map((c) => ({
-            sequence: c.sequence!,
-            previousSequence: c.previousSequence!,
-            eventId: c.eventId!,
-            packet: c.packet,
-          })),
-      );
+      const missed = all.filter((c) => c.sequence! > after);
+      return Promise.resolve({
+        CallbackList: missed.slice(0, PAGE).map((c) => ({
+          Sequence: c.sequence!,
+          PreviousSequence: c.previousSequence!,
+          EventId: c.eventId!,
+          CallbackCommand: "Live.CallbackAfterChangeOwner" as const,
+          State: "dead" as const,
+          Packet: c.packet as AfterChangeOwner,
+        })),
+        HasMore: missed.length > PAGE,
+      });
     },
   });
   assert.equal(m.apply(all[0]!), "applied");
@@ -76,16 +81,43 @@ test("a gap is noticed and filled through the catch-up query", async () => {
   assert.equal(m.owner("g"), "u1");
   assert.deepEqual(m.gaps(), ["g"]);
   assert.deepEqual(await m.fillGaps(), []);
-  // It pages: asks again after what it got, until nothing new comes.
+  // It pages: asks again after the last of a full page, and stops after one that was not full.
   assert.deepEqual(asked, [
     ["g", 1],
-    ["g", 6],
+    ["g", 4],
   ]);
   assert.equal(m.owner("g"), "u6");
   assert.deepEqual(
     m.history("g").map((h) => h.sequence),
     [1, 2, 3, 4, 5, 6],
   );
+});
+
+test("a catch-up page that applies nothing ends the refresh (no loop on a gap the server cannot fill)", async () => {
+  let calls = 0;
+  const m = new OwnerMirror({
+    catchUp: () => {
+      calls++;
+      // Sequence 5 follows 4, which the server no longer has: it waits, and nothing is applied.
+      const c = change("s", 5);
+      return Promise.resolve({
+        CallbackList: [
+          {
+            Sequence: 5,
+            PreviousSequence: 4,
+            EventId: c.eventId!,
+            CallbackCommand: "Live.CallbackAfterChangeOwner" as const,
+            State: "delivered" as const,
+            Packet: c.packet as AfterChangeOwner,
+          },
+        ],
+        HasMore: true,
+      });
+    },
+  });
+  await m.refresh(["s"]);
+  assert.equal(calls, 1);
+  assert.deepEqual(m.gaps(), ["s"]);
 });
 
 test("filtered commands: previous-sequence skips what this app is not sent, without a false gap", () => {

@@ -1,3 +1,4 @@
+import type { RoomCallbacksAnswer } from "@roomhook/protocol";
 import type { VerifiedCallback } from "./verify.ts";
 import { parseCallback } from "./parse.ts";
 
@@ -26,14 +27,20 @@ export interface RoomMirrorState {
   waiting: VerifiedCallback[];
 }
 
+/**
+ * What became of a callback: applied (with what waited behind it), a duplicate (dropped), waiting
+ * behind a gap, or ignored (no room of its own: the quota alert).
+ */
 export type ApplyResult = "applied" | "duplicate" | "waiting" | "ignored";
 
-/** A page of the server's catch-up query (roomhook_delivery/get_room_callbacks). */
-export type CatchUp = (
-  roomId: string,
-  afterSequence: number,
-) => Promise<{ sequence: number; previousSequence: number; eventId: string; packet: unknown }[]>;
+/**
+ * Fetches a page of the server's catch-up query: `roomhook_delivery/get_room_callbacks` with `RoomId`
+ * and `AfterSequence`, its answer (the envelope's `Response`) as it came. Each packet is checked
+ * against its schema before it is applied.
+ */
+export type CatchUp = (roomId: string, afterSequence: number) => Promise<RoomCallbacksAnswer>;
 
+/** Where an OwnerMirror keeps its rooms and how it fetches what it missed; all optional. */
 export interface OwnerMirrorOptions {
   /** Reads a room's saved state (the App backend's database); undefined for a room never seen. */
   load?: (roomId: string) => RoomMirrorState | undefined;
@@ -54,6 +61,7 @@ export class OwnerMirror {
   private readonly rooms = new Map<string, RoomMirrorState>();
   private readonly opts: OwnerMirrorOptions;
 
+  /** A mirror that keeps rooms in memory, and in `load`/`save`'s store when given. */
   constructor(opts: OwnerMirrorOptions = {}) {
     this.opts = opts;
   }
@@ -66,6 +74,7 @@ export class OwnerMirror {
     return s;
   }
 
+  /** The room's owner now; undefined before its creation or first owner change was seen. */
   owner(roomId: string): string | undefined {
     return this.state(roomId).owner;
   }
@@ -78,6 +87,7 @@ export class OwnerMirror {
     return this.state(roomId).destroyed;
   }
 
+  /** The room's owner changes, oldest first. */
   history(roomId: string): readonly OwnerChange[] {
     return this.state(roomId).history;
   }
@@ -87,6 +97,10 @@ export class OwnerMirror {
     return [...this.rooms.values()].filter((s) => s.waiting.length > 0).map((s) => s.roomId);
   }
 
+  /**
+   * Applies a verified callback in its room's order: by sequence with roomhook's headers (a gap makes
+   * it wait), by EventTime without them.
+   */
   apply(cb: VerifiedCallback): ApplyResult {
     const roomId = roomOf(cb);
     if (roomId === undefined) return "ignored";
@@ -134,20 +148,22 @@ export class OwnerMirror {
     if (catchUp === undefined) return;
     for (const roomId of roomIds) {
       for (;;) {
-        const missed = await catchUp(roomId, this.state(roomId).lastSequence);
+        const page = await catchUp(roomId, this.state(roomId).lastSequence);
         let progressed = false;
-        for (const m of missed) {
-          const parsed = parseCallback(m.packet as object);
+        for (const m of page.CallbackList) {
+          const parsed = parseCallback(m.Packet);
           const r = this.apply({
             ...parsed,
             sdkAppId: 0,
-            eventId: m.eventId,
-            sequence: m.sequence,
-            previousSequence: m.previousSequence,
+            eventId: m.EventId,
+            sequence: m.Sequence,
+            previousSequence: m.PreviousSequence,
           });
           if (r === "applied") progressed = true;
         }
-        if (!progressed) break;
+        // A full page is followed by the next; one that applied nothing ends it (what it held waits
+        // behind a gap the server cannot fill), so a stuck room does not loop.
+        if (!page.HasMore || !progressed) break;
       }
     }
   }

@@ -1,46 +1,12 @@
-import {
-  callbackSchemas,
-  parseJson,
-  UnsafeInteger,
-  type AfterChangeOwner,
-  type AfterCreateRoom,
-  type AfterCreateRoomReachingThreshold,
-  type AfterDelMetadata,
-  type AfterDestroyRoom,
-  type AfterMemberStateChanged,
-  type AfterModifyAdmin,
-  type AfterSeatInfoChanged,
-  type AfterSetMetadata,
-  type AfterUpdateRoomInfo,
-  type BeforeSendGift,
-  type BeforeSendMsg,
-  type AfterSendMsg,
-  type AfterCreateBattle,
-  type AfterStartBattle,
-  type AfterEndBattle,
-} from "@roomhook/protocol";
+import { callbackSchemas, parseJson, UnsafeInteger, type CallbackPacketByCommand } from "@roomhook/protocol";
 import { ReceiverError } from "./receiver-error.ts";
 import { schemaProblem } from "./schema-check.ts";
 
-/** Packets whose shape Tencent documents, by command. */
-export interface PacketByCommand {
-  "Live.CallbackAfterCreateRoom": AfterCreateRoom;
-  "Live.CallbackAfterDestroyRoom": AfterDestroyRoom;
-  "Live.CallbackAfterUpdateRoomInfo": AfterUpdateRoomInfo;
-  "Live.CallbackAfterSetMetadata": AfterSetMetadata;
-  "Live.CallbackAfterDelMetadata": AfterDelMetadata;
-  "Live.CallbackAfterCreateRoomReachingThreshold": AfterCreateRoomReachingThreshold;
-  "Live.CallbackAfterMemberStateChanged": AfterMemberStateChanged;
-  "Live.CallbackAfterChangeOwner": AfterChangeOwner;
-  "Live.CallbackAfterModifyAdmin": AfterModifyAdmin;
-  "Mic.CallbackAfterSeatInfoChanged": AfterSeatInfoChanged;
-  "Live.CallbackBeforeSendGift": BeforeSendGift;
-  "Group.CallbackBeforeSendMsg": BeforeSendMsg;
-  "Group.CallbackAfterSendMsg": AfterSendMsg;
-  "Live.CallbackAfterCreateBattle": AfterCreateBattle;
-  "Live.CallbackAfterStartBattle": AfterStartBattle;
-  "Live.CallbackAfterEndBattle": AfterEndBattle;
-}
+/**
+ * Packets whose shape Tencent documents, by command: the protocol's types, `Static<>` of the schemas
+ * each packet is checked against.
+ */
+export type PacketByCommand = CallbackPacketByCommand;
 
 /** A parsed callback: narrow on `command`; commands roomhook does not know arrive as "unknown". */
 export type ParsedCallback =
@@ -120,6 +86,9 @@ export function parseCallback(body: string | Uint8Array | object, queryCommand?:
   // Ours (freshly parsed or cloned): normalized in place.
   normalizeAccounts(value);
   const packet = value as Record<string, unknown>;
+  // Tencent's message samples write EventTime as a string of digits; the packet types say a number.
+  if (typeof packet.EventTime === "string" && /^\d{1,16}$/.test(packet.EventTime))
+    packet.EventTime = Number(packet.EventTime);
   const name = packet.CallbackCommand;
   if (typeof name !== "string") throw new ReceiverError("body-invalid", "$.CallbackCommand: is required");
   if (queryCommand !== undefined && queryCommand !== name) {

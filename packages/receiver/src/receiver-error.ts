@@ -33,7 +33,9 @@ export function refusalStatus(reason: ReceiverErrorReason): 401 | 413 | 500 {
 
 /** The one error the receiver SDK throws. */
 export class ReceiverError extends Error {
+  /** Why the callback was refused: branch on it. */
   readonly reason: ReceiverErrorReason;
+  /** A refusal for `reason`, its message saying what was wrong. */
   constructor(reason: ReceiverErrorReason, message: string) {
     super(message);
     this.name = "ReceiverError";

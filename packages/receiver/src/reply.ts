@@ -1,9 +1,10 @@
-import type { CallbackReply, MsgElem } from "@roomhook/protocol";
+import type { CallbackReply, ReceivedMsgElem } from "@roomhook/protocol";
 import type { VerifiedCallback } from "./verify.ts";
 
 /** Tencent: an after-callback is answered with HTTP 200 and this packet; all three fields required. */
 export const OK_REPLY: CallbackReply = Object.freeze({ ActionStatus: "OK", ErrorCode: 0, ErrorInfo: "" });
 
+/** A fresh OK answer (Tencent's after-callback reply): ActionStatus OK, ErrorCode 0, ErrorInfo "". */
 export function okReply(): CallbackReply {
   return { ActionStatus: "OK", ErrorCode: 0, ErrorInfo: "" };
 }
@@ -35,7 +36,8 @@ export function replyOf(answer: unknown): CallbackReply | BeforeSendMsgReply {
 
 /** Group.CallbackBeforeSendMsg's reply may carry the message rewritten (Tencent 74347). */
 export interface BeforeSendMsgReply extends CallbackReply {
-  MsgBody?: MsgElem[];
+  /** The message's elements as they should be sent: any of Tencent Chat's, kept as received. */
+  MsgBody?: ReceivedMsgElem[];
   CloudCustomData?: string;
 }
 
@@ -76,7 +78,7 @@ export function dropMessageReply(): CallbackReply {
  * both (what is not given stays as sent).
  */
 export function rewriteMessageReply(rewrite: {
-  MsgBody?: MsgElem[];
+  MsgBody?: ReceivedMsgElem[];
   CloudCustomData?: string;
 }): BeforeSendMsgReply {
   return { ActionStatus: "OK", ErrorCode: 0, ErrorInfo: "", ...rewrite };

@@ -171,3 +171,20 @@ test("OwnerMirror: a room dissolved by the system is gone, as one destroyed by a
   m.apply(verify(samples["Live.CallbackAfterDestroyRoom"]!));
   assert.equal(m.isDestroyed("tandy-test-rest"), true);
 });
+
+test("a message whose EventTime is a string of digits (as Tencent's sample writes it) parses with a number", () => {
+  const cb = verify({
+    CallbackCommand: "Group.CallbackBeforeSendMsg",
+    GroupId: "live-room1111",
+    Type: "Live",
+    From_Account: "leckie",
+    Operator_Account: "leckie",
+    Random: 123456,
+    MsgId: "144115233775727695-1739965885-123456",
+    MsgBody: [{ MsgType: "TIMTextElem", MsgContent: { Text: "red packet" } }],
+    CloudCustomData: "",
+    EventTime: "1739965885831",
+  });
+  assert.ok(cb.command === "Group.CallbackBeforeSendMsg");
+  assert.equal(cb.packet.EventTime, 1739965885831);
+});

@@ -7,6 +7,7 @@ import {
 import { bodyBytes, parseCallback, type ParsedCallback } from "./parse.ts";
 import { ReceiverError } from "./receiver-error.ts";
 
+/** What a receiver checks a callback against: the app, and the token and secrets it has set. */
 export interface ReceiverOptions {
   /** Your SDKAppID: a callback for another app is refused (Tencent: "check that SdkAppid is your own"). */
   sdkAppId: number;
@@ -14,19 +15,24 @@ export interface ReceiverOptions {
   token?: string;
   /** Standard Webhooks secrets (`whsec_…`): when set, a valid `webhook-signature` is required. */
   secrets?: readonly string[];
-  /** Accepted clock difference for RequestTime (60 s, Tencent's) and webhook-timestamp (300 s). */
+  /** Accepted clock difference for RequestTime, in seconds (default 60, Tencent's). */
   signToleranceSeconds?: number;
+  /** Accepted clock difference for webhook-timestamp, in seconds (default 300, Standard Webhooks'). */
   webhookToleranceSeconds?: number;
   /** Unix seconds; for tests. */
   now?: () => number;
 }
 
+/** Request headers as Node.js and the frameworks give them (names lower-case). */
 export type Headers = Record<string, string | string[] | undefined>;
 
+/** One callback request as received: where it was posted, its headers and its exact body. */
 export interface CallbackInput {
   /** The request URL (path and query, or absolute), or just its query. */
   url?: string;
+  /** The query, when the framework parsed it already (instead of `url`). */
   query?: URLSearchParams | Record<string, string | string[] | undefined>;
+  /** The headers: Standard Webhooks' and roomhook's sequence headers are read from them. */
   headers?: Headers;
   /** The raw body, exactly as received: signatures cover these bytes. */
   body: string | Uint8Array;
@@ -100,11 +106,17 @@ function intHeader(h: Headers | undefined, name: string): number | undefined {
   return v !== undefined && /^\d{1,15}$/.test(v) ? Number(v) : undefined;
 }
 
+/** A callback checker for one app. */
 export interface Receiver {
   /** Verifies and parses one callback; throws ReceiverError with a `reason` when it must be refused. */
   verify(input: CallbackInput): VerifiedCallback;
 }
 
+/**
+ * A receiver for one app: it checks `SdkAppid`, the Sign when a token is set (Tencent: SHA-256 of
+ * token and RequestTime, 60 s), the Standard Webhooks signature when secrets are set, and the body
+ * against the protocol's packet schemas.
+ */
 export function createReceiver(opts: ReceiverOptions): Receiver {
   const now = opts.now ?? (() => Math.floor(Date.now() / 1000));
   const secrets = opts.secrets ?? [];

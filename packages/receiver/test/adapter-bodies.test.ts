@@ -15,13 +15,15 @@ import { createReceiver, expressHandler, fastifyPlugin, honoHandler, nodeHandler
  */
 
 const receiver = createReceiver({ sdkAppId: 1400000000 });
-const QUERY = "SdkAppid=1400000000&CallbackCommand=Live.CallbackAfterDestroyRoom&contenttype=json";
+const QUERY = "SdkAppid=1400000000&CallbackCommand=Live.CallbackAfterChangeOwner&contenttype=json";
+// A whole packet: the receiver checks it against the protocol's schema before a handler sees it.
 const BODY = JSON.stringify({
-  CallbackCommand: "Live.CallbackAfterDestroyRoom",
+  CallbackCommand: "Live.CallbackAfterChangeOwner",
   RoomId: "r",
-  EventType: "DestroyByUser",
   EventTime: 1,
   Operator_Account: "a",
+  CurrentOwner_Account: "b",
+  OriginalOwner_Account: "a",
 });
 const BIG = `{"x":"${"a".repeat(2 * 1024 * 1024)}"}`;
 

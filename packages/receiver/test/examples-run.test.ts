@@ -84,7 +84,7 @@ test("npm run example:app-backend prints where it listens and keeps the owner hi
   try {
     const m = await ex.waitFor(/^app backend listening on (http:\/\/127\.0\.0\.1:\d+): callbacks at (\S+),/m);
     const room = await ownerChangeTo(m[2]!);
-    const history = (await (await fetch(`${m[1]!}/rooms/${room}/owners`)).json());
+    const history = await (await fetch(`${m[1]!}/rooms/${room}/owners`)).json();
     assert.match(JSON.stringify(history), /"ben"/);
   } finally {
     ex.stop();

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage } from "node:http";
+import { isTextElem } from "@roomhook/protocol";
 import type { AddressInfo } from "node:net";
 import {
   createReceiver,
@@ -68,7 +69,7 @@ export function parseBeforeRule(text: string): BeforeRule | string {
 /** A message's text (its TIMTextElem elements) or a gift's id: what refuse-matching reads. */
 function matchedText(cb: VerifiedCallback): string | undefined {
   if (cb.command === "Group.CallbackBeforeSendMsg")
-    return cb.packet.MsgBody.map((e) => (e.MsgType === "TIMTextElem" ? e.MsgContent.Text : "")).join("\n");
+    return cb.packet.MsgBody.map((e) => (isTextElem(e) ? e.MsgContent.Text : "")).join("\n");
   if (cb.command === "Live.CallbackBeforeSendGift") return cb.packet.GiftWater.GiftId;
   return undefined;
 }
@@ -85,7 +86,7 @@ export function beforeAnswer(
   if (!refuse) {
     if (rewrite === undefined || cb.command !== "Group.CallbackBeforeSendMsg") return okReply();
     const body = cb.packet.MsgBody.map((e) =>
-      e.MsgType === "TIMTextElem"
+      isTextElem(e)
         ? { ...e, MsgContent: { Text: e.MsgContent.Text.replace(rewrite.pattern, rewrite.replacement) } }
         : e,
     );
@@ -125,9 +126,7 @@ function describe(cb: VerifiedCallback): string {
     case "Group.CallbackBeforeSendMsg":
     case "Group.CallbackAfterSendMsg":
       return `room ${cb.packet.GroupId}: ${cb.packet.From_Account}${cb.command === "Group.CallbackBeforeSendMsg" ? " wants to say" : " said"} ${JSON.stringify(
-        cb.packet.MsgBody.map((e) =>
-          e.MsgType === "TIMTextElem" ? e.MsgContent.Text : `[${e.MsgType}]`,
-        ).join(" "),
+        cb.packet.MsgBody.map((e) => (isTextElem(e) ? e.MsgContent.Text : `[${e.MsgType}]`)).join(" "),
       )}`;
     case "Live.CallbackAfterCreateBattle":
       return `battle ${cb.packet.BattleId}: ${cb.packet.FromRoomId} vs ${cb.packet.ToRoomIdList.join(", ")} created`;
@@ -237,7 +236,7 @@ export async function listen(opts: ListenOptions): Promise<{ url: string; close:
       const answer = beforeAnswer(opts.before ?? { kind: "allow" }, cb, opts.rewrite);
       if (answer !== undefined) {
         const texts = (answer.MsgBody ?? []).map((e) =>
-          e.MsgType === "TIMTextElem" ? e.MsgContent.Text : `[${e.MsgType}]`,
+          isTextElem(e) ? e.MsgContent.Text : `[${e.MsgType}]`,
         );
         const said =
           answer.ErrorCode !== 0

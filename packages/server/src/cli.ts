@@ -620,16 +620,27 @@ Each answer is printed; exit 1 when one is FAIL (and not tolerated).
 `;
 }
 
-/** `roomhook serve --help`: every setting, from the config table that also makes docs/config.md. */
+/** `roomhook serve --help`: every setting, from the config schema that also makes docs/config.md. */
 export function serveHelp(): string {
-  const rows = configKeys.map(
-    (k) =>
-      `  ${(k.flag === "" ? "" : `${k.flag} <value>`).padEnd(28)}${k.env.padEnd(36)}default ${k.default}\n      ${k.doc}`,
-  );
+  const wrap = (text: string): string => {
+    const lines = [""];
+    for (const word of text.split(" ")) {
+      const last = lines.length - 1;
+      const line = lines[last] ?? "";
+      if (line !== "" && line.length + word.length >= 94) lines.push(word);
+      else lines[last] = line === "" ? word : `${line} ${word}`;
+    }
+    return lines.map((l) => `      ${l}`).join("\n");
+  };
+  const rows = configKeys.map((k) => {
+    const names = [k.key, k.flag === "" ? "" : `${k.flag} <value>`, k.env].filter((n) => n !== "");
+    return `  ${names.join(", ")} (default ${k.default})\n${wrap(k.doc)}`;
+  });
   return `Usage: roomhook serve [settings]
 
 Runs the server. Every setting is a flag, an environment variable, or a key of the JSON file named by
-ROOMHOOK_CONFIG (flags win over variables, variables over the file):
+ROOMHOOK_CONFIG (flags win over variables, variables over the file; the file's JSON Schema is
+docs/config.schema.json). Each below: its key in the file, its flag, its variable (default):
 
 ${rows.join("\n")}
 `;

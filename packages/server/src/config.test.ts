@@ -1,6 +1,17 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ConfigError, loadConfig } from "./config.ts";
+import { readFileSync } from "node:fs";
+import { KindGuard } from "@sinclair/typebox";
+import { Value } from "@sinclair/typebox/value";
+import {
+  ConfigError,
+  configFileJsonSchema,
+  configKeys,
+  configSchema,
+  loadConfig,
+  type Config,
+  type LoadConfigOptions,
+} from "./config.ts";
 
 const noFile = () => {
   throw new Error("no file expected");
@@ -94,7 +105,7 @@ test("an invalid configuration lists every problem at once", () => {
       /apps\[0\].sdkAppId/,
       /apps\[0\].secretKey/,
       /apps\[0\].admins/,
-      /log level/,
+      /--log-level: must be one of fatal, error, warn, info, debug, trace, silent, got "loud"/,
       /ROOMHOOK_RATE_LIMIT/,
     ]) {
       assert.match(text, want);
@@ -263,4 +274,161 @@ test("deliveryPolicy: at-least-once by default, the environment's for the app, p
     () => loadConfig({ env: { ROOMHOOK_DELIVERY_POLICY: "sometimes" }, argv: [], readFile: noFile }),
     /ROOMHOOK_DELIVERY_POLICY: must be one of at-least-once, tencent, tencent-retry-timeout/,
   );
+});
+
+/** The problems loadConfig lists for these options ([] when it loads). */
+function problemsOf(opts: LoadConfigOptions): string[] {
+  try {
+    loadConfig({ argv: [], cwd: "/", readFile: noFile, ...opts });
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems;
+    throw e;
+  }
+  return [];
+}
+const withFile = (file: unknown, env: Record<string, string> = {}): LoadConfigOptions => ({
+  env: { ROOMHOOK_CONFIG: "c.json", ...env },
+  readFile: () => JSON.stringify(file),
+});
+const app = { sdkAppId: 1400000001, secretKey: "k".repeat(32), admins: ["administrator"] };
+
+test("docs/config.schema.json is the config file's schema as configSchema makes it (`npm run docs`)", () => {
+  const onDisk: unknown = JSON.parse(
+    readFileSync(new URL("../../../docs/config.schema.json", import.meta.url), "utf8"),
+  );
+  assert.deepEqual(onDisk, configFileJsonSchema());
+});
+
+test("every setting has a variable or a flag, or is the config file's only and documented so", () => {
+  const envs = new Set<string>();
+  const flags = new Set<string>();
+  for (const k of configKeys) {
+    const fileOnly = configSchema.properties[k.key].fileOnly === true;
+    assert.equal(fileOnly, k.env === "" && k.flag === "", `${k.key}: a variable or a flag, else fileOnly`);
+    if (fileOnly) assert.match(k.doc, /^config file only: /, k.key);
+    if (k.env !== "") {
+      assert.match(k.env, /^(ROOMHOOK_[A-Z0-9_]+|DATABASE_URL)$/, k.key);
+      assert.ok(!envs.has(k.env), `${k.env} twice`);
+      envs.add(k.env);
+    }
+    if (k.flag !== "") {
+      assert.match(k.flag, /^--[a-z]+(-[a-z]+)*$/, k.key);
+      assert.ok(!flags.has(k.flag), `${k.flag} twice`);
+      flags.add(k.flag);
+    }
+    assert.ok(k.doc.length > 10 && k.default !== "" && k.default !== "undefined", `${k.key} documented`);
+  }
+  // The docs table and `serve --help` show every setting, the JSON Schema every key of the file.
+  assert.deepEqual(
+    configKeys.map((k) => k.key),
+    Object.keys(configSchema.properties),
+  );
+  assert.deepEqual(Object.keys(configFileJsonSchema().properties as object), [
+    "$schema",
+    ...configKeys.map((k) => k.key).filter((k) => k !== "config"),
+  ]);
+});
+
+test("each default is a value of its setting, and is what loadConfig gives when nothing is set", () => {
+  const c = loadConfig({ env: {}, argv: [], cwd: "/", readFile: noFile });
+  for (const [key, s] of Object.entries(configSchema.properties)) {
+    if (s.default === undefined) {
+      assert.equal(typeof s.defaultText, "string", `${key}: a default, or a text telling it`);
+      continue;
+    }
+    assert.ok(Value.Check(s, s.default), `${key}: default ${JSON.stringify(s.default)}`);
+    if (key in c && key !== "rateLimit") assert.deepEqual(c[key as keyof Config], s.default, key);
+  }
+  // A setting that lists its values names each in its description (the docs show the description).
+  for (const [key, s] of Object.entries(configSchema.properties))
+    if (KindGuard.IsUnion(s) && s.anyOf.every((m) => KindGuard.IsLiteral(m) && typeof m.const === "string"))
+      for (const m of s.anyOf) assert.ok(String(s.description).includes(m.const), `${key}: ${m.const}`);
+});
+
+test("the config file: unknown keys are refused at every level, with the near miss; $schema is allowed", () => {
+  assert.deepEqual(
+    problemsOf(
+      withFile({
+        $schema: "./config.schema.json",
+        logLevl: "warn",
+        config: "other.json",
+        apps: [{ ...app, deliverypolicy: "tencent", rooms: { maxRoom: 1 } }],
+      }),
+    ),
+    [
+      'config file: unknown key "logLevl" (did you mean "logLevel"?)',
+      'config file: unknown key "config"',
+      'config file apps[0]: unknown key "deliverypolicy" (did you mean "deliveryPolicy"?)',
+      'config file apps[0].rooms: unknown key "maxRoom" (did you mean "maxRooms"?)',
+    ],
+  );
+  assert.deepEqual(problemsOf(withFile({ $schema: "./config.schema.json", port: 1 })), []);
+  assert.deepEqual(problemsOf({ env: {}, argv: ["--prot", "1"] }), [
+    'unknown flag --prot (did you mean "--port"?)',
+  ]);
+});
+
+test("a file value must have the setting's JSON type; a variable or flag is read as it", () => {
+  assert.deepEqual(problemsOf(withFile({ port: "8080", trustProxy: "true" })), [
+    'config file "port": must be a whole number from 0 to 65535, got "8080"',
+    'config file "trustProxy": must be true or false, got "true"',
+  ]);
+  const c = loadConfig({
+    env: { ROOMHOOK_TRUST_PROXY: "1", ROOMHOOK_DISPATCH: "false", ROOMHOOK_OWNER_OFFLINE_TIMEOUT_SEC: "600" },
+    argv: ["--port=0", "--log-level", "debug"],
+  });
+  assert.deepEqual(
+    [c.trustProxy, c.dispatch, c.apps[0]?.rooms.ownerOfflineTimeoutSec, c.port, c.logLevel],
+    [true, false, 600, 0, "debug"],
+  );
+  assert.deepEqual(
+    problemsOf({
+      env: { ROOMHOOK_TRUST_PROXY: "yes", ROOMHOOK_OWNER_OFFLINE_TIMEOUT_SEC: "60", ROOMHOOK_ADMIN: "a,b c" },
+    }),
+    [
+      "ROOMHOOK_ADMIN: each admin must be a user id of 1-32 bytes without spaces",
+      "ROOMHOOK_OWNER_OFFLINE_TIMEOUT_SEC: must be 0 (off) or from 120 to 43200 seconds, got 60",
+      'ROOMHOOK_TRUST_PROXY: must be true or false, got "yes"',
+    ],
+  );
+  assert.deepEqual(
+    problemsOf(
+      withFile({
+        rateLimit: { "*": 0, get_room_list: 5 },
+        apps: [{ ...app, admins: ["ok", "not ok"], rooms: { ownerOfflineTimeoutSec: 60 } }, { sdkAppId: 2 }],
+      }),
+    ),
+    [
+      'config file apps[0].admins[1]: must be a user id (1-32 bytes, no spaces or commas), got "not ok"',
+      "config file apps[0].rooms.ownerOfflineTimeoutSec: must be 0 (off) or from 120 to 43200 seconds, got 60",
+      "config file apps[1].secretKey: missing; must be a string of at least 16 characters",
+      "config file apps[1].admins: missing; must be a non-empty array of user ids (1-32 bytes, no spaces or commas)",
+      "config file rateLimit.*: must be a positive number of requests per second, got 0",
+    ],
+  );
+});
+
+test("a problem never shows a secret: keys, tokens, URLs with passwords", () => {
+  const text = [
+    ...problemsOf({
+      env: {
+        ROOMHOOK_SECRET_KEY: "short-secret",
+        DATABASE_URL: "mysql://u:hunter2@db/x",
+        ROOMHOOK_OPERATOR_URL: "ftp://u:pw-op@ops/x",
+        ROOMHOOK_OPERATOR_SECRET: "whsec_dG9vc2hvcnQ=",
+      },
+    }),
+    ...problemsOf(withFile({ metricsToken: 42, apps: [{ ...app, secretKey: "tiny-key" }] })),
+  ].join("\n");
+  assert.match(text, /ROOMHOOK_SECRET_KEY: must be a string of at least 16 characters$/m);
+  assert.match(text, /config file apps\[0\]\.secretKey: must be a string of at least 16 characters$/m);
+  for (const secret of ["short-secret", "hunter2", "pw-op", "dG9vc2hvcnQ", "42", "tiny-key"])
+    assert.ok(!text.includes(secret), `${secret} shown in:\n${text}`);
+});
+
+test("the config files of docs/config.md load", () => {
+  const doc = readFileSync(new URL("../../../docs/config.md", import.meta.url), "utf8");
+  const files = [...doc.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => m[1] ?? "");
+  assert.ok(files.length >= 2);
+  for (const f of files) assert.ok(loadConfig({ env: { ROOMHOOK_CONFIG: "c.json" }, readFile: () => f }));
 });

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createRequire } from "node:module";
-import { callbackSign } from "@roomhook/protocol";
+import { callbackSign, isTextElem } from "@roomhook/protocol";
 import type { RoomhookClient, RoomEvents } from "@roomhook/client";
 import {
   createReceiver,
@@ -338,9 +338,7 @@ test("an App backend on @roomhook/receiver's adapter decides: its handler return
     nodeHandler(receiver, (cb) => {
       seen.push(cb);
       if (cb.command !== "Group.CallbackBeforeSendMsg") return undefined;
-      const said = cb.packet.MsgBody.map((e) => (e.MsgType === "TIMTextElem" ? e.MsgContent.Text : "")).join(
-        "",
-      );
+      const said = cb.packet.MsgBody.map((e) => (isTextElem(e) ? e.MsgContent.Text : "")).join("");
       if (said.includes("forbidden")) return refuseMessageReply(10101, "not here");
       return rewriteMessageReply({
         MsgBody: [{ MsgType: "TIMTextElem", MsgContent: { Text: said.toUpperCase() } }],

@@ -11,7 +11,16 @@ import {
   type AfterStartBattle,
   userIdProblem,
   verifyUserSig,
+  wsCloseCodes,
   type OptPlatform,
+  type WsOp,
+  type WsPush,
+  type WsPushOf,
+  type WsReply,
+  type WsReplyData,
+  type WsSeat,
+  type WsServerFrame,
+  type MsgElem,
 } from "@roomhook/protocol";
 import type { Clock } from "../clock.ts";
 import { LiveError } from "../live-error.ts";
@@ -33,10 +42,10 @@ import { clientIp } from "../rest/rest-server.ts";
 
 /**
  * The client path: users connect over WebSocket, log in with their UserSig and platform, and work in
- * rooms; every member of a room is pushed what happens in it. Frames are JSON:
- *   request  {"id": 7, "op": "changeOwner", "roomId": "r", "userId": "bob"}
- *   reply    {"id": 7, "code": 0, "data": {...}}  or  {"id": 7, "code": -2300, "message": "..."}
- *   push     {"event": "ownerChanged", "roomId": "r", "from": "alice", "to": "bob", "operator": "alice"}
+ * rooms; every member of a room is pushed what happens in it. Frames are JSON, declared once in
+ * @roomhook/protocol (ws.ts: requests, replies, pushes, close codes); what is sent here is typed by
+ * those declarations, and a test holds the frames a real server sends to their schemas. Requests are
+ * read field by field (FieldReader: Tencent's codes, byte limits), not by a schema validator.
  * Codes are Tencent's client error codes (login failures: the UserSig's 70xxx code).
  */
 
@@ -89,7 +98,25 @@ function clientCodeOf(err: LiveError): number {
   return clientCodeFor(err.code);
 }
 
-type Reply = { code: number; data?: unknown; message?: string };
+/** A reply before its `id` is added: the protocol's WsReply. */
+type Reply = WsReply extends infer R ? (R extends unknown ? Omit<R, "id"> : never) : never;
+
+/** A push before the room it goes to and its sequence number are set (a battle's goes to several). */
+type Unplaced<T> = T extends unknown ? Omit<T, "roomId" | "seq"> : never;
+
+/**
+ * A successful reply to an op the protocol declares, with the data it declares for it
+ * (wsReplyDataSchemas; none for most ops): an op or a reply the protocol does not know does not compile.
+ */
+function answer<O extends WsOp>(
+  _op: O,
+  ...data: WsReplyData<O> extends undefined ? [] : [WsReplyData<O>]
+): Reply {
+  return data.length === 0 ? { code: 0 } : { code: 0, data: data[0] };
+}
+
+/** A refusal. */
+const refuse = (code: number, message: string): Reply => ({ code, message });
 
 export interface Gateway {
   /** Records this node as alive: before the first client is served. */
@@ -110,7 +137,7 @@ function clientSeat(s: {
   IsTakenDisabled: boolean;
   IsVideoDisabled: boolean;
   IsAudioDisabled: boolean;
-}) {
+}): WsSeat {
   return {
     index: s.Index,
     userId: s.Member_Account ?? "",
@@ -129,7 +156,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
   wss.on("error", () => undefined);
   const key = (appId: number, userId: string) => `${appId}\u0000${userId}`;
 
-  const send = (ws: WebSocket | undefined, frame: unknown) => {
+  const send = (ws: WebSocket | undefined, frame: WsServerFrame) => {
     if (ws === undefined || ws.readyState !== ws.OPEN) return;
     ws.send(JSON.stringify(frame));
     if (ws.bufferedAmount > opts.sendBufferBytes) {
@@ -137,7 +164,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
         { bufferedBytes: ws.bufferedAmount, limit: opts.sendBufferBytes },
         "closing a WebSocket client that does not read what it is sent (4008)",
       );
-      ws.close(4008, "send buffer full: the client does not read");
+      ws.close(wsCloseCodes.sendBufferFull, "send buffer full: the client does not read");
       // A client that does not read does not read the close either: the socket goes after a moment.
       setTimeout(() => {
         ws.terminate();
@@ -182,7 +209,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
     }
   }
 
-  function push(appId: number, roomId: string, frame: unknown) {
+  function push(appId: number, roomId: string, frame: WsPush) {
     for (const s of roomSessions.get(key(appId, roomId)) ?? []) send(s.ws, frame);
   }
 
@@ -196,7 +223,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
       p.CallbackCommand === "Live.CallbackAfterCreateBattle"
         ? [p.FromRoomId, ...p.ToRoomIdList]
         : [p.FromRoomInfo.RoomId, ...p.ToRoomList.map((x) => x.RoomId)];
-    const frame =
+    const frame: Unplaced<WsPushOf<"battleCreated" | "battleStarted" | "battleEnded">> =
       p.CallbackCommand === "Live.CallbackAfterCreateBattle"
         ? { event: "battleCreated", battleId: p.BattleId, rooms, durationMs: p.Duration }
         : p.CallbackCommand === "Live.CallbackAfterStartBattle"
@@ -313,7 +340,8 @@ export function createGateway(opts: GatewayOptions): Gateway {
             roomId: e.roomId,
             sender: p.From_Account,
             msgSeq: p.MsgSeq,
-            msgBody: p.MsgBody,
+            // roomhook's own events carry only the elements it accepts (rooms/room-message.ts).
+            msgBody: p.MsgBody as MsgElem[],
             cloudCustomData: p.CloudCustomData,
             operator: p.Operator_Account,
             seq: e.seq,
@@ -351,9 +379,9 @@ export function createGateway(opts: GatewayOptions): Gateway {
   ): Promise<{ reply: Reply; session?: Session }> {
     const op = frame.op;
     if (op === "login") return login(frame, ws, ip);
-    if (session === undefined) return { reply: { code: -1002, message: clientErrorCatalog[-1002] } };
+    if (session === undefined) return { reply: refuse(-1002, clientErrorCatalog[-1002]) };
     session.lastSeenMs = clock.now();
-    if (op === "heartbeat") return { reply: { code: 0 } };
+    if (op === "heartbeat") return { reply: answer(op) };
     const r = new FieldReader(frame);
     const ctx: OpContext = {
       appId: session.appId,
@@ -377,28 +405,28 @@ export function createGateway(opts: GatewayOptions): Gateway {
         await joining(session, room.RoomId, () =>
           store.write({ op: "createRoomAndEnter", ctx, room, policy }),
         );
-        return { reply: { code: 0, data: { roomId: room.RoomId } } };
+        return { reply: answer(op, { roomId: room.RoomId }) };
       }
       case "enterRoom": {
         const roomId = r.roomId("roomId");
         await joining(session, roomId, () => store.write({ op: "enterRoom", ctx, roomId }));
-        return { reply: { code: 0 } };
+        return { reply: answer(op) };
       }
       case "leaveRoom": {
         const roomId = r.roomId("roomId");
         await store.write({ op: "leaveRoom", ctx, roomId });
         part(session, roomId);
-        return { reply: { code: 0 } };
+        return { reply: answer(op) };
       }
       case "destroyRoom": {
         await store.write({ op: "destroyRoomByOwner", ctx, roomId: r.roomId("roomId") });
-        return { reply: { code: 0 } };
+        return { reply: answer(op) };
       }
       case "changeOwner": {
         const roomId = r.roomId("roomId");
         const newOwner = r.userId("userId", { required: true });
         await store.write({ op: "changeOwner", ctx, input: { roomId, newOwner, byOwner: true } });
-        return { reply: { code: 0 } };
+        return { reply: answer(op) };
       }
       case "setAdmin":
       case "revokeAdmin": {
@@ -411,7 +439,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
           userIds: [userId],
           opType: op === "setAdmin" ? "add" : "delete",
         });
-        return { reply: { code: 0 } };
+        return { reply: answer(op) };
       }
       case "getRoomInfo": {
         const roomId = r.roomId("roomId");
@@ -419,7 +447,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
           async (tx) =>
             [await requireRoom(tx, ctx.appId, roomId), await tx.listAdmins(ctx.appId, roomId)] as const,
         );
-        return { reply: { code: 0, data: { roomInfo: roomInfoView(room), admins } } };
+        return { reply: answer(op, { roomInfo: roomInfoView(room), admins }) };
       }
       case "getMemberList": {
         const roomId = r.roomId("roomId");
@@ -428,10 +456,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
           return tx.listMembers(ctx.appId, roomId);
         });
         return {
-          reply: {
-            code: 0,
-            data: { members: members.map((m) => ({ userId: m.userId, platform: m.platform })) },
-          },
+          reply: answer(op, { members: members.map((m) => ({ userId: m.userId, platform: m.platform })) }),
         };
       }
       case "sendMessage": {
@@ -454,7 +479,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
           res.sent && res.event.packet.CallbackCommand === "Group.CallbackAfterSendMsg"
             ? res.event.packet.MsgSeq
             : 0;
-        return { reply: { code: 0, data: { msgSeq: seq } } };
+        return { reply: answer(op, { msgSeq: seq }) };
       }
       case "sendGift": {
         const roomId = r.roomId("roomId");
@@ -469,7 +494,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
           count,
           byMember: true,
         });
-        return { reply: { code: 0, data: { seq: e.seq } } };
+        return { reply: answer(op, { seq: e.seq }) };
       }
       case "getMetadata": {
         const roomId = r.roomId("roomId");
@@ -477,7 +502,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
           await requireRoom(tx, ctx.appId, roomId);
           return tx.listMetadata(ctx.appId, roomId);
         });
-        return { reply: { code: 0, data: { metadata: all.map((m) => ({ key: m.Key, value: m.Value })) } } };
+        return { reply: answer(op, { metadata: all.map((m) => ({ key: m.Key, value: m.Value })) }) };
       }
       case "setMetadata": {
         const roomId = r.roomId("roomId");
@@ -487,34 +512,34 @@ export function createGateway(opts: GatewayOptions): Gateway {
         }));
         if (entries.length === 0) throw new LiveError(100002, "metadata must not be empty");
         await store.write({ op: "setMetadata", ctx, roomId, entries, byMember: true });
-        return { reply: { code: 0 } };
+        return { reply: answer(op) };
       }
       case "deleteMetadata": {
         const roomId = r.roomId("roomId");
         const keys = r.stringList("keys", { maxItems: 100 });
         await store.write({ op: "deleteMetadata", ctx, roomId, keys, byMember: true });
-        return { reply: { code: 0 } };
+        return { reply: answer(op) };
       }
       case "getSeatList": {
         const roomId = r.roomId("roomId");
         const seats = await store.read(async (tx) =>
           seatList(tx, ctx.appId, await requireSeatRoom(tx, ctx.appId, roomId)),
         );
-        return { reply: { code: 0, data: { seats: callbackSeats(seats).map(clientSeat) } } };
+        return { reply: answer(op, { seats: callbackSeats(seats).map(clientSeat) }) };
       }
       case "takeSeat": {
         const roomId = r.roomId("roomId");
         const index = r.int("index", { min: -1, max: roomLimits.maxSeatCount - 1 }) ?? -1;
         const res = await store.write({ op: "requestSeat", ctx, roomId, index });
-        return { reply: { code: 0, data: { taken: res.taken } } };
+        return { reply: answer(op, { taken: res.taken }) };
       }
       case "leaveSeat": {
         await store.write({ op: "leaveSeat", ctx, roomId: r.roomId("roomId") });
-        return { reply: { code: 0 } };
+        return { reply: answer(op) };
       }
       case "cancelSeatApplication": {
         await store.write({ op: "cancelSeatApplication", ctx, roomId: r.roomId("roomId") });
-        return { reply: { code: 0 } };
+        return { reply: answer(op) };
       }
       case "getSeatApplications": {
         const roomId = r.roomId("roomId");
@@ -523,7 +548,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
           return tx.listSeatApplications(ctx.appId, roomId);
         });
         return {
-          reply: { code: 0, data: { applications: apps.map((a) => ({ userId: a.userId, index: a.index })) } },
+          reply: answer(op, { applications: apps.map((a) => ({ userId: a.userId, index: a.index })) }),
         };
       }
       case "acceptSeatApplication":
@@ -532,20 +557,20 @@ export function createGateway(opts: GatewayOptions): Gateway {
         const userId = r.userId("userId", { required: true });
         const accept = op === "acceptSeatApplication";
         await store.write({ op: "answerSeatApplication", ctx, roomId, userId, accept });
-        return { reply: { code: 0 } };
+        return { reply: answer(op) };
       }
       case "pickSeat": {
         const roomId = r.roomId("roomId");
         const userId = r.userId("userId", { required: true });
         const index = r.int("index", { required: true, min: 0, max: roomLimits.maxSeatCount - 1 });
         await store.write({ op: "pickSeat", ctx, roomId, userId, index, byMember: true });
-        return { reply: { code: 0 } };
+        return { reply: answer(op) };
       }
       case "kickSeat": {
         const roomId = r.roomId("roomId");
         const userId = r.userId("userId", { required: true });
         await store.write({ op: "kickSeat", ctx, roomId, userId, byMember: true });
-        return { reply: { code: 0 } };
+        return { reply: answer(op) };
       }
       case "lockSeat": {
         const roomId = r.roomId("roomId");
@@ -556,7 +581,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
           isAudioLocked: r.bool("lockAudio"),
         };
         await store.write({ op: "lockSeat", ctx, roomId, index, locks, byMember: true });
-        return { reply: { code: 0 } };
+        return { reply: answer(op) };
       }
       case "moveSeat": {
         const roomId = r.roomId("roomId");
@@ -564,14 +589,14 @@ export function createGateway(opts: GatewayOptions): Gateway {
         const index = r.int("index", { required: true, min: 0, max: roomLimits.maxSeatCount - 1 });
         const policy = (r.int("policy", { min: 0, max: 2 }) ?? 0) as 0 | 1 | 2;
         await store.write({ op: "moveSeat", ctx, roomId, userId, index, policy, byMember: true });
-        return { reply: { code: 0 } };
+        return { reply: answer(op) };
       }
       case "muteMember": {
         const roomId = r.roomId("roomId");
         const userId = r.userId("userId", { required: true });
         const durationSec = r.int("durationSec", { required: true, min: 0, max: 10 * 365 * 24 * 3600 });
         await store.write({ op: "muteMembers", ctx, roomId, userIds: [userId], durationSec, byMember: true });
-        return { reply: { code: 0 } };
+        return { reply: answer(op) };
       }
       case "kickMember": {
         // Tencent's kick is a ban for a while: the member is removed and cannot come back until then.
@@ -587,10 +612,10 @@ export function createGateway(opts: GatewayOptions): Gateway {
           reason: r.string("reason", { maxBytes: 1000 }) ?? "",
           byMember: true,
         });
-        return { reply: { code: 0 } };
+        return { reply: answer(op) };
       }
       default:
-        return { reply: { code: -1001, message: `unknown op ${JSON.stringify(op)}` } };
+        return { reply: refuse(-1001, `unknown op ${JSON.stringify(op)}`) };
     }
   }
 
@@ -601,17 +626,16 @@ export function createGateway(opts: GatewayOptions): Gateway {
   ): { reply: Reply; session?: Session } {
     const { sdkAppId, userId, userSig, platform } = frame;
     if (typeof sdkAppId !== "number" || typeof userId !== "string" || typeof userSig !== "string") {
-      return { reply: { code: -1001, message: "login needs sdkAppId (number), userId and userSig" } };
+      return { reply: refuse(-1001, "login needs sdkAppId (number), userId and userSig") };
     }
     // The same rule as REST's for a user id; RESTAPI is the REST API's platform, not a client's.
     const problem = userIdProblem(userId);
-    if (problem !== undefined) return { reply: { code: -1001, message: `userId ${problem}` } };
+    if (problem !== undefined) return { reply: refuse(-1001, `userId ${problem}`) };
     if (platform !== undefined && !isClientPlatform(platform)) {
-      return { reply: { code: -1001, message: `platform must be one of ${clientPlatforms.join(", ")}` } };
+      return { reply: refuse(-1001, `platform must be one of ${clientPlatforms.join(", ")}`) };
     }
     const secret = keys.get(sdkAppId);
-    if (secret === undefined)
-      return { reply: { code: 70020, message: `SDKAppID ${sdkAppId} is not served here` } };
+    if (secret === undefined) return { reply: refuse(70020, `SDKAppID ${sdkAppId} is not served here`) };
     const check = verifyUserSig({
       sdkAppId,
       key: secret,
@@ -619,10 +643,11 @@ export function createGateway(opts: GatewayOptions): Gateway {
       userSig,
       now: Math.floor(clock.now() / 1000),
     });
-    if (!check.ok) return { reply: { code: check.code, message: check.reason } };
+    if (!check.ok) return { reply: refuse(check.code, check.reason) };
     const k = key(sdkAppId, userId);
     const existing = sessions.get(k);
-    if (existing?.ws !== undefined && existing.ws !== ws) existing.ws.close(4001, "logged in elsewhere");
+    if (existing?.ws !== undefined && existing.ws !== ws)
+      existing.ws.close(wsCloseCodes.loggedInElsewhere, "logged in elsewhere");
     const session: Session = existing ?? {
       appId: sdkAppId,
       userId,
@@ -637,7 +662,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
     session.platform = (platform as OptPlatform | undefined) ?? "Unknown";
     session.lastSeenMs = clock.now();
     sessions.set(k, session);
-    return { reply: { code: 0, data: { userId, rooms: [...session.rooms] } }, session };
+    return { reply: answer("login", { userId, rooms: [...session.rooms] }), session };
   }
 
   /** One line per login: who, from where, on which platform; a refused one with its code (never the UserSig). */
@@ -658,7 +683,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
         userId: typeof userId === "string" && userIdProblem(userId) === undefined ? userId : undefined,
         ip,
         code: reply.code,
-        message: reply.message,
+        message: "message" in reply ? reply.message : undefined,
       },
       "client login refused",
     );
@@ -670,7 +695,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
     const openedMs = clock.now();
     // The heartbeat sweep covers logged-in users only: a connection that never logs in ends here.
     const loginTimer = setTimeout(() => {
-      if (session === undefined) ws.close(4002, "login timeout: log in first");
+      if (session === undefined) ws.close(wsCloseCodes.loginTimeout, "login timeout: log in first");
     }, opts.loginTimeoutMs);
     loginTimer.unref();
     ws.on("message", (data, isBinary) => {
@@ -799,7 +824,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
       // 1001 Going Away: clients know the server left on purpose (and reconnect, to another process
       // or to this one restarted); one that does not answer the close within a second is cut.
       const open = [...wss.clients];
-      for (const ws of open) ws.close(1001, "server stopping");
+      for (const ws of open) ws.close(wsCloseCodes.serverStopping, "server stopping");
       await Promise.race([
         Promise.all(
           open.map(

@@ -1,3 +1,4 @@
+import type { RestCallRecord } from "@roomhook/protocol";
 import type { RestCommand } from "./live-engine-api.ts";
 
 /**
@@ -15,23 +16,8 @@ export interface CallLog {
   feed(appId: number, afterId: number | undefined, limit: number): { calls: CallRecord[]; hasMore: boolean };
 }
 
-/** One REST call as the feed answers it: Tencent's field names where Tencent has one. */
-export interface CallRecord {
-  /** Position in this process's feed, increasing by one per recorded call of any app. */
-  Id: number;
-  /** When the answer was sent, in ms since the epoch. */
-  Time: number;
-  Service: string;
-  Command: string;
-  /** The caller's identifier when its UserSig was accepted. */
-  Operator_Account?: string;
-  ErrorCode: number;
-  /** Only on a refused call. */
-  ErrorInfo?: string;
-  DurationMs: number;
-  RequestId: string;
-  ClientIP: string;
-}
+/** One REST call as the feed answers it (declared in @roomhook/protocol, `RestCallRecord`). */
+export type CallRecord = RestCallRecord;
 
 /** Makes the call log of the configured apps (see {@link CallLog}). */
 export function createCallLog(appIds: readonly number[], capacity = 1000): CallLog {
