@@ -74,8 +74,8 @@ const code = await new Promise<number>((resolve) => {
       "--test",
       "--test-concurrency=2",
       // A hang guard, not a speed check: the largest file (store-methods, both stores) takes minutes on
-      // a loaded 2-core machine.
-      "--test-timeout=300000",
+      // a loaded 2-core machine, and the CLI's files start a process per command.
+      "--test-timeout=600000",
       ...files,
     ],
     { stdio: "inherit", env: { ...process.env, [TEST_PG_ENV]: pg.adminUrl } },

@@ -1,0 +1,292 @@
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { createServer as createNetServer, type AddressInfo } from "node:net";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { ok, startTestServer, TEST_KEY, type TestServer } from "./support/harness.ts";
+import { CLI_ARGS as ARGS, cliProcesses } from "./support/cli.ts";
+
+let t: TestServer;
+let env: Record<string, string>;
+before(async () => {
+  t = await startTestServer({ dispatch: "auto" });
+  env = { ...process.env, ROOMHOOK_SECRET_KEY: TEST_KEY, ROOMHOOK_DATA: t.dataDir };
+});
+after(() => t.close());
+const { run, startListen } = cliProcesses(() => env);
+
+test("exit codes and help: 0 ok, 1 failure, 2 usage", async () => {
+  assert.equal((await run([])).code, 2);
+  for (const c of ["usersig", "listen", "trigger"]) {
+    const h = await run([c, "--help"]);
+    assert.equal(h.code, 0);
+    assert.match(h.out, new RegExp(`Usage: roomhook ${c}`));
+  }
+  assert.equal((await run(["frobnicate"])).code, 2);
+  assert.equal((await run(["usersig"])).code, 2);
+  assert.equal((await run(["listen", "--port", "99999"])).code, 2);
+  assert.equal((await run(["trigger", "owner-change", "--room", "x"])).code, 2);
+  assert.equal(
+    (await run(["trigger", "owner-change", "--room", "missing", "--to", "bob", "--url", t.url])).code,
+    1,
+  );
+  const sig = await run(["usersig", "--identifier", "administrator", "--expire", "60"]);
+  assert.equal(sig.code, 0);
+  assert.match(sig.out.trim(), /^[A-Za-z0-9*\-_]+$/);
+});
+
+test("listen --server registers itself for every callback, prints the owner change `trigger Live.CallbackAfterChangeOwner` made, and puts the previous configuration back", async () => {
+  ok(
+    await t.call(
+      "set_callback",
+      { Url: "http://127.0.0.1:9/previous", CallbackCommandList: ["Live.CallbackAfterCreateRoom"] },
+      { service: "live_config" },
+    ),
+  );
+  const l = await startListen(["--server", t.url]);
+  try {
+    await l.waitFor(
+      /registered with http:\/\/127\.0\.0\.1:\d+: every callback comes here \(the previous Url http:\/\/127\.0\.0\.1:9\/previous comes back/,
+    );
+    const cfg = ok(await t.call("get_callback", {}, { service: "live_config" })).Response as {
+      Url: string;
+      CallbackCommandList: string[];
+    };
+    assert.equal(cfg.Url, `${l.url}/callback`);
+    assert.ok(cfg.CallbackCommandList.includes("Live.CallbackAfterChangeOwner"));
+    const r = await run([
+      "trigger",
+      "Live.CallbackAfterChangeOwner",
+      "--room",
+      "cli-reg",
+      "--override",
+      "NewOwner_Account=carol",
+      "--server",
+      t.url,
+    ]);
+    assert.equal(r.code, 0, r.out + r.err);
+    assert.match(r.out, /live_engine_http_srv\/create_room: \{"ActionStatus":"OK"/);
+    assert.match(r.out, /live_engine_http_srv\/change_room_owner: \{"ActionStatus":"OK"/);
+    await l.waitFor(/Live\.CallbackAfterChangeOwner {2}room cli-reg: owner alice -> carol by administrator/);
+    // Again on the same room: the room exists (tolerated), the owner moves on.
+    const again = await run([
+      "trigger",
+      "Live.CallbackAfterChangeOwner",
+      "--room",
+      "cli-reg",
+      "--user",
+      "dan",
+      "--server",
+      t.url,
+    ]);
+    assert.equal(again.code, 0, again.out + again.err);
+    await l.waitFor(/room cli-reg: owner carol -> dan/);
+  } finally {
+    assert.equal(await l.stop(), 0);
+  }
+  assert.match(
+    l.output(),
+    /put the previous callback configuration back \(http:\/\/127\.0\.0\.1:9\/previous\)/,
+  );
+  const back = ok(await t.call("get_callback", {}, { service: "live_config" })).Response as {
+    Url: string;
+    CallbackCommandList: string[];
+  };
+  assert.deepEqual(back, {
+    Url: "http://127.0.0.1:9/previous",
+    CallbackCommandList: ["Live.CallbackAfterCreateRoom"],
+    DeliveryPolicy: "at-least-once",
+  });
+  ok(await t.call("delete_callback", {}, { service: "live_config" }));
+});
+
+test("trigger: a fixture file runs its steps; an unknown callback command and a bad override are usage errors", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "roomhook-fixture-"));
+  try {
+    const file = join(dir, "handover.json");
+    writeFileSync(
+      file,
+      JSON.stringify({
+        description: "create, hand over twice, destroy",
+        steps: [
+          {
+            path: "live_engine_http_srv/create_room",
+            body: { RoomInfo: { RoomId: "{{room}}", RoomType: "Live", Owner_Account: "{{owner}}" } },
+          },
+          {
+            path: "live_engine_http_srv/change_room_owner",
+            body: { RoomId: "{{room}}", NewOwner_Account: "bob" },
+          },
+          {
+            path: "live_engine_http_srv/change_room_owner",
+            body: { RoomId: "{{room}}", NewOwner_Account: "{{user}}" },
+          },
+        ],
+      }),
+    );
+    const r = await run(["trigger", "--fixture", file, "--room", "cli-fx", "--user", "eve", "--url", t.url]);
+    assert.equal(r.code, 0, r.out + r.err);
+    const info = ok(await t.call("get_room_info", { RoomId: "cli-fx" })).Response as {
+      RoomInfo: { Owner_Account: string };
+    };
+    assert.equal(info.RoomInfo.Owner_Account, "eve");
+    // A failing step stops the fixture with exit 1.
+    const failing = await run(["trigger", "--fixture", file, "--room", "cli-fx", "--url", t.url]);
+    assert.equal(failing.code, 1);
+    assert.match(failing.out, /create_room: \{"ActionStatus":"FAIL","ErrorCode":100003/);
+    writeFileSync(file, "{}");
+    const bad = await run(["trigger", "--fixture", file, "--url", t.url]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.err, /must be \{"description"/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const unknown = await run(["trigger", "Live.CallbackAfterDance", "--url", t.url]);
+  assert.equal(unknown.code, 1);
+  assert.match(
+    unknown.err,
+    /unknown callback command Live\.CallbackAfterDance; known: Live\.CallbackAfterCreateRoom/,
+  );
+  const follow = await run(["trigger", "Follow.CallbackAfterFollowAdd", "--url", t.url]);
+  assert.match(follow.err, /cannot be triggered.*follows/);
+  const override = await run([
+    "trigger",
+    "Live.CallbackAfterChangeOwner",
+    "--override",
+    "nothing",
+    "--url",
+    t.url,
+  ]);
+  assert.equal(override.code, 2);
+  assert.match(override.err, /--override must be Field=value/);
+});
+
+test("deliveries list, show, resend; rooms list, show; --version; migrate", async () => {
+  ok(await t.call("create_room", { RoomInfo: { RoomId: "cli-d", RoomType: "Live", Owner_Account: "a" } }));
+  ok(
+    await t.call(
+      "set_callback",
+      { Url: "http://127.0.0.1:9/nowhere", CallbackCommandList: ["Live.CallbackAfterChangeOwner"] },
+      { service: "live_config" },
+    ),
+  );
+  try {
+    ok(await t.call("change_room_owner", { RoomId: "cli-d", NewOwner_Account: "b" }));
+    const list = await run(["deliveries", "list", "--room", "cli-d", "--url", t.url]);
+    assert.equal(list.code, 0, list.err);
+    const m = /^\s*(\d+)\s+(pending|delivered|dead)\s.*Live\.CallbackAfterChangeOwner {2}room cli-d/m.exec(
+      list.out,
+    );
+    assert.ok(m?.[1] !== undefined, list.out);
+    const show = await run(["deliveries", "show", m[1], "--url", t.url]);
+    assert.equal(show.code, 0, show.err);
+    assert.equal((JSON.parse(show.out) as { Delivery: { RoomId: string } }).Delivery.RoomId, "cli-d");
+    const resend = await run(["deliveries", "resend", "--url", t.url]);
+    assert.equal(resend.code, 2, "an id or --dead");
+    const missing = await run(["deliveries", "show", "999999", "--url", t.url]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.err, /^roomhook deliveries show: roomhook_delivery\/get_delivery: 100\d{3} /);
+    const rooms = await run(["rooms", "list", "cli-", "--url", t.url]);
+    assert.match(rooms.out, /^cli-d {2}owner b {2}Live$/m);
+    const room = await run(["rooms", "show", "cli-d", "--url", t.url]);
+    assert.match(room.out, / a -> b {2}by administrator \(RESTAPI\)/);
+  } finally {
+    ok(await t.call("delete_callback", {}, { service: "live_config" }));
+  }
+  const v = await run(["--version"]);
+  assert.equal(v.code, 0);
+  assert.match(v.out.trim(), /^\d+\.\d+\.\d+$/);
+  // `npx roomhook` in the repository: npm's link to the package's bin, which loads the build (dist).
+  const bin = fileURLToPath(new URL("../../../node_modules/.bin/roomhook", import.meta.url));
+  const npx = await new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+    const c = spawn(bin, ["--version"], { env, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    c.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    c.stderr.on("data", (d: Buffer) => (err += d.toString()));
+    c.on("exit", (code) => {
+      resolve({ code, out, err });
+    });
+  });
+  assert.equal(npx.code, 0, npx.err);
+  assert.equal(npx.out, v.out);
+  const closed = createNetServer();
+  await new Promise<void>((r) => closed.listen(0, "127.0.0.1", r));
+  const port = (closed.address() as AddressInfo).port;
+  await new Promise<void>((r) =>
+    closed.close(() => {
+      r();
+    }),
+  );
+  const unreachable = await run(["rooms", "list", "--server", `http://127.0.0.1:${port}`]);
+  assert.equal(unreachable.code, 1);
+  assert.match(
+    unreachable.err,
+    new RegExp(`cannot reach the server at http://127\\.0\\.0\\.1:${port} \\(.*ECONNREFUSED`),
+  );
+  const dir = mkdtempSync(join(tmpdir(), "roomhook-migrate-"));
+  try {
+    const mig = await new Promise<{ code: number | null; out: string }>((resolve) => {
+      const c = spawn(process.execPath, [...ARGS, "migrate"], {
+        env: { ...env, ROOMHOOK_DATA: dir },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let out = "";
+      c.stdout.on("data", (d: Buffer) => (out += d.toString()));
+      c.on("exit", (code) => {
+        resolve({ code, out });
+      });
+    });
+    assert.equal(mig.code, 0);
+    assert.match(mig.out, /migrations done: SQLite in /);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("logs tail prints REST calls (refused ones with their reason), room events and delivery attempts as they happen", async () => {
+  const c = spawn(process.execPath, [...ARGS, "logs", "tail", "--url", t.url], {
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  c.stdout.on("data", (d: Buffer) => (out += d.toString()));
+  const waitFor = async (re: RegExp) => {
+    for (let i = 0; i < 800 && !re.test(out); i++) await new Promise((r) => setTimeout(r, 25));
+    assert.match(out, re);
+  };
+  ok(
+    await t.call(
+      "set_callback",
+      { Url: "http://127.0.0.1:9/nowhere", CallbackCommandList: ["Live.CallbackAfterChangeOwner"] },
+      { service: "live_config" },
+    ),
+  );
+  try {
+    await waitFor(/^tailing /m);
+    ok(
+      await t.call("create_room", { RoomInfo: { RoomId: "cli-tail", RoomType: "Live", Owner_Account: "a" } }),
+    );
+    ok(await t.call("change_room_owner", { RoomId: "cli-tail", NewOwner_Account: "b" }));
+    const refused = await t.call("get_room_info", { RoomId: "cli-tail-none" });
+    await waitFor(
+      / call {5}live_engine_http_srv\/create_room {2}by administrator {2}ErrorCode 0 {2}[\d.]+ ms$/m,
+    );
+    await waitFor(
+      new RegExp(
+        ` call {5}live_engine_http_srv/get_room_info {2}by administrator {2}ErrorCode ${refused.ErrorCode} {2}${refused.ErrorInfo.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} {2}[\\d.]+ ms$`,
+        "m",
+      ),
+    );
+    await waitFor(/ event {4}Live\.CallbackAfterChangeOwner {2}room cli-tail seq \d+ {2}by administrator$/m);
+    await waitFor(/ attempt {2}Live\.CallbackAfterChangeOwner {2}room cli-tail seq \d+ {2}#1 /m);
+    // The tail's own polling (the *_feed commands) is not in the feed it prints.
+    assert.doesNotMatch(out, /_feed/);
+  } finally {
+    c.kill("SIGINT");
+    ok(await t.call("delete_callback", {}, { service: "live_config" }));
+  }
+});
