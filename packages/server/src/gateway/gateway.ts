@@ -156,9 +156,10 @@ export function createGateway(opts: GatewayOptions): Gateway {
   wss.on("error", () => undefined);
   const key = (appId: number, userId: string) => `${appId}\u0000${userId}`;
 
-  const send = (ws: WebSocket | undefined, frame: WsServerFrame) => {
+  /** Sends a frame already serialized: a text frame, whether given as a string or as its UTF-8 bytes. */
+  const sendText = (ws: WebSocket | undefined, data: string | Buffer) => {
     if (ws === undefined || ws.readyState !== ws.OPEN) return;
-    ws.send(JSON.stringify(frame));
+    ws.send(data, { binary: false });
     if (ws.bufferedAmount > opts.sendBufferBytes) {
       logger.warn(
         { bufferedBytes: ws.bufferedAmount, limit: opts.sendBufferBytes },
@@ -170,6 +171,9 @@ export function createGateway(opts: GatewayOptions): Gateway {
         ws.terminate();
       }, 1000).unref();
     }
+  };
+  const send = (ws: WebSocket | undefined, frame: WsServerFrame) => {
+    sendText(ws, JSON.stringify(frame));
   };
 
   /** Who is in each room (by app and room id), kept beside each session's own `rooms`. */
@@ -209,8 +213,12 @@ export function createGateway(opts: GatewayOptions): Gateway {
     }
   }
 
+  /** A push to every member of a room: serialized and encoded once, however many members it has. */
   function push(appId: number, roomId: string, frame: WsPush) {
-    for (const s of roomSessions.get(key(appId, roomId)) ?? []) send(s.ws, frame);
+    const members = roomSessions.get(key(appId, roomId));
+    if (members === undefined || members.size === 0) return;
+    const data = Buffer.from(JSON.stringify(frame), "utf8");
+    for (const s of members) sendText(s.ws, data);
   }
 
   /** A battle's events are the caller's room's; every room in the battle is pushed them. */
