@@ -102,7 +102,14 @@ export async function startApp(opts: AppOptions): Promise<{ url: string; close: 
 
   // Back after a stop: fetch what the known rooms missed meanwhile.
   await mirror.refresh(known.all() as string[]);
-  await new Promise<void>((resolve) => http.listen(opts.port, opts.host ?? "127.0.0.1", resolve));
+  // A failed listen (a port in use) rejects: the caller says so, the process does not crash.
+  await new Promise<void>((resolve, reject) => {
+    http.once("error", reject);
+    http.listen(opts.port, opts.host ?? "127.0.0.1", () => {
+      http.off("error", reject);
+      resolve();
+    });
+  });
   const url = `http://${opts.host ?? "127.0.0.1"}:${(http.address() as AddressInfo).port}`;
   return {
     url,

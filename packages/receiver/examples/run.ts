@@ -35,12 +35,8 @@ if (!/^\d{1,5}$/.test(portText) || port > 65535) {
   process.stderr.write(`PORT: must be a TCP port from 0 to 65535, got "${portText}"\n`);
   process.exit(2);
 }
-let server: Listening;
-try {
-  server = (await start(port, (line) => {
-    process.stdout.write(`owner change: ${line}\n`);
-  })) as Listening;
-} catch (e) {
+/** A listen error comes as an event some frameworks do not pass on: one line, not a stack. */
+function portError(e: unknown): never {
   const code = (e as { code?: unknown }).code;
   process.stderr.write(
     code === "EADDRINUSE"
@@ -49,7 +45,18 @@ try {
   );
   process.exit(1);
 }
-const address = server.address() as AddressInfo;
+process.on("uncaughtException", portError);
+let server: Listening;
+try {
+  server = (await start(port, (line) => {
+    process.stdout.write(`owner change: ${line}\n`);
+  })) as Listening;
+} catch (e) {
+  portError(e);
+}
+// Express 5 calls back on a failed listen too, with no address.
+const address = server.address();
+if (address === null || typeof address === "string") portError({ code: "EADDRINUSE" });
 process.stdout.write(
   `${name} example listening on http://127.0.0.1:${address.port}/callback (SdkAppid 1400000000${process.env.CALLBACK_TOKEN === undefined ? "" : ", Sign checked"}; Ctrl-C stops)\n`,
 );

@@ -96,3 +96,20 @@ test("an example refuses a bad PORT in one line", async () => {
   assert.notEqual(await ex.exited, 0);
   assert.match(ex.errors(), /^PORT: must be a TCP port from 0 to 65535, got "80000"$/m);
 });
+
+test("an example on a taken port says so in one line, whatever its framework", async () => {
+  const { createServer } = await import("node:net");
+  const taken = createServer();
+  await new Promise<void>((r) => taken.listen(0, "127.0.0.1", r));
+  const port = String((taken.address() as { port: number }).port);
+  try {
+    for (const name of ["express", "fastify", "hono", "node-http", "app-backend"]) {
+      const ex = runExample(name, { PORT: port, APP_DB: join(dir, `taken-${name}.db`) });
+      assert.equal(await ex.exited, 1, name);
+      assert.match(ex.errors(), new RegExp(`^port ${port} is in use: set PORT to another one`), name);
+      assert.doesNotMatch(ex.errors(), /\n\s+at /, `${name}: no stack trace`);
+    }
+  } finally {
+    taken.close();
+  }
+});

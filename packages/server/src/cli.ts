@@ -74,6 +74,14 @@ function withTarget(c: Command): Command {
 const time = (ms: unknown) =>
   typeof ms === "number" ? new Date(ms).toISOString().replace(".000Z", "Z") : "";
 
+/** The path `roomhook listen` registers itself at: how a listen knows a callback Url is a listen's. */
+const LISTEN_PATH = "/roomhook-listen/callback";
+
+/** Whether a callback Url is a `roomhook listen`'s (its path is LISTEN_PATH). */
+function isListenUrl(url: string): boolean {
+  return URL.canParse(url) && new URL(url).pathname === LISTEN_PATH;
+}
+
 export async function runCli(argv: string[], io: Io): Promise<number> {
   let code = 0;
   const program = new Command("roomhook")
@@ -180,13 +188,20 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       const registering = o.register;
       let token = o.token;
       let previous: { Url: string; CallbackCommandList: string[] } | undefined;
+      let existed = false;
       let reachable = registering;
       if (registering) {
         try {
           const got = await restCall(t, "live_config/get_callback", {});
           const r = got.Response as { Url: string; CallbackCommandList: string[] } | undefined;
-          if (got.ErrorCode === 0 && r !== undefined)
-            previous = { Url: r.Url, CallbackCommandList: r.CallbackCommandList };
+          if (got.ErrorCode === 0 && r !== undefined) {
+            existed = true;
+            if (isListenUrl(r.Url))
+              io.out(
+                `roomhook listen: the callback Url ${r.Url} is another roomhook listen's (running, or stopped without putting its configuration back); when this one stops, the configuration is removed\n`,
+              );
+            else previous = { Url: r.Url, CallbackCommandList: r.CallbackCommandList };
+          }
           if (token === undefined) {
             const tk = await restCall(t, "live_config/get_callback_token", {});
             const r = tk.Response as { Token?: string; IsTokenEnable?: boolean } | undefined;
@@ -218,13 +233,12 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
           `${o.forwardTo === undefined ? "" : `, forwarding to ${o.forwardTo}`}\n`,
       );
       let registered = false;
+      const ownUrl = `${server.url}${LISTEN_PATH}`;
       if (reachable) {
-        const config = { Url: `${server.url}/callback`, CallbackCommandList: events };
-        const env = await restCall(
-          t,
-          `live_config/${previous === undefined ? "set_callback" : "update_callback"}`,
-          config,
-        );
+        const env = await restCall(t, `live_config/${existed ? "update_callback" : "set_callback"}`, {
+          Url: ownUrl,
+          CallbackCommandList: events,
+        });
         if (env.ErrorCode === 0) {
           registered = true;
           io.out(
@@ -232,10 +246,23 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
               `${previous === undefined ? "" : ` (the previous Url ${previous.Url} comes back when this stops)`}\n`,
           );
         } else io.out(`roomhook listen: not registered: ${env.ErrorCode} ${env.ErrorInfo}\n`);
-      } else
-        io.out(`point the server at it: live_config/set_callback {"Url":"${server.url}/callback", ...}\n`);
+      } else io.out(`point the server at it: live_config/set_callback {"Url":"${ownUrl}", ...}\n`);
       await io.stopped;
       await server.close();
+      // Only a configuration that is still this listen's is put back: another listen, or a person,
+      // may have changed it since.
+      const now = registered
+        ? await restCall(t, "live_config/get_callback", {}).catch(() => undefined)
+        : undefined;
+      const current = (now?.Response as { Url?: string } | undefined)?.Url;
+      if (registered && current !== ownUrl) {
+        registered = false;
+        io.out(
+          now === undefined
+            ? `could not put the previous callback configuration back: the server does not answer; its callback Url is still ${ownUrl}\n`
+            : `the callback configuration changed since this registered (its Url is now ${current ?? "unset"}): left as it is\n`,
+        );
+      }
       if (registered) {
         const env =
           previous === undefined
@@ -442,12 +469,17 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     const firstCalls = await restOk(t, "roomhook_log/get_call_feed", { Limit: 1 });
     let callsAfter = Number(firstCalls.LastId ?? 0);
     // Times are the server's (its clock, not this machine's): go on from the newest attempt it has.
+    // Every attempt of the minute the polls look back over counts as seen: the tail starts now.
     const newest = await restOk(t, "roomhook_delivery/get_attempt_feed", { Limit: 1 });
     const seen = new Set<string>();
-    let attemptsFrom = 0;
-    for (const a of newest.AttemptList as Record<string, unknown>[]) {
-      seen.add(`${String(a.DeliveryId)}.${String(a.Attempt)}`);
-      attemptsFrom = Number(a.Time);
+    let attemptsFrom = Number((newest.AttemptList as Record<string, unknown>[])[0]?.Time ?? 0);
+    if (attemptsFrom > 0) {
+      const recent = await restOk(t, "roomhook_delivery/get_attempt_feed", {
+        StartTime: Math.max(0, attemptsFrom - 60_000),
+        Limit: 100,
+      });
+      for (const a of recent.AttemptList as Record<string, unknown>[])
+        seen.add(`${String(a.DeliveryId)}.${String(a.Attempt)}`);
     }
     io.out(`tailing ${t.base} for SdkAppid ${t.sdkAppId} (Ctrl-C stops)\n`);
     const state = { stop: false };

@@ -55,7 +55,7 @@ test("listen --server registers itself for every callback, prints the owner chan
       Url: string;
       CallbackCommandList: string[];
     };
-    assert.equal(cfg.Url, `${l.url}/callback`);
+    assert.equal(cfg.Url, `${l.url}/roomhook-listen/callback`);
     assert.ok(cfg.CallbackCommandList.includes("Live.CallbackAfterChangeOwner"));
     const r = await run([
       "trigger",
@@ -101,6 +101,32 @@ test("listen --server registers itself for every callback, prints the owner chan
     DeliveryPolicy: "at-least-once",
   });
   ok(await t.call("delete_callback", {}, { service: "live_config" }));
+});
+
+test("listen puts back only a configuration that is still its own, and never a stopped listen's Url", async () => {
+  ok(
+    await t.call(
+      "set_callback",
+      { Url: "http://127.0.0.1:9/mine", CallbackCommandList: ["Live.CallbackAfterCreateRoom"] },
+      { service: "live_config" },
+    ),
+  );
+  const url = async () =>
+    (ok(await t.call("get_callback", {}, { service: "live_config" })).Response as { Url: string }).Url;
+  const first = await startListen(["--server", t.url]);
+  await first.waitFor(/registered with /);
+  const second = await startListen(["--server", t.url]);
+  await second.waitFor(/registered with /);
+  assert.match(second.output(), /is another roomhook listen's/);
+  // The first stops while the second runs: the configuration is the second's, and stays.
+  assert.equal(await first.stop(), 0);
+  assert.match(first.output(), /changed since this registered .*: left as it is/);
+  assert.equal(await url(), `${second.url}/roomhook-listen/callback`);
+  // The second took over from a listen: it has no earlier configuration of a person to put back.
+  assert.equal(await second.stop(), 0);
+  assert.match(second.output(), /removed the callback configuration/);
+  const gone = await t.call("get_callback", {}, { service: "live_config" });
+  assert.notEqual(gone.ErrorCode, 0);
 });
 
 test("trigger: a fixture file runs its steps; an unknown callback command and a bad override are usage errors", async () => {
@@ -283,6 +309,8 @@ test("logs tail prints REST calls (refused ones with their reason), room events 
     );
     await waitFor(/ event {4}Live\.CallbackAfterChangeOwner {2}room cli-tail seq \d+ {2}by administrator$/m);
     await waitFor(/ attempt {2}Live\.CallbackAfterChangeOwner {2}room cli-tail seq \d+ {2}#1 /m);
+    // What happened before the tail started (the deliveries test's attempt in room cli-d) is not printed.
+    assert.doesNotMatch(out, / room cli-d /);
     // The tail's own polling (the *_feed commands) is not in the feed it prints.
     assert.doesNotMatch(out, /_feed/);
   } finally {
