@@ -12,31 +12,63 @@ import { startChild, type Child } from "./support.ts";
 const KEY = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e";
 const APP = 1400000000;
 const ROOMS = 1000;
-const MAIN = fileURLToPath(new URL("../packages/server/src/main.ts", import.meta.url));
+/** The server's entry; BENCH_SERVER_MAIN: another checkout's, to compare two versions in one run. */
+const MAIN =
+  process.env.BENCH_SERVER_MAIN ?? fileURLToPath(new URL("../packages/server/src/main.ts", import.meta.url));
 
 /** A bare App backend: counts callbacks, notes commit-to-arrival latency (EventTime is in ms), answers OK. */
-export async function startReceiver() {
+export async function startReceiver(port = 0) {
   const latencies: number[] = [];
   let count = 0;
+  let firstAt: number | undefined;
+  let lastAt: number | undefined;
+  /** performance.now() of each callback since the last reset. */
+  const arrivals: number[] = [];
+  // Per room, the last sequence number received (roomhook-sequence): a lower or equal one is out of order.
+  const lastSeq = new Map<string, number>();
+  let outOfOrder = 0;
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       count++;
-      const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { EventTime?: number };
+      lastAt = performance.now();
+      firstAt ??= lastAt;
+      arrivals.push(lastAt);
+      const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as {
+        EventTime?: number;
+        RoomId?: string;
+      };
       if (typeof body.EventTime === "number") latencies.push(Date.now() - body.EventTime);
+      const seq = Number(req.headers["roomhook-sequence"]);
+      if (body.RoomId !== undefined && !Number.isNaN(seq)) {
+        if (seq <= (lastSeq.get(body.RoomId) ?? 0)) outOfOrder++;
+        lastSeq.set(body.RoomId, seq);
+      }
       res.writeHead(200, { "content-type": "application/json" });
       res.end('{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":""}');
     });
   });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  await new Promise<void>((r) => server.listen(port, "127.0.0.1", r));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     count: () => count,
+    /** performance.now() of the first and the last callback since the last reset. */
+    firstAt: () => firstAt,
+    lastAt: () => lastAt,
+    /** performance.now() of the n-th callback (from 1) since the last reset. */
+    arrivalAt: (n: number) => arrivals[n - 1],
+    /** Whether every room's callbacks came in sequence order, each once, since the last reset. */
+    inOrder: () => outOfOrder === 0,
     latencies,
     reset() {
       count = 0;
       latencies.length = 0;
+      firstAt = undefined;
+      lastAt = undefined;
+      arrivals.length = 0;
+      lastSeq.clear();
+      outOfOrder = 0;
     },
     close: () =>
       new Promise<void>((r) =>
@@ -60,8 +92,12 @@ async function api(pool: Pool, q: string, service: string, command: string, body
   if (!text.includes('"ErrorCode":0')) throw new Error(`${command}: ${text}`);
 }
 
-export async function startRoomhook(dataDir: string, env: Record<string, string> = {}): Promise<Child> {
-  return startChild(MAIN, {
+export async function startRoomhook(
+  dataDir: string,
+  env: Record<string, string> = {},
+  main: string = MAIN,
+): Promise<Child> {
+  return startChild(main, {
     ROOMHOOK_PORT: "0",
     ROOMHOOK_DATA: dataDir,
     ROOMHOOK_SECRET_KEY: KEY,
@@ -132,6 +168,11 @@ export async function waitFor(cond: () => boolean, timeoutMs: number): Promise<b
 
 /** Baseline: undici Pool posting the same packet to the same receiver, 100 in flight. */
 export async function benchBareSender(seconds: number): Promise<number> {
+  return (await bareSender(seconds)).perSec;
+}
+
+/** The bare sender's rate, and the CPU of this process (sender and receiver) per post, µs. */
+export async function bareSender(seconds: number): Promise<{ perSec: number; cpuUsPerPost: number }> {
   const rx = await startReceiver();
   const pool = new Pool(rx.url, { connections: 100 });
   const body = JSON.stringify({
@@ -143,6 +184,7 @@ export async function benchBareSender(seconds: number): Promise<number> {
     OriginalOwner_Account: "u0",
   });
   const end = Date.now() + seconds * 1000;
+  const cpu0 = process.cpuUsage();
   let sent = 0;
   await Promise.all(
     Array.from({ length: 100 }, async () => {
@@ -158,9 +200,10 @@ export async function benchBareSender(seconds: number): Promise<number> {
       }
     }),
   );
+  const cpu = process.cpuUsage(cpu0);
   await pool.close();
   await rx.close();
-  return sent / seconds;
+  return { perSec: sent / seconds, cpuUsPerPost: Math.round((cpu.user + cpu.system) / Math.max(1, sent)) };
 }
 
 /** DESIGN target 3: commit to receiver, p50 and p99, at 1,000 owner changes/s (open loop). */
@@ -221,33 +264,6 @@ export async function benchSustained(seconds: number) {
     };
   } finally {
     await server.stop();
-    await rx.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  }
-}
-
-/** DESIGN target 2: a backlog of `size` deliveries, made by an API-only process, drained once a dispatcher starts. */
-export async function benchBacklog(size: number) {
-  const dataDir = mkdtempSync(join(tmpdir(), "roomhook-bench-"));
-  const rx = await startReceiver();
-  try {
-    const apiOnly = await startRoomhook(dataDir, { ROOMHOOK_DISPATCH: "false" });
-    const { pool, q } = await prepare(apiOnly, rx.url);
-    await pool.close();
-    const fill = await ownerChangeLoad(apiOnly.url, q, { amount: size });
-    await apiOnly.stop();
-    const backlog = fill["2xx"];
-    rx.reset();
-    const t0 = Date.now();
-    const server = await startRoomhook(dataDir);
-    try {
-      const done = await waitFor(() => rx.count() >= backlog, 300_000);
-      const ms = Date.now() - t0;
-      return { backlog, received: rx.count(), done, ms, perSec: rx.count() / (ms / 1000) };
-    } finally {
-      await server.stop();
-    }
-  } finally {
     await rx.close();
     rmSync(dataDir, { recursive: true, force: true });
   }

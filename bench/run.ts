@@ -1,10 +1,11 @@
-import { benchBacklog, benchBareSender, benchLatency, benchSustained } from "./delivery.ts";
+import { benchBareSender, benchLatency, benchSustained } from "./delivery.ts";
+import { benchBacklogScale, benchMemory, benchOneRoom, buildServer } from "./backlog.ts";
 import { benchChangeOwner } from "./rest-change-owner.ts";
 import { benchReceiver } from "./receiver.ts";
 import { benchClients } from "./clients.ts";
 import { benchScaleOut } from "./scale-out.ts";
 import { benchLaneIndex } from "./lanes.ts";
-import { benchWaitingRooms } from "./waiting.ts";
+import { benchWaitingRooms, deadPort } from "./waiting.ts";
 import { median } from "./support.ts";
 
 /**
@@ -14,10 +15,12 @@ import { median } from "./support.ts";
 const seconds = Number(process.env.BENCH_SECONDS ?? "10");
 const rounds = Number(process.env.BENCH_ROUNDS ?? "3");
 const backlogSize = Number(process.env.BENCH_BACKLOG ?? "100000");
+const backlogRooms = (process.env.BENCH_BACKLOG_ROOMS ?? "1000,100000").split(",").map(Number);
 const only = new Set(
-  (process.env.BENCH_ONLY ?? "rest,latency,sustained,backlog,receiver,clients,scale,lanes,waiting").split(
-    ",",
-  ),
+  (
+    process.env.BENCH_ONLY ??
+    "rest,latency,sustained,backlog,oneroom,memory,receiver,clients,scale,lanes,waiting"
+  ).split(","),
 );
 
 const fmt = (n: number) => n.toLocaleString("en-US", { maximumFractionDigits: 0 });
@@ -41,7 +44,7 @@ if (only.has("rest")) {
 }
 
 let bare: number | undefined;
-if (only.has("latency") || only.has("sustained") || only.has("backlog")) {
+if (only.has("latency") || only.has("sustained")) {
   bare = await benchBareSender(Math.min(seconds, 5));
   out([`   baseline for delivery: undici Pool, 100 in flight, same receiver: ${fmt(bare)} posts/s`]);
 }
@@ -70,11 +73,64 @@ if (only.has("sustained")) {
 }
 
 if (only.has("backlog")) {
-  const b = await benchBacklog(backlogSize);
+  const b = await benchBacklogScale({
+    deliveries: backlogSize,
+    rooms: backlogRooms,
+    rounds,
+    bareSeconds: Math.min(seconds, 5),
+  });
+  const pct = (a: number, base: number) => `${((a / base) * 100).toFixed(0)}%`;
   out([
-    `2b. Draining a backlog of ${fmt(b.backlog)} deliveries (1,000 rooms), from process start`,
-    `   ${b.done ? "drained" : "NOT drained"} in ${fmt(b.ms)} ms: ${fmt(b.perSec)} callbacks/s (target: 10,000/s or more)` +
-      (bare === undefined ? "" : `; ${((b.perSec / bare) * 100).toFixed(0)}% of the bare sender`),
+    `2b. Draining a backlog of ${fmt(backlogSize)} deliveries, made by an API-only process, by a fresh process (${rounds} rounds, alternating, medians)`,
+    `   bare undici sender, receiver in the same process (section 2's baseline): ${fmt(b.bare.perSec)} posts/s, ${b.bare.cpuUsPerPost} µs CPU per post (sender and receiver)`,
+    `   bare undici sender in a process of its own (a drain's topology):        ${fmt(b.bareProcess.perSec)} posts/s, ${b.bareProcess.cpuUsPerPost} µs CPU per post (sender only)`,
+    ...b.drains.map(
+      (d) =>
+        `   ${fmt(d.rooms).padStart(7)} rooms: ${fmt(d.perSec)} callbacks/s, first to last (${pct(d.perSec, b.bare.perSec)} of the bare sender, ${pct(d.perSec, b.bareProcess.perSec)} of the one in its own process); ` +
+        `server CPU ${d.cpuUsPerCallback} µs per callback (main thread ${d.mainThreadUsPerCallback}); ` +
+        `start to first callback ${d.runs.map((r) => fmt(r.startMs)).join("/")} ms; ` +
+        (d.runs.every((r) => r.done && r.inOrder)
+          ? "all received, each room in order"
+          : "NOT all received in order"),
+    ),
+    "   target: at least 80% of the bare sender, with 1,000 and with 100,000 rooms",
+  ]);
+}
+
+if (only.has("oneroom")) {
+  const long = Number(process.env.BENCH_ONE_ROOM ?? "20000");
+  const r = await benchOneRoom({ long, short: Math.max(100, Math.round(long / 10)), rounds });
+  out([
+    `2c. One room's backlog, sent one at a time in order (each attempt recorded before the next is sent)`,
+    `   the first ${fmt(r.window)} callbacks of a lane of ${fmt(r.short.deliveries)}: ${fmt(r.short.windowPerSec)}/s; of a lane of ${fmt(r.long.deliveries)}: ${fmt(r.long.windowPerSec)}/s: ${((r.long.windowPerSec / r.short.windowPerSec) * 100).toFixed(0)}% (target: about 100%, the cost of a delivery independent of its lane's length)`,
+    `   whole drains, first to last callback: ${fmt(r.short.perSec)}/s and ${fmt(r.long.perSec)}/s`,
+    `   bare undici sender, one request at a time, no record: ${fmt(r.bareOneAtATime)} posts/s; ${r.inOrder ? "every callback in order, each once" : "OUT OF ORDER or repeated"}`,
+  ]);
+}
+
+if (only.has("memory")) {
+  const rooms = Number(process.env.BENCH_MEMORY_ROOMS ?? "100000");
+  const queued = Number(process.env.BENCH_MEMORY_QUEUED ?? "10000");
+  const built = buildServer();
+  let m: Awaited<ReturnType<typeof benchMemory>>;
+  try {
+    m = await benchMemory({
+      rooms,
+      queued,
+      deadUrl: `http://127.0.0.1:${await deadPort()}/cb`,
+      main: built.main,
+    });
+  } finally {
+    built.remove();
+  }
+  const mib = (x: { peakMiB: number; rssMiB: number }, heap: number) =>
+    `peak ${x.peakMiB.toFixed(0)} MiB, resident ${x.rssMiB.toFixed(0)} MiB (main thread's V8 heap ${heap.toFixed(0)} MiB)`;
+  out([
+    `5b. Memory of a server process built with tsc, on plain Node (VmHWM and VmRSS from /proc/<pid>/status): ${fmt(rooms)} rooms, ${fmt(queued)} deliveries queued to a receiver that is down`,
+    `   just started, empty store: ${mib(m.empty, m.heapMiB.empty)}`,
+    `   the process that made the rooms (REST, 50 connections) and the queue: ${mib(m.making, m.heapMiB.making)}; ${fmt(m.queued.making)} pending`,
+    `   a fresh process on that data, queue loaded, heads tried: ${mib(m.loaded, m.heapMiB.loaded)}; ${fmt(m.queued.loaded)} pending`,
+    "   target: under 200 MB at the peak",
   ]);
 }
 

@@ -7,22 +7,18 @@ export interface Child {
   stop(): Promise<void>;
 }
 
-/** Starts a TypeScript entry in its own process and waits for "listening on <url>". */
+/** Starts an entry (TypeScript, or built JavaScript) in its own process and waits for "listening on <url>". */
 export async function startChild(
   entry: string,
   env: Record<string, string> = {},
   /** Where the child's standard error goes (a file descriptor); default: this process's. */
   stderr: number | "inherit" = "inherit",
 ): Promise<Child> {
+  // A built entry (.js) runs on plain Node; a TypeScript one under tsx.
+  const source = entry.endsWith(".ts") ? ["--conditions=roomhook-source", "--import", "tsx"] : [];
   const child = spawn(
     process.execPath,
-    [
-      ...(process.env.BENCH_CHILD_ARGS ?? "").split(" ").filter(Boolean),
-      "--conditions=roomhook-source",
-      "--import",
-      "tsx",
-      entry,
-    ],
+    [...(process.env.BENCH_CHILD_ARGS ?? "").split(" ").filter(Boolean), ...source, entry],
     {
       env: { ...process.env, ...env },
       stdio: ["ignore", "pipe", stderr],

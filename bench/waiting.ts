@@ -11,7 +11,7 @@ const KEY = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e";
 const APP = 1400000000;
 
 /** A port nothing listens on: a receiver that is down (connections refused at once). */
-async function deadPort(): Promise<number> {
+export async function deadPort(): Promise<number> {
   const s = createServer();
   await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
   const { port } = s.address() as { port: number };

@@ -46,6 +46,17 @@ export const HEADER = {
 
 const REPLY_LOG_BYTES = 1024;
 const SETTINGS_TTL_MS = 1000;
+/** Rounds of attempt records waiting for their commit at once (see writeRecord). */
+const RECORD_ROUNDS = 2;
+
+interface RecordCommand {
+  op: "recordAttempt";
+  id: number;
+  appId: number;
+  roomId: string;
+  attempt: AttemptRecord;
+  next: AttemptNext;
+}
 
 interface AppSettings {
   cfg: CallbackConfig | undefined;
@@ -149,9 +160,13 @@ export function createDispatcher(deps: {
     return value;
   }
 
-  async function deliver(r: ReadyDelivery): Promise<void> {
-    // A shared lane's claim brings the delivery along; otherwise it is read now.
-    const d = r.toSend ?? (await store.read((tx) => tx.getDeliveryToSend(r.id)));
+  async function deliver(
+    r: ReadyDelivery,
+    read: Promise<Map<number, DeliveryToSend>> | undefined,
+  ): Promise<void> {
+    // A shared lane's claim, or the writer's ready notice, brings the delivery along; otherwise it is
+    // in the claim's batched read.
+    const d = r.toSend ?? (await read)?.get(r.id);
     if (d?.state !== "pending") {
       await lanes.settle(r, { recorded: false });
       return;
@@ -202,6 +217,8 @@ export function createDispatcher(deps: {
       // pending deliveries end with it (dead): counted, logged and told to the operator here.
       const reason = `410 Gone from ${redactUrl(cfg.url)}`;
       const ended = await store.write({ op: "disableCallback", appId: d.appId, reason, nowMs: clock.now() });
+      // The app's pending deliveries are dead now: a body carried with a ready notice says pending.
+      lanes.forgetBodies();
       deps.metrics?.deliveriesEnded(ended);
       deps.operator?.callbackDisabled(d.appId, cfg.url, reason, ended);
       logger.warn(
@@ -232,13 +249,47 @@ export function createDispatcher(deps: {
     return { state: "pending", nextAttemptMs: nowMs + delay };
   }
 
+  /**
+   * Attempt records go to the store in rounds: while RECORD_ROUNDS rounds wait for their commit, the
+   * records made meanwhile wait too, then go together (one message to SQLite's writer thread, one
+   * batch on PostgreSQL, instead of one each: at thousands of deliveries a second, one each cost more
+   * than the rest of a delivery's own work). With little traffic (one busy lane), a record goes at once.
+   */
+  const recordQueue: { cmd: RecordCommand; resolve: () => void; reject: (e: unknown) => void }[] = [];
+  let recordRounds = 0;
+  function writeRecord(cmd: RecordCommand): Promise<void> {
+    return new Promise((resolve, reject) => {
+      recordQueue.push({ cmd, resolve, reject });
+      if (recordRounds < RECORD_ROUNDS) recordRound();
+    });
+  }
+  function recordRound(): void {
+    const round = recordQueue.splice(0);
+    recordRounds++;
+    void Promise.all(
+      round.map((r) =>
+        store.write(r.cmd).then(
+          () => {
+            r.resolve();
+          },
+          (err: unknown) => {
+            r.reject(err);
+          },
+        ),
+      ),
+    ).finally(() => {
+      recordRounds--;
+      if (recordQueue.length > 0) recordRound();
+    });
+  }
+
   async function record(
     d: DeliveryToSend,
     attempt: AttemptRecord,
     next: AttemptNext,
     failure?: string,
   ): Promise<void> {
-    await store.write({ op: "recordAttempt", id: d.id, appId: d.appId, roomId: d.roomId, attempt, next });
+    await writeRecord({ op: "recordAttempt", id: d.id, appId: d.appId, roomId: d.roomId, attempt, next });
     logAttempt(d, attempt, next, failure);
     if (next.state === "dead")
       deps.operator?.deliveryDead({
@@ -257,6 +308,7 @@ export function createDispatcher(deps: {
    * failure, how long it took, and when the next try is. A delivery that goes dead is a warning.
    */
   function logAttempt(d: DeliveryToSend, a: AttemptRecord, next: AttemptNext, failure?: string): void {
+    if (next.state !== "dead" && !logger.isLevelEnabled("info")) return;
     const line: Record<string, unknown> = {
       SDKAppID: d.appId,
       CallbackCommand: d.command,
@@ -278,8 +330,8 @@ export function createDispatcher(deps: {
     } else logger.info(line, "delivered");
   }
 
-  function launch(r: ReadyDelivery): Promise<void> {
-    const p = deliver(r)
+  function launch(r: ReadyDelivery, read: Promise<Map<number, DeliveryToSend>> | undefined): void {
+    const p = deliver(r, read)
       .catch((err: unknown) => {
         // The attempt could not be recorded (store failure): try again later, in order.
         logger.error({ err, deliveryId: r.id }, "delivery failed unexpectedly");
@@ -287,10 +339,38 @@ export function createDispatcher(deps: {
       })
       .finally(() => {
         inFlight.delete(p);
-        pump();
+        // The last one in flight (one busy lane): nothing to batch with, the next claim goes now.
+        if (inFlight.size === 0) pump();
+        else pumpSoon();
       });
     inFlight.add(p);
-    return p;
+  }
+
+  /** Launches a claim's heads; those that came without their delivery are read in one query. */
+  function launchAll(batch: readonly ReadyDelivery[]): void {
+    const ids: number[] = [];
+    for (const r of batch) if (r.toSend === undefined) ids.push(r.id);
+    const read =
+      ids.length === 0
+        ? undefined
+        : store.read(async (tx) => new Map((await tx.getDeliveriesToSend(ids)).map((d) => [d.id, d])));
+    // Each delivery awaits the read; one that fails fails them all (each settles for a retry).
+    read?.catch(() => undefined);
+    for (const r of batch) launch(r, read);
+  }
+
+  /**
+   * Claims run once per turn of the event loop, after that turn's completions: each completion frees
+   * a slot, and one claim then fills them all (one batched read) instead of one claim per slot.
+   */
+  let pumpScheduled = false;
+  function pumpSoon(): void {
+    if (pumpScheduled || !running) return;
+    pumpScheduled = true;
+    setImmediate(() => {
+      pumpScheduled = false;
+      pump();
+    });
   }
 
   /** A claim from shared lanes is a query: one at a time, and once more if asked meanwhile. */
@@ -304,14 +384,14 @@ export function createDispatcher(deps: {
     if (free > 0 && claiming) again = true;
     else if (free > 0) {
       const claimed = lanes.claim(clock.now(), free);
-      if (Array.isArray(claimed)) for (const r of claimed) void launch(r);
+      if (Array.isArray(claimed)) launchAll(claimed);
       else {
         claiming = true;
         again = false;
         claimed
           .then(
             (batch) => {
-              for (const r of batch) void launch(r);
+              launchAll(batch);
               if (batch.length === free) again = true;
             },
             (err: unknown) => {
@@ -342,7 +422,7 @@ export function createDispatcher(deps: {
       subscribed = true;
       store.onReadyDeliveries((ready) => {
         lanes.add(ready);
-        pump();
+        pumpSoon();
       });
     }
     await lanes.load();
@@ -373,7 +453,7 @@ export function createDispatcher(deps: {
           else if (!busyBefore) return;
           continue;
         }
-        for (const r of batch) void launch(r);
+        launchAll(batch);
       }
     },
     pending: () => lanes.size,

@@ -185,3 +185,108 @@ test("the schedule hands out what scanning every lane did: a model-based check o
     { numRuns: 2000 },
   );
 });
+
+test("lanes due later are handed out by due time, then round-robin once due", () => {
+  const lanes = new Lanes();
+  const dues = [50, 10, 40, 20, 30, 10];
+  lanes.add(dues.map((due, i) => d(i + 1, `r${i}`, 1, 1000 + due)));
+  assert.deepEqual(lanes.claim(999, 10), [], "nothing due yet");
+  assert.equal(lanes.nextDueMs(), 1010);
+  assert.deepEqual(
+    lanes.claim(1035, 10).map((x) => x.nextAttemptMs - 1000),
+    [10, 10, 20, 30],
+    "the due ones, earliest first",
+  );
+  assert.equal(lanes.nextDueMs(), 1040);
+  assert.deepEqual(
+    lanes.claim(2000, 1).map((x) => x.nextAttemptMs - 1000),
+    [40],
+    "a limited claim takes the earliest",
+  );
+  // A lane served goes behind the lanes that were ready before it.
+  lanes.done(d(3, "r2", 1, 0));
+  lanes.add([d(7, "r2", 2, 1500)]);
+  assert.deepEqual(
+    lanes.claim(2000, 10).map((x) => x.id),
+    [1, 7],
+  );
+  assert.equal(lanes.nextDueMs(), undefined, "every lane is busy");
+  assert.equal(lanes.scheduled, 0);
+});
+
+test("a lane of 10,000 deliveries, added in any order, is sent in sequence order, one at a time", () => {
+  const lanes = new Lanes();
+  const n = 10_000;
+  // Mostly in order, as commits come, with a share of old events put back out of order.
+  const seqs = Array.from({ length: n }, (_, i) => i + 1);
+  for (let i = 0; i < n; i += 7) {
+    const j = Math.min(n - 1, i + ((i * 7919) % 50));
+    [seqs[i], seqs[j]] = [seqs[j] as number, seqs[i] as number];
+  }
+  for (const s of seqs) lanes.add([d(s, "long", s, 0)]);
+  lanes.add([d(n + 1, "other", 1, 0)]);
+  const sent: number[] = [];
+  for (;;) {
+    const batch = lanes.claim(0, 16).filter((x) => x.roomId === "long");
+    if (batch.length === 0) break;
+    assert.equal(batch.length, 1, "one in flight per lane");
+    const [head] = batch;
+    assert.ok(head);
+    sent.push(head.seq);
+    // Every 1,000th fails once and is retried before the rest of its lane.
+    if (head.seq % 1000 === 0 && sent.filter((s) => s === head.seq).length === 1) lanes.retryAt(head, 0);
+    else lanes.done(head);
+  }
+  const firsts = sent.filter((s, i) => sent.indexOf(s) === i);
+  assert.deepEqual(
+    firsts,
+    Array.from({ length: n }, (_, i) => i + 1),
+  );
+  assert.equal(sent.length, n + n / 1000, "each once, and the retried ones twice in a row");
+  assert.equal(lanes.size, 1, "only the other room's delivery is left");
+});
+
+test("bodies carried with ready notices: kept within a budget, dropped by a retry or by forgetBodies", () => {
+  const body = "x".repeat(100);
+  const withBody = (id: number, room: string, seq: number): ReadyDelivery => ({
+    ...d(id, room, seq, 0),
+    toSend: {
+      ...d(id, room, seq, 0),
+      prevSeq: seq - 1,
+      eventId: `evt_${id}`,
+      command: "Live.CallbackAfterChangeOwner",
+      state: "pending",
+      attempts: 0,
+      createdMs: 0,
+      body,
+      clientIp: "127.0.0.1",
+      platform: "RESTAPI",
+    },
+  });
+  const lanes = new Lanes({ bodyBudget: 250 });
+  lanes.add([withBody(1, "a", 1), withBody(2, "b", 1), withBody(3, "c", 1)]);
+  const first = lanes.claim(0, 10).sort((x, y) => x.id - y.id);
+  assert.deepEqual(
+    first.map((x) => x.toSend !== undefined),
+    [true, true, false],
+    "the third is over the budget: read when claimed",
+  );
+  const [a, b, c] = first;
+  assert.ok(a && b && c);
+  lanes.retryAt(a, 0);
+  lanes.done(c);
+  assert.equal(lanes.claim(0, 10)[0]?.toSend, undefined, "a retried delivery is read afresh");
+  lanes.add([withBody(4, "c", 2)]);
+  lanes.forgetBodies();
+  lanes.done(b);
+  lanes.add([withBody(5, "b", 2)]);
+  const last = lanes.claim(0, 10).sort((x, y) => x.id - y.id);
+  assert.deepEqual(
+    last.map((x) => [x.id, x.toSend !== undefined]),
+    [
+      [4, false],
+      [5, true],
+    ],
+    "a body carried before forgetBodies is not handed out; one carried after is",
+  );
+});

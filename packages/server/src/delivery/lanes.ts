@@ -1,5 +1,5 @@
 import type { Logger } from "../logger.ts";
-import type { ReadyDelivery, SharedLanes } from "../store/store.ts";
+import type { DeliveryToSend, ReadyDelivery, SharedLanes } from "../store/store.ts";
 import type { RoomStore } from "../rooms/commands.ts";
 
 /**
@@ -7,191 +7,326 @@ import type { RoomStore } from "../rooms/commands.ts";
  * room's callbacks arrive in commit order; lanes are independent, so a room whose receiver fails
  * (its head waiting for a retry) never delays another room. The store is the truth; this is the
  * dispatcher's index of what is pending, rebuilt from the store at start.
+ *
+ * Every operation costs O(1) or O(log n) in the number of lanes, and O(1) in the length of a lane
+ * (issue 16: a scan of every lane after each completion, and a long lane spliced from its front,
+ * made the cost of a delivery grow with the rooms waiting and with the backlog of one room):
+ * - a lane's deliveries are a queue by sequence number: appended at the back (a new event always has
+ *   the room's highest number), taken from the front;
+ * - idle lanes whose head is due wait in a FIFO of ready lanes (round-robin: a lane that was just
+ *   served goes to the back); idle lanes whose head is due later wait in a min-heap by due time, each
+ *   lane knowing its place in it, so a new due time moves it in O(log n), with no stale entries;
+ * - each pending delivery is found by id in a map, for a duplicate notice or a settle.
  */
-interface Lane {
-  key: string;
-  /** Pending deliveries by sequence number; the head is the only one that may be sent. */
-  items: ReadyDelivery[];
-  busy: boolean;
-  /** Bumped whenever the lane's place in the schedule changes: older schedule entries are stale. */
-  version: number;
-}
 
-/** A lane's place in the schedule: its idle head is due at `dueMs` (valid while `version` matches). */
-interface Due {
-  dueMs: number;
+/** A pending delivery as a lane holds it. */
+interface Item extends ReadyDelivery {
   lane: Lane;
-  version: number;
-}
-
-function valid(e: Due): boolean {
-  const head = e.lane.items[0];
-  return e.version === e.lane.version && !e.lane.busy && head !== undefined && head.nextAttemptMs === e.dueMs;
+  /** The body's epoch (see Lanes.forgetBodies): a body carried before the current one is not used. */
+  bodyEpoch: number;
 }
 
 /**
- * The schedule of idle lanes, by their head's due time. Lanes already due (at the last claim's time or
- * before) wait in a FIFO: most heads are due the moment they are added, and they never touch the heap.
- * Lanes due later wait in a binary min-heap and move to the FIFO when a claim finds them due. Stale
- * entries (the lane changed since) are dropped as they surface. So a claim of k heads costs O(k)
- * for what is due and O(log n) only for what becomes due, whatever the number of lanes waiting: with
- * 50,000 rooms waiting for a retry, a scan of every lane after every completion kept a core busy and
- * delayed first attempts (issue 11, case 17; bench section 7).
+ * A lane's deliveries in sequence order: the head in a field of its own, the rest in an array read
+ * from a moving start (compacted when half of it is read), made only for a second delivery: most
+ * lanes hold one (100,000 rooms with a callback each are 100,000 lanes of one). New events always
+ * come with the room's highest sequence number, so adding is an append; a redelivered old event goes
+ * to its place by binary search (a manual action, rare, O(length)).
  */
-class Schedule {
-  private readonly heap: Due[] = [];
-  private fifo: Due[] = [];
-  private fifoStart = 0;
-  /** The latest claim's time: what was due then is due at every later claim (time moves forward). */
-  private nowMs = Number.NEGATIVE_INFINITY;
+class SeqQueue {
+  head: Item | undefined;
+  private rest: (Item | undefined)[] | undefined;
+  private start = 0;
 
-  push(lane: Lane): void {
-    const head = lane.items[0];
-    if (lane.busy || head === undefined) return;
-    lane.version++;
-    const e = { dueMs: head.nextAttemptMs, lane, version: lane.version };
-    if (e.dueMs <= this.nowMs) this.fifo.push(e);
-    else this.heapPush(e);
-  }
-
-  /** Up to `limit` valid entries due at nowMs, oldest first; each names a different lane. */
-  take(nowMs: number, limit: number): Due[] {
-    if (nowMs > this.nowMs) this.nowMs = nowMs;
-    for (let top = this.heapPeek(); top !== undefined && top.dueMs <= this.nowMs; top = this.heapPeek()) {
-      this.heapPop();
-      this.fifo.push(top);
+  /** Inserts by sequence number, never before the head when `keepHead` (it is in flight). */
+  insert(item: Item, keepHead: boolean): void {
+    const head = this.head;
+    if (head === undefined) {
+      this.head = item;
+      return;
     }
-    const out: Due[] = [];
-    while (out.length < limit && this.fifoStart < this.fifo.length) {
-      const e = this.fifo[this.fifoStart++];
-      if (e !== undefined && valid(e)) out.push(e);
+    if (!keepHead && item.seq < head.seq) {
+      this.head = item;
+      this.pushFront(head);
+      return;
     }
-    this.compact();
-    return out;
-  }
-
-  /** When the earliest waiting lane is due: at or before the last claim's time if one is due already. */
-  nextDueMs(): number | undefined {
-    while (this.fifoStart < this.fifo.length) {
-      const e = this.fifo[this.fifoStart];
-      if (e !== undefined && valid(e)) return e.dueMs;
-      this.fifoStart++;
+    const rest = (this.rest ??= []);
+    const last = rest[rest.length - 1];
+    if (rest.length === this.start || last === undefined || last.seq <= item.seq) {
+      rest.push(item);
+      return;
     }
-    this.compact();
-    return this.heapPeek()?.dueMs;
-  }
-
-  get entries(): number {
-    return this.heap.length + this.fifo.length - this.fifoStart;
-  }
-
-  private compact(): void {
-    if (this.fifoStart > 1024 && this.fifoStart * 2 > this.fifo.length) {
-      this.fifo = this.fifo.slice(this.fifoStart);
-      this.fifoStart = 0;
+    let lo = this.start;
+    let hi = rest.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((rest[mid]?.seq ?? 0) <= item.seq) lo = mid + 1;
+      else hi = mid;
     }
+    rest.splice(lo, 0, item);
   }
 
-  /** The heap's earliest valid entry, stale ones dropped on the way. */
-  private heapPeek(): Due | undefined {
-    for (;;) {
-      const top = this.heap[0];
-      if (top === undefined || valid(top)) return top;
-      this.heapPop();
+  /** Takes the head off; the next one (if any) becomes the head. */
+  shift(): Item | undefined {
+    const head = this.head;
+    const rest = this.rest;
+    if (rest === undefined) {
+      this.head = undefined;
+      return head;
     }
-  }
-
-  private heapPush(e: Due): void {
-    this.heap.push(e);
-    this.up(this.heap.length - 1);
-  }
-
-  private heapPop(): void {
-    const last = this.heap.pop();
-    if (last === undefined || this.heap.length === 0) return;
-    this.heap[0] = last;
-    this.down(0);
-  }
-
-  private up(i: number): void {
-    const h = this.heap;
-    const item = h[i];
-    if (item === undefined) return;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      const parent = h[p];
-      if (parent === undefined || parent.dueMs <= item.dueMs) break;
-      h[i] = parent;
-      i = p;
+    this.head = rest[this.start];
+    rest[this.start++] = undefined;
+    if (this.start >= rest.length) {
+      this.rest = undefined;
+      this.start = 0;
+    } else if (this.start >= 64 && this.start * 2 >= rest.length) {
+      this.rest = rest.slice(this.start);
+      this.start = 0;
     }
-    h[i] = item;
+    return head;
   }
 
-  private down(i: number): void {
-    const h = this.heap;
-    const item = h[i];
-    if (item === undefined) return;
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let c = l;
-      const left = h[l];
-      if (left === undefined) break;
-      const right = h[r];
-      if (right !== undefined && right.dueMs < left.dueMs) c = r;
-      const child = h[c];
-      if (child === undefined || child.dueMs >= item.dueMs) break;
-      h[i] = child;
-      i = c;
+  /** Removes an item that is not the head (never happens in the dispatcher's use): O(length). */
+  remove(item: Item): void {
+    if (this.head === item) {
+      this.shift();
+      return;
     }
-    h[i] = item;
+    const i = this.rest?.indexOf(item, this.start) ?? -1;
+    if (i >= 0) this.rest?.splice(i, 1);
+  }
+
+  private pushFront(item: Item): void {
+    if (this.rest === undefined || this.start === this.rest.length) {
+      this.rest = [item];
+      this.start = 0;
+    } else if (this.start > 0) this.rest[--this.start] = item;
+    else this.rest.unshift(item);
   }
 }
 
-export class Lanes {
-  private readonly lanes = new Map<string, Lane>();
-  private readonly known = new Set<number>();
-  private readonly schedule = new Schedule();
+/** A lane is its queue of deliveries, with its place in the schedule. */
+class Lane extends SeqQueue {
+  readonly key: string;
+  /** The head is in flight. */
+  busy = false;
+  /** Waiting in the FIFO of ready lanes. */
+  ready = false;
+  /** Index in the heap of lanes due later, -1 when not there. */
+  heapIndex = -1;
+  /** The head's due time when the lane entered the heap (its key there). */
+  dueMs = 0;
+
+  constructor(key: string) {
+    super();
+    this.key = key;
+  }
+}
+
+/** Lanes whose head is due later, by due time: a binary min-heap in which each lane knows its index. */
+class DueHeap {
+  private readonly h: Lane[] = [];
 
   get size(): number {
-    return this.known.size;
+    return this.h.length;
   }
 
-  add(ready: readonly ReadyDelivery[]): void {
-    for (const d of ready) {
-      const key = `${d.appId}\u0000${d.roomId}`;
-      let lane = this.lanes.get(key);
-      if (lane === undefined) {
-        lane = { key, items: [], busy: false, version: 0 };
-        this.lanes.set(key, lane);
-      }
-      const headBefore = lane.items[0];
-      const dueBefore = headBefore?.nextAttemptMs;
-      if (this.known.has(d.id)) {
-        const existing = lane.items.find((x) => x.id === d.id);
-        if (existing !== undefined && !(lane.busy && lane.items[0] === existing))
-          existing.nextAttemptMs = d.nextAttemptMs;
-      } else {
-        this.known.add(d.id);
-        // Almost always an append; a redelivered old event goes back to its place by sequence.
-        let i = lane.items.length;
-        while (i > 0 && (lane.items[i - 1]?.seq ?? 0) > d.seq) i--;
-        lane.items.splice(i, 0, { ...d });
-      }
-      // The lane's place changes only when its head or the head's due time did.
-      if (lane.items[0] !== headBefore || lane.items[0]?.nextAttemptMs !== dueBefore)
-        this.schedule.push(lane);
+  peek(): Lane | undefined {
+    return this.h[0];
+  }
+
+  /** Adds the lane, or moves it to its new due time when it is already in. */
+  set(lane: Lane, dueMs: number): void {
+    if (lane.heapIndex < 0) {
+      lane.dueMs = dueMs;
+      lane.heapIndex = this.h.length;
+      this.h.push(lane);
+      this.up(lane.heapIndex);
+    } else {
+      const before = lane.dueMs;
+      lane.dueMs = dueMs;
+      if (dueMs < before) this.up(lane.heapIndex);
+      else this.down(lane.heapIndex);
     }
   }
 
-  /** Heads of idle lanes that are due at nowMs, marked busy; at most `limit`. */
+  pop(): Lane | undefined {
+    const top = this.h[0];
+    if (top === undefined) return undefined;
+    this.removeAt(0);
+    return top;
+  }
+
+  private removeAt(i: number): void {
+    const lane = this.h[i];
+    const last = this.h.pop();
+    if (lane !== undefined) lane.heapIndex = -1;
+    if (last === undefined || last === lane) return;
+    this.h[i] = last;
+    last.heapIndex = i;
+    this.down(i);
+    this.up(last.heapIndex);
+  }
+
+  private place(lane: Lane, i: number): void {
+    this.h[i] = lane;
+    lane.heapIndex = i;
+  }
+
+  private up(i: number): void {
+    const lane = this.h[i];
+    if (lane === undefined) return;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      const parent = this.h[p];
+      if (parent === undefined || parent.dueMs <= lane.dueMs) break;
+      this.place(parent, i);
+      i = p;
+    }
+    this.place(lane, i);
+  }
+
+  private down(i: number): void {
+    const lane = this.h[i];
+    if (lane === undefined) return;
+    const n = this.h.length;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) break;
+      const left = this.h[l];
+      const right = this.h[l + 1];
+      let c = l;
+      let child = left;
+      if (right !== undefined && left !== undefined && right.dueMs < left.dueMs) {
+        c = l + 1;
+        child = right;
+      }
+      if (child === undefined || child.dueMs >= lane.dueMs) break;
+      this.place(child, i);
+      i = c;
+    }
+    this.place(lane, i);
+  }
+}
+
+/** A FIFO of lanes (array with a moving start, compacted when half read). */
+class LaneFifo {
+  private items: (Lane | undefined)[] = [];
+  private start = 0;
+
+  get length(): number {
+    return this.items.length - this.start;
+  }
+
+  peek(): Lane | undefined {
+    return this.items[this.start];
+  }
+
+  push(lane: Lane): void {
+    this.items.push(lane);
+  }
+
+  shift(): Lane | undefined {
+    const lane = this.items[this.start];
+    if (lane === undefined) return undefined;
+    this.items[this.start++] = undefined;
+    if (this.start === this.items.length) {
+      this.items = [];
+      this.start = 0;
+    } else if (this.start >= 1024 && this.start * 2 >= this.items.length) {
+      this.items = this.items.slice(this.start);
+      this.start = 0;
+    }
+    return lane;
+  }
+}
+
+/** Bodies carried with ready notices that the lanes keep at most, in string length (~bytes). */
+const DEFAULT_BODY_BUDGET = 8 * 1024 * 1024;
+
+export class Lanes {
+  private readonly lanes = new Map<string, Lane>();
+  private readonly byId = new Map<number, Item>();
+  private readonly readyLanes = new LaneFifo();
+  private readonly later = new DueHeap();
+  /** The latest claim's time: what was due then is due at every later claim (time moves forward). */
+  private nowMs = Number.NEGATIVE_INFINITY;
+  private bodyEpoch = 0;
+  private bodyBytes = 0;
+  private readonly bodyBudget: number;
+
+  constructor(opts: { bodyBudget?: number } = {}) {
+    this.bodyBudget = opts.bodyBudget ?? DEFAULT_BODY_BUDGET;
+  }
+
+  /** Pending deliveries known. */
+  get size(): number {
+    return this.byId.size;
+  }
+
+  /**
+   * Deliveries that became due (created, redelivered, or loaded at start). A delivery already known
+   * takes the new due time (unless it is in flight). A body carried along (`toSend`) is kept while
+   * the bodies kept stay within the budget; otherwise the dispatcher reads it when it is claimed.
+   */
+  add(ready: readonly ReadyDelivery[]): void {
+    for (const d of ready) {
+      const known = this.byId.get(d.id);
+      if (known !== undefined) {
+        const lane = known.lane;
+        if (lane.busy && lane.head === known) continue;
+        known.nextAttemptMs = d.nextAttemptMs;
+        this.keepBody(known, d.toSend);
+        if (lane.head === known) this.schedule(lane);
+        continue;
+      }
+      const key = `${d.appId}\u0000${d.roomId}`;
+      let lane = this.lanes.get(key);
+      if (lane === undefined) {
+        lane = new Lane(key);
+        this.lanes.set(key, lane);
+      }
+      const item: Item = {
+        id: d.id,
+        appId: d.appId,
+        roomId: d.roomId,
+        seq: d.seq,
+        nextAttemptMs: d.nextAttemptMs,
+        toSend: undefined,
+        lane,
+        bodyEpoch: this.bodyEpoch,
+      };
+      this.keepBody(item, d.toSend);
+      this.byId.set(d.id, item);
+      lane.insert(item, lane.busy);
+      if (!lane.busy && lane.head === item) this.schedule(lane);
+    }
+  }
+
+  /** Heads of idle lanes that are due at nowMs, marked busy; at most `limit`, longest ready first. */
   claim(nowMs: number, limit: number): ReadyDelivery[] {
+    if (nowMs > this.nowMs) this.nowMs = nowMs;
+    // Everything due goes to the FIFO first, so that a lane coming due waits behind those that were
+    // ready before it, and ahead of those served after it.
+    for (let top = this.later.peek(); top !== undefined && top.dueMs <= this.nowMs; top = this.later.peek()) {
+      this.later.pop();
+      top.ready = true;
+      this.readyLanes.push(top);
+    }
     const out: ReadyDelivery[] = [];
-    for (const e of this.schedule.take(nowMs, limit)) {
-      const head = e.lane.items[0];
+    while (out.length < limit) {
+      const lane = this.readyLanes.shift();
+      if (lane === undefined) break;
+      lane.ready = false;
+      const head = lane.head;
       if (head === undefined) continue;
-      e.lane.busy = true;
-      e.lane.version++;
+      if (head.nextAttemptMs > this.nowMs) {
+        // Its head changed to a later time while it waited (a duplicate notice).
+        this.later.set(lane, head.nextAttemptMs);
+        continue;
+      }
+      lane.busy = true;
+      if (head.toSend !== undefined && head.bodyEpoch !== this.bodyEpoch) this.dropBody(head);
       out.push(head);
     }
     return out;
@@ -199,24 +334,41 @@ export class Lanes {
 
   /** The head was delivered or is dead: the lane moves on. */
   done(d: ReadyDelivery): void {
-    const lane = this.lanes.get(`${d.appId}\u0000${d.roomId}`);
+    const item = this.byId.get(d.id);
+    const lane = item?.lane ?? this.lanes.get(`${d.appId}\u0000${d.roomId}`);
     if (lane === undefined) return;
-    const i = lane.items.findIndex((x) => x.id === d.id);
-    if (i >= 0) lane.items.splice(i, 1);
-    this.known.delete(d.id);
+    if (item !== undefined) {
+      if (lane.head === item) lane.shift();
+      else lane.remove(item);
+      this.byId.delete(item.id);
+      this.dropBody(item);
+    }
     lane.busy = false;
-    if (lane.items.length === 0) this.lanes.delete(lane.key);
-    else this.schedule.push(lane);
+    if (lane.head === undefined) {
+      if (!lane.ready && lane.heapIndex < 0) this.lanes.delete(lane.key);
+    } else this.schedule(lane);
   }
 
   /** The head failed and waits until retryAtMs; the rest of its lane waits behind it. */
   retryAt(d: ReadyDelivery, retryAtMs: number): void {
-    const lane = this.lanes.get(`${d.appId}\u0000${d.roomId}`);
+    const item = this.byId.get(d.id);
+    const lane = item?.lane ?? this.lanes.get(`${d.appId}\u0000${d.roomId}`);
     if (lane === undefined) return;
-    const item = lane.items.find((x) => x.id === d.id);
-    if (item !== undefined) item.nextAttemptMs = retryAtMs;
+    if (item !== undefined) {
+      item.nextAttemptMs = retryAtMs;
+      // Its attempt count changed: the next attempt reads it afresh.
+      this.dropBody(item);
+    }
     lane.busy = false;
-    this.schedule.push(lane);
+    this.schedule(lane);
+  }
+
+  /**
+   * Bodies carried so far are not to be trusted any more (deliveries were ended in the store behind
+   * the lanes' back): each is read again when its delivery is claimed.
+   */
+  forgetBodies(): void {
+    this.bodyEpoch++;
   }
 
   /**
@@ -224,12 +376,46 @@ export class Lanes {
    * already), or undefined when nothing waits.
    */
   nextDueMs(): number | undefined {
-    return this.schedule.nextDueMs();
+    for (let lane = this.readyLanes.peek(); lane !== undefined; lane = this.readyLanes.peek()) {
+      const head = lane.head;
+      if (head !== undefined && head.nextAttemptMs <= this.nowMs) return head.nextAttemptMs;
+      this.readyLanes.shift();
+      lane.ready = false;
+      if (head !== undefined) this.later.set(lane, head.nextAttemptMs);
+      else if (!lane.busy) this.lanes.delete(lane.key);
+    }
+    return this.later.peek()?.dueMs;
   }
 
-  /** Entries in the schedule, stale ones included (bounded by the changes since they surfaced). */
+  /** Lanes waiting in the schedule (ready or due later): at most one entry per lane. */
   get scheduled(): number {
-    return this.schedule.entries;
+    return this.readyLanes.length + this.later.size;
+  }
+
+  /** An idle lane with a head takes its place: ready when due at the last claim's time, else in the heap. */
+  private schedule(lane: Lane): void {
+    const head = lane.head;
+    if (head === undefined || lane.busy || lane.ready) return;
+    if (lane.heapIndex >= 0 || head.nextAttemptMs > this.nowMs) this.later.set(lane, head.nextAttemptMs);
+    else {
+      lane.ready = true;
+      this.readyLanes.push(lane);
+    }
+  }
+
+  private keepBody(item: Item, toSend: DeliveryToSend | undefined): void {
+    this.dropBody(item);
+    if (toSend === undefined || this.bodyBytes + toSend.body.length > this.bodyBudget) return;
+    item.toSend = toSend;
+    item.bodyEpoch = this.bodyEpoch;
+    this.bodyBytes += toSend.body.length;
+  }
+
+  private dropBody(item: Item): void {
+    if (item.toSend === undefined) return;
+    this.bodyBytes -= item.toSend.body.length;
+    // Assigned, not deleted: the object keeps its shape (a delete would make it a slow dictionary).
+    item.toSend = undefined;
   }
 }
 
@@ -248,6 +434,8 @@ export interface LaneSource {
   settle(d: ReadyDelivery, how: { recorded: boolean; retryAtMs?: number }): Promise<void>;
   /** When to look again. */
   nextDueMs(nowMs: number): number | undefined;
+  /** Pending deliveries were ended in the store (a callback configuration disabled): bodies carried are stale. */
+  forgetBodies(): void;
   readonly size: number;
 }
 
@@ -276,6 +464,9 @@ function memoryLanes(store: RoomStore): LaneSource {
       return Promise.resolve();
     },
     nextDueMs: () => lanes.nextDueMs(),
+    forgetBodies: () => {
+      lanes.forgetBodies();
+    },
     get size() {
       return lanes.size;
     },
@@ -310,6 +501,7 @@ function sharedLanes(
       });
     },
     nextDueMs: (nowMs) => nowMs + config.pollMs,
+    forgetBodies: () => undefined, // a claim reads each head afresh
     get size() {
       return held;
     },

@@ -32,7 +32,7 @@ import {
   type SecretRow,
   type TokenRow,
 } from "./rows.ts";
-import { GROUPS, SQL, type Statement, type StatementGroup } from "./statements.ts";
+import { GROUPS, SQL, TO_SEND_BATCH, type Statement, type StatementGroup } from "./statements.ts";
 import type {
   AttemptNext,
   AttemptRecord,
@@ -384,6 +384,38 @@ export class SqlReader implements StoreReader {
     return { ...toDelivery(row), body: row.packet, clientIp: row.client_ip, platform: row.platform };
   }
 
+  async getDeliveriesToSend(ids: readonly number[]): Promise<DeliveryToSend[]> {
+    type Row = DeliveryRow & { packet: string; client_ip: string; platform: string };
+    const out: DeliveryToSend[] = [];
+    for (let i = 0; i < ids.length; i += TO_SEND_BATCH) {
+      const values: SqlValue[] = ids.slice(i, i + TO_SEND_BATCH);
+      while (values.length < TO_SEND_BATCH) values.push(null);
+      for (const r of await this.x.all<Row>(SQL.getDeliveriesToSend, values)) {
+        // One object per delivery (toDelivery and a spread would make two): the dispatcher's hot path.
+        const d: DeliveryToSend = {
+          id: r.id,
+          appId: r.app_id,
+          roomId: r.room_id,
+          seq: r.seq,
+          prevSeq: r.prev_seq,
+          eventId: r.event_id,
+          command: r.command,
+          state: r.state,
+          attempts: r.attempts,
+          nextAttemptMs: r.next_attempt_ms,
+          createdMs: r.created_ms,
+          body: r.packet,
+          clientIp: r.client_ip,
+          platform: r.platform,
+        };
+        if (r.done_ms !== null) d.doneMs = r.done_ms;
+        if (r.last_error !== null) d.lastError = r.last_error;
+        out.push(d);
+      }
+    }
+    return out;
+  }
+
   async listDeliveries(appId: number, f: DeliveryFilter) {
     const twice = (v: string | number | undefined) => [v ?? null, v ?? null];
     const rows = await this.x.all<DeliveryRow>(SQL.listDeliveries, [
@@ -533,7 +565,8 @@ export class SqlStoreTx extends SqlReader implements StoreTx {
     const command = event.packet.CallbackCommand;
     const eventId = newEventId(event.timeMs);
     this.wrote = true;
-    const [row] = await this.x.group<{ seq: number; delivery: number | null }>(g, [
+    const packet = JSON.stringify(event.packet);
+    const [row] = await this.x.group<{ seq: number; delivery: number | null; prev_seq: number | null }>(g, [
       appId,
       roomId,
       eventId,
@@ -542,14 +575,39 @@ export class SqlStoreTx extends SqlReader implements StoreTx {
       event.operator,
       event.platform,
       event.clientIp,
-      JSON.stringify(event.packet),
+      packet,
       // The switch matches the quoted name: an event that must not be called back matches nothing.
       event.callback === false ? `"#none#"` : `"${command}"`,
       ...more,
     ]);
     if (row === undefined) throw new Error("the room's next sequence number was not returned");
     const { seq, delivery } = row;
-    if (delivery !== null) this.ready.push({ id: delivery, appId, roomId, seq, nextAttemptMs: event.timeMs });
+    if (delivery !== null)
+      // The ready notice carries what the sender needs, as the delivery is in the outbox: the
+      // dispatcher sends it without reading it back (issue 16).
+      this.ready.push({
+        id: delivery,
+        appId,
+        roomId,
+        seq,
+        nextAttemptMs: event.timeMs,
+        toSend: {
+          id: delivery,
+          appId,
+          roomId,
+          seq,
+          prevSeq: row.prev_seq ?? 0,
+          eventId,
+          command,
+          state: "pending",
+          attempts: 0,
+          nextAttemptMs: event.timeMs,
+          createdMs: event.timeMs,
+          body: packet,
+          clientIp: event.clientIp,
+          platform: event.platform,
+        },
+      });
     const stored: StoredRoomEvent = { ...event, seq, eventId };
     this.appended.push(stored);
     return stored;

@@ -29,6 +29,8 @@ const EVENT = `app_id, room_id, seq, event_id, time_ms, operator, platform, clie
 const MEMBER = `user_id, state, platform, client_ip, since_ms, node_id, is_robot`;
 const SEAT = `seat_index, user_id, is_locked, is_video_locked, is_audio_locked`;
 const READY = `id, app_id, room_id, seq, next_attempt_ms`;
+/** Ids per batched read of deliveries to send (SQL.getDeliveriesToSend). */
+export const TO_SEND_BATCH = 64;
 
 export const SQL = catalog({
   // Rooms. In a write, the room's row is locked to the commit (PostgreSQL): a room's rules run one at
@@ -224,6 +226,10 @@ export const SQL = catalog({
   // Deliveries and attempts.
   getDelivery: `SELECT ${DELIVERY} ${DELIVERY_FROM} WHERE d.app_id = ? AND d.id = ?`,
   getDeliveryToSend: `SELECT ${DELIVERY}, e.packet, e.client_ip, e.platform ${DELIVERY_FROM} WHERE d.id = ?`,
+  // The dispatcher's batched read: up to TO_SEND_BATCH ids, the unused ones bound to NULL (one
+  // prepared statement on both engines, whatever the batch's size).
+  getDeliveriesToSend: `SELECT ${DELIVERY}, e.packet, e.client_ip, e.platform ${DELIVERY_FROM}
+    WHERE d.id IN (${Array.from({ length: TO_SEND_BATCH }, () => "?").join(", ")})`,
   // Each filter is bound twice: NULL switches it off. Newest first, paged by id.
   listDeliveries: `SELECT ${DELIVERY} ${DELIVERY_FROM} WHERE d.app_id = ?
     AND (CAST(? AS TEXT) IS NULL OR d.state = ?)
@@ -301,7 +307,7 @@ export const SQL = catalog({
   // After an attempt's record: its lane is given back (roomhook_refresh_lane, schema-pg.ts).
   laneAttempted: `SELECT roomhook_refresh_lane(app_id, room_id, ?, true) FROM deliveries WHERE id = ?`,
   // What an append wrote: the room's sequence number and the delivery it made, if any.
-  appended: `SELECT s.last_seq AS seq, d.id AS delivery FROM room_sequences s
+  appended: `SELECT s.last_seq AS seq, d.id AS delivery, d.prev_seq FROM room_sequences s
     LEFT JOIN deliveries d ON d.app_id = s.app_id AND d.room_id = s.room_id AND d.seq = s.last_seq
     WHERE s.app_id = ? AND s.room_id = ?`,
   // What a group returns when it has nothing to return.
@@ -391,7 +397,7 @@ export const GROUPS = {
     APPEND_PARAMS,
     APPEND_STEPS,
     [SQL.appended, ["app", "room"]],
-    "seq BIGINT, delivery BIGINT",
+    "seq BIGINT, delivery BIGINT, prev_seq BIGINT",
   ),
   /** The owner change's writes (StoreTx.transferRoom): the owner, the admins, then the append. */
   transferRoom: group(
@@ -403,7 +409,7 @@ export const GROUPS = {
       ...APPEND_STEPS,
     ],
     [SQL.appended, ["app", "room"]],
-    "seq BIGINT, delivery BIGINT",
+    "seq BIGINT, delivery BIGINT, prev_seq BIGINT",
   ),
   /** An attempt, the delivery's next state, and (shared lanes) its lane given back. */
   recordAttempt: group(

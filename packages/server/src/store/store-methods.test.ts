@@ -802,6 +802,27 @@ for (const kind of kinds) {
       assert.equal(await store.read((r) => r.getDeliveryToSend(d.id + 1000)), undefined);
     });
 
+    method("getDeliveriesToSend", async (store) => {
+      const ready = await deliveries(store);
+      assert.equal(ready.length, 4);
+      const ids = ready.map((d) => d.id);
+      // More ids than one statement takes (64), most of them of no delivery.
+      const asked = [...ids, ...Array.from({ length: 96 }, (_, i) => ids[0]! + 1000 + i)].reverse();
+      const got = await store.read((r) => r.getDeliveriesToSend(asked));
+      assert.deepEqual(
+        got.map((d) => d.id).sort((a, b) => a - b),
+        ids,
+      );
+      for (const d of got) assert.deepEqual(d, await store.read((r) => r.getDeliveryToSend(d.id)));
+      // The writer's ready notice carried the same delivery, body and origin (nothing read back).
+      for (const r of ready)
+        assert.deepEqual(
+          r.toSend,
+          got.find((d) => d.id === r.id),
+        );
+      assert.deepEqual(await store.read((r) => r.getDeliveriesToSend([])), []);
+    });
+
     method("listDeliveries", async (store) => {
       const ready = await deliveries(store);
       const [d1, d2] = ready;
@@ -885,7 +906,14 @@ for (const kind of kinds) {
       await store.write(attempt(d1, 1, { state: "dead", reason: "gone" }, { status: 500 }));
       assert.deepEqual(
         await store.read((r) => r.listPendingDeliveries()),
-        ready.slice(1),
+        // A ready notice also carries the delivery to send; the listing is only where each lane is.
+        ready.slice(1).map((d) => ({
+          id: d.id,
+          appId: d.appId,
+          roomId: d.roomId,
+          seq: d.seq,
+          nextAttemptMs: d.nextAttemptMs,
+        })),
         "oldest first, pending only",
       );
     });

@@ -326,6 +326,8 @@ export interface StoreReader {
   listSigningSecrets(appId: number, nowMs: number): Promise<SigningSecret[]>;
   getDelivery(appId: number, id: number): Promise<DeliveryRecord | undefined>;
   getDeliveryToSend(id: number): Promise<DeliveryToSend | undefined>;
+  /** The deliveries of these ids that exist, in no particular order: the dispatcher's batched read. */
+  getDeliveriesToSend(ids: readonly number[]): Promise<DeliveryToSend[]>;
   listDeliveries(appId: number, filter: DeliveryFilter): Promise<DeliveryRecord[]>;
   listAttempts(deliveryId: number): Promise<AttemptRecord[]>;
   /** The app's attempts started at sinceMs or later, newest first. */
