@@ -25,6 +25,20 @@ const only = new Set(
 
 const fmt = (n: number) => n.toLocaleString("en-US", { maximumFractionDigits: 0 });
 const out = (lines: string[]) => process.stdout.write(`${lines.join("\n")}\n\n`);
+const pct = (a: number, base: number | undefined) =>
+  base === undefined || base === 0 ? "?" : `${((a / base) * 100).toFixed(0)}%`;
+
+/** Every target of DESIGN.md and issue 16, as measured in this run: printed together at the end. */
+const targets: { what: string; figure: string; target: string; met: boolean }[] = [];
+function ratioTarget(what: string, value: number, base: number, atLeast: number): void {
+  const r = value / base;
+  targets.push({
+    what,
+    figure: pct(value, base),
+    target: `>= ${(atLeast * 100).toFixed(0)}%`,
+    met: r >= atLeast,
+  });
+}
 
 process.stdout.write(
   `roomhook benchmarks (${rounds} rounds of ${seconds} s where rounds apply, medians)\n\n`,
@@ -41,6 +55,7 @@ if (only.has("rest")) {
     `   ratio: ${(owner.ratio * 100).toFixed(0)}% of bare (target: at least 50%)`,
     `   roomhook at log level info (a JSON line per call, to a file): ${fmt(owner.logged.rps)} req/s, ${(owner.loggedRatio * 100).toFixed(0)}% of the rate at warn`,
   ]);
+  ratioTarget("1. REST change_room_owner, of bare node:http", owner.roomhook.rps, owner.bare.rps, 0.5);
 }
 
 let bare: number | undefined;
@@ -55,21 +70,38 @@ if (only.has("latency")) {
     "3. Commit to receiver at 1,000 owner changes/s (open loop), callbacks switched on",
     `   received ${fmt(l.received)} of ${fmt(l.sent)}; latency p50 ${l.p50} ms, p99 ${l.p99} ms (targets: p50 < 5 ms, p99 < 25 ms)`,
   ]);
+  targets.push(
+    {
+      what: "3. commit to receiver at 1,000 changes/s, p50",
+      figure: `${l.p50} ms`,
+      target: "< 5 ms",
+      met: l.p50 < 5,
+    },
+    {
+      what: "3. commit to receiver at 1,000 changes/s, p99",
+      figure: `${l.p99} ms`,
+      target: "< 25 ms",
+      met: l.p99 < 25,
+    },
+  );
 }
 
 if (only.has("sustained")) {
-  const s = await benchSustained(seconds);
+  const s = await benchSustained({ seconds, rounds });
   out([
-    "2a. Delivery keeping up with owner changes at full speed (50 connections), callbacks switched on",
-    `   owner changes: ${fmt(s.changesPerSec)}/s; callbacks delivered during the run: ${fmt(s.deliveredPerSecDuringRun)}/s` +
+    `2a. Owner changes at full speed (50 connections), with the owner-change callback on and with none configured (${rounds} rounds each, alternating, medians)`,
+    `   callbacks on:  ${fmt(s.changesPerSec)} changes/s; callbacks delivered during the run: ${fmt(s.deliveredPerSecDuringRun)}/s` +
       (restRps === undefined
         ? ""
         : ` (${((s.deliveredPerSecDuringRun / restRps) * 100).toFixed(0)}% of section 1's rate)`),
-    `   backlog when the load stopped: ${fmt(s.backlogAtEnd)}, drained in ${fmt(s.drainMs)} ms; received ${fmt(s.received)} of ${fmt(s.acked)}`,
+    `   callbacks off: ${fmt(s.offPerSec)} changes/s`,
+    `   with callbacks on: ${pct(s.changesPerSec, s.offPerSec)} of the rate without (target: at least 80%)`,
+    `   backlog when the load stopped: ${fmt(s.backlogAtEnd)}, drained in ${fmt(s.drainMs)} ms; received ${fmt(s.received)} of ${fmt(s.acked)}, errors ${s.errors}`,
     bare === undefined
       ? ""
-      : `   delivered/s as a share of the bare sender: ${((s.deliveredPerSecDuringRun / bare) * 100).toFixed(0)}%`,
+      : `   delivered/s as a share of the bare sender: ${pct(s.deliveredPerSecDuringRun, bare)}`,
   ]);
+  ratioTarget("2a. owner changes with callbacks on, of the rate without", s.changesPerSec, s.offPerSec, 0.8);
 }
 
 if (only.has("backlog")) {
@@ -79,7 +111,6 @@ if (only.has("backlog")) {
     rounds,
     bareSeconds: Math.min(seconds, 5),
   });
-  const pct = (a: number, base: number) => `${((a / base) * 100).toFixed(0)}%`;
   out([
     `2b. Draining a backlog of ${fmt(backlogSize)} deliveries, made by an API-only process, by a fresh process (${rounds} rounds, alternating, medians)`,
     `   bare undici sender, receiver in the same process (section 2's baseline): ${fmt(b.bare.perSec)} posts/s, ${b.bare.cpuUsPerPost} µs CPU per post (sender and receiver)`,
@@ -95,6 +126,21 @@ if (only.has("backlog")) {
     ),
     "   target: at least 80% of the bare sender, with 1,000 and with 100,000 rooms",
   ]);
+  for (const d of b.drains) {
+    ratioTarget(
+      `2b. backlog drain, ${fmt(d.rooms)} rooms, of the bare undici sender`,
+      d.perSec,
+      b.bare.perSec,
+      0.8,
+    );
+    if (!d.runs.every((r) => r.done && r.inOrder))
+      targets.push({
+        what: `2b. ${fmt(d.rooms)} rooms: every callback once, in order`,
+        figure: "no",
+        target: "yes",
+        met: false,
+      });
+  }
 }
 
 if (only.has("oneroom")) {
@@ -106,6 +152,12 @@ if (only.has("oneroom")) {
     `   whole drains, first to last callback: ${fmt(r.short.perSec)}/s and ${fmt(r.long.perSec)}/s`,
     `   bare undici sender, one request at a time, no record: ${fmt(r.bareOneAtATime)} posts/s; ${r.inOrder ? "every callback in order, each once" : "OUT OF ORDER or repeated"}`,
   ]);
+  ratioTarget(
+    "2c. one room: lane of 10x the length, of the short lane's rate",
+    r.long.windowPerSec,
+    r.short.windowPerSec,
+    0.8,
+  );
 }
 
 if (only.has("memory")) {
@@ -132,16 +184,28 @@ if (only.has("memory")) {
     `   a fresh process on that data, queue loaded, heads tried: ${mib(m.loaded, m.heapMiB.loaded)}; ${fmt(m.queued.loaded)} pending`,
     "   target: under 200 MB at the peak",
   ]);
+  for (const [what, x] of [
+    ["the process that made the rooms and the queue", m.making],
+    ["a fresh process on that data", m.loaded],
+  ] as const)
+    targets.push({
+      what: `5b. peak memory, ${fmt(rooms)} rooms and ${fmt(queued)} queued: ${what}`,
+      figure: `${((x.peakMiB * 1024 * 1024) / 1e6).toFixed(0)} MB`,
+      target: "< 200 MB",
+      met: x.peakMiB * 1024 * 1024 < 200e6,
+    });
 }
 
 if (only.has("receiver")) {
   const r = benchReceiver(Math.min(seconds, 5));
   out([
     "4. Receiver SDK, one core: verify + parse a Live.CallbackAfterChangeOwner",
-    `   baseline, JSON.parse of the body alone: ${fmt(r.jsonParse)}/s`,
+    `   JSON.parse of the body alone:             ${fmt(r.jsonParse)}/s`,
+    `   floor: JSON.parse + sha256 + HMAC-SHA256: ${fmt(r.floor)}/s`,
     `   SdkAppid + parse + schema:                ${fmt(r.plain)}/s`,
-    `   + Sign + Standard Webhooks signature:     ${fmt(r.full)}/s (target: 100,000/s or more)`,
+    `   + Sign + Standard Webhooks signature:     ${fmt(r.full)}/s: ${((r.full / r.floor) * 100).toFixed(0)}% of the floor (target: at least 70%)`,
   ]);
+  ratioTarget("4. receiver verify + parse, of the floor (JSON.parse + sha256 + HMAC)", r.full, r.floor, 0.7);
 }
 
 if (only.has("clients")) {
@@ -155,14 +219,18 @@ if (only.has("clients")) {
     `   memory per connection: roomhook ${fmt(c.perConn)} bytes, bare ws server ${fmt(c.barePerConn)} bytes (${(c.perConn / c.barePerConn).toFixed(1)}x)`,
     `   owner changes from a client, one at a time: ${fmt(c.changesPerSec)}/s, each pushed to ${c.members} members: ${fmt(c.pushesPerSec)} pushes/s`,
   ]);
+  targets.push({
+    what: "5. memory per logged-in WebSocket, of a bare ws server's",
+    figure: `${(c.perConn / c.barePerConn).toFixed(2)}x`,
+    target: "<= 1.5x",
+    met: c.perConn / c.barePerConn <= 1.5,
+  });
 }
 
 if (only.has("scale")) {
   const { rows, bare } = await benchScaleOut({ seconds, processes: [1, 2, 3] });
   const sqlite = rows.find((r) => r.store === "SQLite");
   const pg1 = rows.find((r) => r.store === "PostgreSQL" && r.processes === 1);
-  const pct = (a: number, b: number | undefined) =>
-    b === undefined || b === 0 ? "?" : `${((a / b) * 100).toFixed(0)}%`;
   out([
     "6. Several processes: owner changes and callbacks, 50 connections in all, split over the processes",
     `   bare PostgreSQL client, the same durable writes as one statement each, 16 connections: ${fmt(bare.writesPerSec)} writes/s p50 ${bare.p50} ms p99 ${bare.p99} ms`,
@@ -179,6 +247,20 @@ if (only.has("scale")) {
     ),
     "   targets: PostgreSQL x1 >= 50% of SQLite x1 and >= 50% of bare; x3 >= 90% of x1; p99 < 100 ms",
   ]);
+  const pg3 = rows.find((r) => r.store === "PostgreSQL" && r.processes === 3);
+  if (pg1 !== undefined && sqlite !== undefined) {
+    ratioTarget("6. PostgreSQL x1, of SQLite x1", pg1.changesPerSec, sqlite.changesPerSec, 0.5);
+    ratioTarget("6. PostgreSQL x1, of a bare PostgreSQL client", pg1.changesPerSec, bare.writesPerSec, 0.5);
+  }
+  if (pg1 !== undefined && pg3 !== undefined)
+    ratioTarget("6. PostgreSQL x3, of x1", pg3.changesPerSec, pg1.changesPerSec, 0.9);
+  for (const r of rows.filter((x) => x.store === "PostgreSQL"))
+    targets.push({
+      what: `6. PostgreSQL x${r.processes}, p99`,
+      figure: `${r.p99} ms`,
+      target: "< 100 ms",
+      met: r.p99 < 100,
+    });
 }
 
 if (only.has("lanes")) {
@@ -195,6 +277,7 @@ if (only.has("lanes")) {
     `   none waiting: ${fmt(none)}/s; 100,000 waiting: ${fmt(hundred)}/s; 200,000 waiting: ${fmt(twoHundred)}/s (medians of ${rounds} rounds)`,
     `   200,000 vs 100,000 waiting: ${((twoHundred / hundred) * 100).toFixed(0)}% (target: about 100%, the cost independent of how many rooms wait; a scan of every lane halves it)`,
   ]);
+  ratioTarget("7. lane index, 200,000 rooms waiting, of 100,000", twoHundred, hundred, 0.8);
 }
 
 if (only.has("waiting")) {
@@ -203,5 +286,22 @@ if (only.has("waiting")) {
   out([
     `8. create_room with its callback on and the receiver down, 50 connections`,
     `   from an empty outbox: ${fmt(w.none.rps)} req/s (p99 ${w.none.p99} ms); with ${fmt(waitingRooms)} more rooms waiting for a retry: ${fmt(w.waiting.rps)} req/s (p99 ${w.waiting.p99} ms): ${((w.waiting.rps / w.none.rps) * 100).toFixed(0)}% (target: at least 80%)`,
+  ]);
+  ratioTarget(
+    `8. create_room with ${fmt(waitingRooms)} queued to a dead receiver, of the rate with none`,
+    w.waiting.rps,
+    w.none.rps,
+    0.8,
+  );
+}
+
+if (targets.length > 0) {
+  const width = Math.max(...targets.map((t) => t.what.length));
+  out([
+    "Targets (each measured in this run against its baseline in this run)",
+    ...targets.map(
+      (t) =>
+        `   ${t.met ? "met   " : "MISSED"} ${t.what.padEnd(width)}  ${t.figure.padStart(7)}  (target ${t.target})`,
+    ),
   ]);
 }

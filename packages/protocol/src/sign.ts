@@ -36,9 +36,12 @@ export function checkCallbackSign(opts: {
   }
   const tolerance = opts.toleranceSeconds ?? SIGN_TOLERANCE_SECONDS;
   if (Math.abs(opts.nowSeconds - Number(requestTime)) > tolerance) return { ok: false, reason: "sign-stale" };
-  const want = Buffer.from(callbackSign(opts.token, requestTime));
-  const got = Buffer.from(sign.toLowerCase());
-  if (got.length !== want.length || !timingSafeEqual(got, want))
+  // Compared as the 32 bytes the hex stands for (either case), after checking it is 64 hex digits:
+  // Buffer.from(hex) would stop silently at the first other character.
+  const want = createHash("sha256")
+    .update(opts.token + requestTime, "utf8")
+    .digest();
+  if (!/^[0-9a-fA-F]{64}$/.test(sign) || !timingSafeEqual(Buffer.from(sign, "hex"), want))
     return { ok: false, reason: "sign-mismatch" };
   return { ok: true };
 }

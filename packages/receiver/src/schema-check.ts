@@ -130,11 +130,16 @@ function problemOf(s: Schema, value: unknown, path: string): string | undefined 
   }
   if (typeof value === "object" && value !== null && !Array.isArray(value)) {
     const obj = value as Record<string, unknown>;
-    for (const r of s.required ?? []) if (obj[r] === undefined) return `${path}.${r}: is required`;
-    if (s.properties !== undefined) {
-      for (const [k, sub] of Object.entries(s.properties)) {
-        if (obj[k] === undefined) continue;
-        const p = problemOf(sub, obj[k], `${path}.${k}`);
+    if (s.required !== undefined)
+      for (const r of s.required) if (obj[r] === undefined) return `${path}.${r}: is required`;
+    const props = s.properties;
+    if (props !== undefined) {
+      // for-in, not Object.entries: no array per call (this runs for every callback received).
+      for (const k in props) {
+        const v = obj[k];
+        const sub = props[k];
+        if (v === undefined || sub === undefined) continue;
+        const p = problemOf(sub, v, `${path}.${k}`);
         if (p !== undefined) return p;
       }
     }

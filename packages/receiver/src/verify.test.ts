@@ -238,3 +238,55 @@ test("Standard Webhooks: checked over the bytes received, not their decoding", (
     "signature-mismatch",
   );
 });
+
+test("the query is read as URLSearchParams reads it, whether or not anything in it is encoded", () => {
+  const r = createReceiver({ sdkAppId: 1400000000, now: () => NOW });
+  const base = "SdkAppid=1400000000&CallbackCommand=Live.CallbackAfterChangeOwner";
+  // Each tail is read by verify's own splitter when plain, by URLSearchParams when encoded; both must
+  // give what URLSearchParams gives (case-insensitive names, the first `=` splits, empty pairs skipped).
+  for (const tail of [
+    "&ClientIP=10.0.0.1&OptPlatform=RESTAPI",
+    "&&ClientIP=1=2=3&&OptPlatform=",
+    "&ClientIP&OptPlatform=a",
+    "&=x&clientip=10.0.0.2&OPTPLATFORM=Web",
+    "&ClientIP=10.0.0.1%3A80&OptPlatform=Rest+API",
+    "&ClientIP=%zz&OptPlatform=%E4%B8%AD",
+    "&ClientIP=a&",
+  ]) {
+    const q = `${base}${tail}`;
+    const want = new Map<string, string>();
+    for (const [k, v] of new URLSearchParams(q)) if (!want.has(k.toLowerCase())) want.set(k.toLowerCase(), v);
+    for (const given of [{ url: `/cb?${q}` }, { url: q }, { query: new URLSearchParams(q) }]) {
+      const cb = r.verify({ ...given, body });
+      assert.equal(cb.clientIp, want.get("clientip"), `${tail}: ClientIP`);
+      assert.equal(cb.optPlatform, want.get("optplatform"), `${tail}: OptPlatform`);
+    }
+  }
+  // A name given twice, in any case, is refused whether or not the query is encoded.
+  for (const tail of ["&ClientIP=1&clientip=2", "&ClientIP=1&CLIENTIP=%32"])
+    assert.equal(
+      reason(() => r.verify({ url: url(tail), body })),
+      "query-invalid",
+    );
+});
+
+test("Sign: either case of hex matches; anything but 64 hex digits does not", () => {
+  const r = createReceiver({ sdkAppId: 1400000000, token: "tok", now: () => NOW });
+  const sign = callbackSign("tok", NOW);
+  const at = (s: string) => url(`&Sign=${s}&RequestTime=${NOW}`);
+  assert.equal(
+    reason(() => r.verify({ url: at(sign), body })),
+    "accepted",
+  );
+  assert.equal(
+    reason(() => r.verify({ url: at(sign.toUpperCase()), body })),
+    "accepted",
+  );
+  // Buffer.from(hex) stops at the first other character: a valid prefix must not pass.
+  for (const bad of [`${sign}00`, `${sign}zz`, sign.slice(0, 62), `${sign.slice(0, 63)}g`, ""])
+    assert.equal(
+      reason(() => r.verify({ url: at(bad), body })),
+      "sign-mismatch",
+      bad,
+    );
+});

@@ -49,41 +49,78 @@ export type VerifiedCallback = ParsedCallback & {
   previousSequence?: number;
 };
 
-function toParams(input: CallbackInput): URLSearchParams {
-  if (input.query instanceof URLSearchParams) return input.query;
-  if (input.query !== undefined) {
-    const p = new URLSearchParams();
-    for (const [k, v] of Object.entries(input.query)) {
-      if (Array.isArray(v)) for (const x of v) p.append(k, x);
-      else if (v !== undefined) p.append(k, v);
+/**
+ * The query's parameters by lower-case name, read in one pass: Tencent's pages write both SdkAppid
+ * and SdkAppId, so names are matched case-insensitively. A name given more than once is noted, not
+ * resolved: see param.
+ */
+interface Query {
+  values: Map<string, string>;
+  /** Lower-case names given more than once, with how many times (undefined when none: the usual case). */
+  repeated: Map<string, number> | undefined;
+}
+
+function addParam(q: Query, k: string, v: string): void {
+  const lower = k.toLowerCase();
+  if (!q.values.has(lower)) q.values.set(lower, v);
+  else (q.repeated ??= new Map()).set(lower, (q.repeated.get(lower) ?? 1) + 1);
+}
+
+function toQuery(input: CallbackInput): Query {
+  const q: Query = { values: new Map(), repeated: undefined };
+  if (input.query instanceof URLSearchParams) {
+    for (const [k, v] of input.query) addParam(q, k, v);
+  } else if (input.query !== undefined) {
+    for (const k in input.query) {
+      const v = input.query[k];
+      if (Array.isArray(v)) for (const x of v) addParam(q, k, x);
+      else if (v !== undefined) addParam(q, k, v);
     }
-    return p;
+  } else {
+    const url = input.url ?? "";
+    const i = url.indexOf("?");
+    const text = i >= 0 ? url.slice(i + 1) : url.includes("=") ? url : "";
+    if (/[%+]/.test(text)) for (const [k, v] of new URLSearchParams(text)) addParam(q, k, v);
+    else addPlainPairs(q, text);
   }
-  const url = input.url ?? "";
-  const q = url.indexOf("?");
-  return new URLSearchParams(q >= 0 ? url.slice(q + 1) : url.includes("=") ? url : "");
+  return q;
 }
 
 /**
- * Query names are matched case-insensitively: Tencent's pages write both SdkAppid and SdkAppId. Tencent
- * sends each of its parameters once; a repeated one (a callback Url that carried its own copy) is
- * refused rather than read one way here and another way elsewhere.
+ * A query with nothing encoded (no `%`, no `+`: Tencent's callback queries are letters, digits and
+ * dots), split as URLSearchParams splits it: on `&`, each pair at its first `=`, empty pairs skipped.
+ * Any other query goes through URLSearchParams itself.
  */
-function param(p: URLSearchParams, name: string): string | undefined {
-  const lower = name.toLowerCase();
-  let found: string | undefined;
-  let count = 0;
-  for (const [k, v] of p) {
-    if (k.toLowerCase() !== lower) continue;
-    count++;
-    found ??= v;
+function addPlainPairs(q: Query, text: string): void {
+  let start = 0;
+  while (start <= text.length) {
+    let end = text.indexOf("&", start);
+    if (end < 0) end = text.length;
+    if (end > start) {
+      const eq = text.indexOf("=", start);
+      if (eq >= 0 && eq < end) addParam(q, text.slice(start, eq), text.slice(eq + 1, end));
+      else addParam(q, text.slice(start, end), "");
+    }
+    start = end + 1;
   }
-  if (count > 1)
+}
+
+/**
+ * A query parameter by name, whatever its case. Tencent sends each of its parameters once; a repeated
+ * one (a callback Url that carried its own copy) is refused rather than read one way here and another
+ * way elsewhere.
+ *
+ * @throws ReceiverError `query-invalid` when the parameter appears more than once.
+ */
+function param(q: Query, name: string): string | undefined {
+  const lower = name.toLowerCase();
+  const count = q.repeated?.get(lower);
+  if (count !== undefined)
     throw new ReceiverError(
       "query-invalid",
       `${name} appears ${count} times in the URL; Tencent sends it once`,
     );
-  return found;
+  return q.values.get(lower);
 }
 
 /** `name` is lower case, as node:http gives header names; other spellings are found too. */
@@ -121,7 +158,7 @@ export function createReceiver(opts: ReceiverOptions): Receiver {
   const now = opts.now ?? (() => Math.floor(Date.now() / 1000));
   const secrets = opts.secrets ?? [];
   const check = (input: CallbackInput): VerifiedCallback => {
-    const q = toParams(input);
+    const q = toQuery(input);
     const app = param(q, "SdkAppid");
     if (app === undefined || app === "")
       throw new ReceiverError("sdkappid-missing", "SdkAppid is missing from the URL");
