@@ -1,6 +1,9 @@
 import { WebSocketServer } from "ws";
 
-/** Baseline: a bare ws server that accepts connections and answers each frame with a small reply. */
+/**
+ * Baseline: a bare ws server that accepts connections and answers each frame with a small reply. Like
+ * roomhook's gateway it keeps ws's server defaults: no permessage-deflate (no zlib context per socket).
+ */
 const wss = new WebSocketServer({ port: 0, host: "127.0.0.1" });
 wss.on("connection", (ws) => {
   ws.on("message", () => {

@@ -1,4 +1,4 @@
-import { closeSync, mkdtempSync, openSync, rmSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { request } from "node:http";
@@ -24,33 +24,106 @@ function post(url: string, body: string): Promise<string> {
   });
 }
 
+/** A load run with the CPU the server process used meanwhile (read from /proc, Linux). */
+export interface ServerLoadResult extends LoadResult {
+  /** The server process's CPU during the run, in cores (all its threads). */
+  serverCpu: number;
+  /** Its main (HTTP) thread's share of that, in cores; the rest is the writer thread, fsyncs and GC. */
+  serverMainCpu: number;
+}
+
+/** One connection count: both sides at the same number of connections, in the same rounds. */
+export interface OwnerChangeAt {
+  connections: number;
+  bare: ServerLoadResult;
+  roomhook: ServerLoadResult;
+  ratio: number;
+}
+
 export interface OwnerChangeBench {
-  bare: LoadResult;
-  roomhook: LoadResult;
+  /** At the first of BENCH_REST_CONNECTIONS (default 50: DESIGN.md target 1). */
+  bare: ServerLoadResult;
+  roomhook: ServerLoadResult;
   ratio: number;
   /** roomhook at ROOMHOOK_LOG_LEVEL=info (a JSON line per call, to a file), and its ratio to warn. */
-  logged: LoadResult;
+  logged: ServerLoadResult;
   loggedRatio: number;
+  /** Every connection count of BENCH_REST_CONNECTIONS, the first included. */
+  byConnections: OwnerChangeAt[];
   commitsPerSecond?: number;
+}
+
+/** CPU seconds of a process so far, all threads and its main thread, from /proc (0 where unreadable). */
+function processCpu(pid: number | undefined): { all: number; main: number } {
+  const ticks = (stat: string) => {
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(f[11]) + Number(f[12])) / 100; // utime + stime, USER_HZ = 100
+  };
+  if (pid === undefined) return { all: 0, main: 0 };
+  try {
+    let all = 0;
+    // Per thread (the process's own stat would count threads that ended too: none do here).
+    for (const tid of readdirSync(`/proc/${pid}/task`))
+      all += ticks(readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8"));
+    return { all, main: ticks(readFileSync(`/proc/${pid}/task/${pid}/stat`, "utf8")) };
+  } catch {
+    return { all: 0, main: 0 };
+  }
+}
+
+/** `load()` against a child server, with the CPU that server used meanwhile. */
+async function loadServer(
+  pid: number | undefined,
+  opts: Parameters<typeof load>[0],
+): Promise<ServerLoadResult> {
+  const before = processCpu(pid);
+  const t0 = performance.now();
+  const r = await load(opts);
+  const wall = (performance.now() - t0) / 1000;
+  const after = processCpu(pid);
+  return {
+    ...r,
+    serverCpu: (after.all - before.all) / wall,
+    serverMainCpu: (after.main - before.main) / wall,
+  };
+}
+
+/** BENCH_REST_CONNECTIONS: the connection counts, comma-separated (default 50,200: DESIGN.md target 1 is at 50; issue 16 asks for 200 too). */
+export function restConnections(): number[] {
+  const list = (process.env.BENCH_REST_CONNECTIONS ?? "50,200")
+    .split(",")
+    .map((c) => Number(c.trim()))
+    .filter((c) => Number.isInteger(c) && c > 0);
+  return list.length > 0 ? list : [50];
 }
 
 /**
  * Target 1 of DESIGN.md: REST change_room_owner with a valid UserSig and a durable commit, at 50
  * connections, against a bare node:http server answering the same request shape, in the same run.
- * Each side runs `rounds` times, alternating, and the medians are compared.
+ * Each side runs `rounds` times, alternating, and the medians are compared. With several connection
+ * counts (BENCH_REST_CONNECTIONS, e.g. `50,200`), each server of a round is loaded at each count in
+ * turn; the log-level comparison runs at the first count only.
  */
-export async function benchChangeOwner(opts: { seconds: number; rounds: number }): Promise<OwnerChangeBench> {
+export async function benchChangeOwner(opts: {
+  seconds: number;
+  rounds: number;
+  connections?: number[];
+}): Promise<OwnerChangeBench> {
+  const connections = opts.connections ?? restConnections();
   const userSig = genUserSig({ sdkAppId: APP, key: KEY, identifier: "administrator", expire: 86400 });
   const query = `sdkappid=${APP}&identifier=administrator&usersig=${userSig}&random=7&contenttype=json`;
   const path = `/v4/live_engine_http_srv/change_room_owner?${query}`;
   const body = (i: number) => JSON.stringify({ RoomId: `bench-${i % ROOMS}`, NewOwner_Account: `user${i}` });
 
-  const bareRuns: LoadResult[] = [];
-  const roomhookRuns: LoadResult[] = [];
-  const loggedRuns: LoadResult[] = [];
+  const bareRuns = connections.map((): ServerLoadResult[] => []);
+  const roomhookRuns = connections.map((): ServerLoadResult[] => []);
+  const loggedRuns: ServerLoadResult[] = [];
 
-  /** One round of roomhook at a log level; at info its log goes to a file, as under a log shipper. */
-  async function runRoomhook(level: "warn" | "info"): Promise<LoadResult> {
+  /**
+   * One round of roomhook at a log level, loaded at each of `counts` connections in turn; at info its
+   * log goes to a file, as under a log shipper.
+   */
+  async function runRoomhook(level: "warn" | "info", counts: number[]): Promise<ServerLoadResult[]> {
     const dataDir = mkdtempSync(join(tmpdir(), "roomhook-bench-"));
     const logFd = openSync(join(dataDir, "roomhook.log"), "w");
     const server = await startChild(
@@ -71,11 +144,21 @@ export async function benchChangeOwner(opts: { seconds: number; rounds: number }
         );
         if (!res.includes('"ErrorCode":0')) throw new Error(`create_room failed: ${res}`);
       }
-      const r = await load({ url: server.url, path, body, seconds: opts.seconds });
+      const runs: ServerLoadResult[] = [];
+      for (const c of counts)
+        runs.push(
+          await loadServer(server.child.pid, {
+            url: server.url,
+            path,
+            body,
+            seconds: opts.seconds,
+            connections: c,
+          }),
+        );
       // Every answer must be a success: a benchmark of failures measures nothing.
       const check = await post(`${server.url}${path}`, body(1));
       if (!check.includes('"ErrorCode":0')) throw new Error(`change_room_owner failed: ${check}`);
-      return r;
+      return runs;
     } finally {
       await server.stop();
       closeSync(logFd);
@@ -85,24 +168,63 @@ export async function benchChangeOwner(opts: { seconds: number; rounds: number }
   for (let round = 0; round < opts.rounds; round++) {
     const bare = await startChild(fileURLToPath(new URL("./bare-server.ts", import.meta.url)));
     try {
-      bareRuns.push(await load({ url: bare.url, path, body, seconds: opts.seconds }));
+      for (const [k, c] of connections.entries())
+        bareRuns[k]?.push(
+          await loadServer(bare.child.pid, {
+            url: bare.url,
+            path,
+            body,
+            seconds: opts.seconds,
+            connections: c,
+          }),
+        );
     } finally {
       await bare.stop();
     }
 
-    roomhookRuns.push(await runRoomhook("warn"));
-    loggedRuns.push(await runRoomhook("info"));
+    for (const [k, r] of (await runRoomhook("warn", connections)).entries()) roomhookRuns[k]?.push(r);
+    loggedRuns.push(...(await runRoomhook("info", connections.slice(0, 1))));
   }
-  const pick = (runs: LoadResult[]): LoadResult => ({
+  const pick = (runs: ServerLoadResult[]): ServerLoadResult => ({
     rps: median(runs.map((r) => r.rps)),
     p50: median(runs.map((r) => r.p50)),
     p99: median(runs.map((r) => r.p99)),
     requests: runs.reduce((a, r) => a + r.requests, 0),
     errors: runs.reduce((a, r) => a + r.errors, 0),
     non2xx: runs.reduce((a, r) => a + r.non2xx, 0),
+    loadCpu: median(runs.map((r) => r.loadCpu ?? 0)),
+    serverCpu: median(runs.map((r) => r.serverCpu)),
+    serverMainCpu: median(runs.map((r) => r.serverMainCpu)),
   });
-  const bare = pick(bareRuns);
-  const roomhook = pick(roomhookRuns);
+  const byConnections = connections.map((c, k): OwnerChangeAt => {
+    const bare = pick(bareRuns[k] ?? []);
+    const roomhook = pick(roomhookRuns[k] ?? []);
+    return { connections: c, bare, roomhook, ratio: roomhook.rps / bare.rps };
+  });
+  const first = byConnections[0];
+  if (first === undefined) throw new Error("no connection count to measure");
   const logged = pick(loggedRuns);
-  return { bare, roomhook, ratio: roomhook.rps / bare.rps, logged, loggedRatio: logged.rps / roomhook.rps };
+  return {
+    bare: first.bare,
+    roomhook: first.roomhook,
+    ratio: first.ratio,
+    logged,
+    loggedRatio: logged.rps / first.roomhook.rps,
+    byConnections,
+  };
+}
+
+/**
+ * The figures of each connection count, a line per side: req/s, latency, and the CPU of the server
+ * and of the load generator (autocannon, in the bench process, on the same cores).
+ */
+export function formatByConnections(b: OwnerChangeBench): string[] {
+  const fmt = (n: number) => n.toLocaleString("en-US", { maximumFractionDigits: 0 });
+  const cpu = (r: ServerLoadResult) =>
+    `cpu: server ${r.serverCpu.toFixed(2)} (main thread ${r.serverMainCpu.toFixed(2)}), autocannon ${(r.loadCpu ?? 0).toFixed(2)} cores`;
+  return b.byConnections.flatMap((c) => [
+    `   ${c.connections} connections: roomhook ${(c.ratio * 100).toFixed(0)}% of bare`,
+    `     bare:     ${fmt(c.bare.rps)} req/s  p50 ${c.bare.p50} ms  p99 ${c.bare.p99} ms  ${cpu(c.bare)}`,
+    `     roomhook: ${fmt(c.roomhook.rps)} req/s  p50 ${c.roomhook.p50} ms  p99 ${c.roomhook.p99} ms  ${cpu(c.roomhook)}`,
+  ]);
 }

@@ -1,6 +1,6 @@
 import { benchBareSender, benchLatency, benchSustained } from "./delivery.ts";
 import { benchBacklogScale, benchMemory, benchOneRoom, buildServer } from "./backlog.ts";
-import { benchChangeOwner } from "./rest-change-owner.ts";
+import { benchChangeOwner, formatByConnections } from "./rest-change-owner.ts";
 import { benchReceiver } from "./receiver.ts";
 import { benchClients } from "./clients.ts";
 import { benchScaleOut } from "./scale-out.ts";
@@ -49,13 +49,20 @@ if (only.has("rest")) {
   const owner = await benchChangeOwner({ seconds, rounds });
   restRps = owner.roomhook.rps;
   out([
-    "1. REST change_room_owner, valid UserSig, durable commit, 50 connections",
+    `1. REST change_room_owner, valid UserSig, durable commit, ${owner.byConnections[0]?.connections ?? 50} connections`,
     `   bare node:http, same request shape: ${fmt(owner.bare.rps)} req/s  p50 ${owner.bare.p50} ms  p99 ${owner.bare.p99} ms`,
     `   roomhook:                           ${fmt(owner.roomhook.rps)} req/s  p50 ${owner.roomhook.p50} ms  p99 ${owner.roomhook.p99} ms  (errors ${owner.roomhook.errors}, non-2xx ${owner.roomhook.non2xx})`,
     `   ratio: ${(owner.ratio * 100).toFixed(0)}% of bare (target: at least 50%)`,
     `   roomhook at log level info (a JSON line per call, to a file): ${fmt(owner.logged.rps)} req/s, ${(owner.loggedRatio * 100).toFixed(0)}% of the rate at warn`,
+    ...formatByConnections(owner),
   ]);
-  ratioTarget("1. REST change_room_owner, of bare node:http", owner.roomhook.rps, owner.bare.rps, 0.5);
+  for (const c of owner.byConnections)
+    ratioTarget(
+      `1. REST change_room_owner, ${c.connections} connections, of bare node:http`,
+      c.roomhook.rps,
+      c.bare.rps,
+      0.5,
+    );
 }
 
 let bare: number | undefined;
@@ -216,7 +223,8 @@ if (only.has("clients")) {
   });
   out([
     "5. Client connections (WebSocket), logged in",
-    `   memory per connection: roomhook ${fmt(c.perConn)} bytes, bare ws server ${fmt(c.barePerConn)} bytes (${(c.perConn / c.barePerConn).toFixed(1)}x)`,
+    `   memory per connection (RSS after full GCs, less the young generation's growth; median of 4 steps after 500 warm-up connections): roomhook ${fmt(c.perConn)} bytes, bare ws server ${fmt(c.barePerConn)} bytes (${(c.perConn / c.barePerConn).toFixed(2)}x)`,
+    `   V8 heap per connection (after GC): roomhook ${fmt(c.roomhook.heap)} bytes, bare ws ${fmt(c.bare.heap)} bytes (${(c.roomhook.heap / c.bare.heap).toFixed(2)}x); RSS with the young generation: ${fmt(c.roomhook.rssWithYoung)} / ${fmt(c.bare.rssWithYoung)}; without GC: ${fmt(c.roomhook.rssNoGc)} / ${fmt(c.bare.rssNoGc)}`,
     `   owner changes from a client, one at a time: ${fmt(c.changesPerSec)}/s, each pushed to ${c.members} members: ${fmt(c.pushesPerSec)} pushes/s`,
   ]);
   targets.push({

@@ -59,9 +59,14 @@ export interface LoadResult {
   requests: number;
   errors: number;
   non2xx: number;
+  /**
+   * CPU of this (the load generator's) process during the run, in cores (1 = one core busy all the
+   * time): autocannon shares the machine's cores with the server it loads, so it bounds both sides.
+   */
+  loadCpu?: number;
 }
 
-/** autocannon with 50 connections; `body(i)` gives the i-th request's body. */
+/** autocannon with 50 connections (or `connections`); `body(i)` gives the i-th request's body. */
 export async function load(opts: {
   url: string;
   path: string;
@@ -70,6 +75,8 @@ export async function load(opts: {
   seconds: number;
 }): Promise<LoadResult> {
   let i = 0;
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
   const result = await autocannon({
     url: opts.url,
     connections: opts.connections ?? 50,
@@ -89,7 +96,13 @@ export async function load(opts: {
     requests: result.requests.total,
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
+    loadCpu: cpuCores(process.cpuUsage(cpu0), performance.now() - t0),
   };
+}
+
+/** CPU time (µs, as process.cpuUsage gives it) over a wall time (ms), in cores. */
+function cpuCores(used: NodeJS.CpuUsage, wallMs: number): number {
+  return (used.user + used.system) / 1000 / wallMs;
 }
 
 export function median(xs: number[]): number {

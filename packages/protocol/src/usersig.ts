@@ -113,7 +113,12 @@ export function verifyUserSig(opts: VerifyUserSigOptions): UserSigCheck {
   }
   let doc: unknown;
   try {
-    const inflated = inflateSync(Buffer.from(unescape(userSig), "base64"), { maxOutputLength: MAX_INFLATED });
+    const inflated = inflateSync(Buffer.from(unescape(userSig), "base64"), {
+      maxOutputLength: MAX_INFLATED,
+      // A UserSig inflates to ~200 bytes: zlib's default 16 KiB output chunk per check was garbage
+      // that, at thousands of logins, stayed resident as fragmentation (issue 16).
+      chunkSize: 1024,
+    });
     doc = JSON.parse(inflated.toString("utf8"));
   } catch {
     return { ok: false, code: 70003, reason: "UserSig cannot be decoded (truncated or corrupted)" };

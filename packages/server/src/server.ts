@@ -139,12 +139,18 @@ function limitConnectionsPerAddress(server: HttpServer, max: number, logger: Log
       return;
     }
     open.set(addr, n);
-    socket.once("close", () => {
-      const left = (open.get(addr) ?? 1) - 1;
-      if (left === 0) open.delete(addr);
-      else open.set(addr, left);
-    });
+    socket.on("close", onClose);
   });
+  /**
+   * One listener for every socket, not a closure each (issue 16: ~250-450 B less per connection). The
+   * address is the one counted: Node keeps a socket's peer address once read, after it closes too.
+   */
+  function onClose(this: Socket): void {
+    const addr = this.remoteAddress ?? "";
+    const left = (open.get(addr) ?? 1) - 1;
+    if (left <= 0) open.delete(addr);
+    else open.set(addr, left);
+  }
 }
 
 export async function createServer(opts: ServerOptions): Promise<RoomhookServer> {

@@ -39,6 +39,7 @@ import { systemContext } from "../rooms/members.ts";
 import type { StoredRoomEvent } from "../store/store.ts";
 import type { RoomStore } from "../rooms/commands.ts";
 import { clientIp } from "../rest/rest-server.ts";
+import { addRoom, inRoom, newSession, removeRoom, roomsOf, Sessions, type Session } from "./sessions.ts";
 
 /**
  * The client path: users connect over WebSocket, log in with their UserSig and platform, and work in
@@ -77,16 +78,6 @@ export interface GatewayOptions {
   gifts: GiftSender;
 }
 
-interface Session {
-  appId: number;
-  userId: string;
-  platform: OptPlatform;
-  ip: string;
-  ws: WebSocket | undefined;
-  lastSeenMs: number;
-  rooms: Set<string>;
-}
-
 /**
  * The code a client gets for a refused operation: the rule's own client code, else the gift family's
  * codes as they are (102001, 102002, 102004, 102008: Tencent's gift codes, the same on both paths),
@@ -114,6 +105,9 @@ function answer<O extends WsOp>(
 ): Reply {
   return data.length === 0 ? { code: 0 } : { code: 0, data: data[0] };
 }
+
+/** A listener that does nothing, shared by every connection (one function, not one per connection). */
+const ignore = () => undefined;
 
 /** A refusal. */
 const refuse = (code: number, message: string): Reply => ({ code, message });
@@ -150,11 +144,12 @@ function clientSeat(s: {
 export function createGateway(opts: GatewayOptions): Gateway {
   const { store, clock, logger } = opts;
   const keys = new Map(opts.apps.map((a) => [a.sdkAppId, a.secretKey]));
-  const sessions = new Map<string, Session>();
+  const sessions = new Sessions();
   const wss = new WebSocketServer({ server: opts.server, path: "/v4/ws", maxPayload: opts.maxFrameBytes });
   // The HTTP server's own errors (a port in use) are passed on here too; its listen() reports them.
   wss.on("error", () => undefined);
-  const key = (appId: number, userId: string) => `${appId}\u0000${userId}`;
+  /** A room's key in roomSessions (app and room id). */
+  const key = (appId: number, roomId: string) => `${appId}\u0000${roomId}`;
 
   /** Sends a frame already serialized: a text frame, whether given as a string or as its UTF-8 bytes. */
   const sendText = (ws: WebSocket | undefined, data: string | Buffer) => {
@@ -180,7 +175,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
   const roomSessions = new Map<string, Set<Session>>();
 
   function join(s: Session, roomId: string): void {
-    s.rooms.add(roomId);
+    addRoom(s, roomId);
     const k = key(s.appId, roomId);
     let set = roomSessions.get(k);
     if (set === undefined) {
@@ -191,7 +186,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
   }
 
   function part(s: Session, roomId: string): void {
-    s.rooms.delete(roomId);
+    removeRoom(s, roomId);
     const k = key(s.appId, roomId);
     const set = roomSessions.get(k);
     set?.delete(s);
@@ -203,7 +198,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
    * fails, unless the session was in the room already.
    */
   async function joining(s: Session, roomId: string, write: () => Promise<unknown>): Promise<void> {
-    const already = s.rooms.has(roomId);
+    const already = inRoom(s, roomId);
     join(s, roomId);
     try {
       await write();
@@ -290,8 +285,8 @@ export function createGateway(opts: GatewayOptions): Gateway {
           // Removed by someone else (a ban, a kick): their sessions stop hearing the room.
           if (p.EventCause === "Leave") {
             for (const u of userIds) {
-              const s = sessions.get(key(e.appId, u));
-              if (s?.rooms.has(e.roomId) === true) part(s, e.roomId);
+              const s = sessions.get(e.appId, u);
+              if (s !== undefined && inRoom(s, e.roomId)) part(s, e.roomId);
             }
           }
           break;
@@ -652,25 +647,18 @@ export function createGateway(opts: GatewayOptions): Gateway {
       now: Math.floor(clock.now() / 1000),
     });
     if (!check.ok) return { reply: refuse(check.code, check.reason) };
-    const k = key(sdkAppId, userId);
-    const existing = sessions.get(k);
+    const existing = sessions.get(sdkAppId, userId);
     if (existing?.ws !== undefined && existing.ws !== ws)
       existing.ws.close(wsCloseCodes.loggedInElsewhere, "logged in elsewhere");
-    const session: Session = existing ?? {
-      appId: sdkAppId,
-      userId,
-      platform: "Unknown",
-      ip,
-      ws,
-      lastSeenMs: clock.now(),
-      rooms: new Set(),
-    };
+    const session: Session =
+      existing ??
+      newSession({ appId: sdkAppId, userId, platform: "Unknown", ip, ws, lastSeenMs: clock.now() });
     session.ws = ws;
     session.ip = ip;
     session.platform = (platform as OptPlatform | undefined) ?? "Unknown";
     session.lastSeenMs = clock.now();
-    sessions.set(k, session);
-    return { reply: answer("login", { userId, rooms: [...session.rooms] }), session };
+    sessions.set(session);
+    return { reply: answer("login", { userId, rooms: roomsOf(session) }), session };
   }
 
   /** One line per login: who, from where, on which platform; a refused one with its code (never the UserSig). */
@@ -701,8 +689,9 @@ export function createGateway(opts: GatewayOptions): Gateway {
     const ip = clientIp(req.socket.remoteAddress);
     let session: Session | undefined;
     const openedMs = clock.now();
-    // The heartbeat sweep covers logged-in users only: a connection that never logs in ends here.
-    const loginTimer = setTimeout(() => {
+    // The heartbeat sweep covers logged-in users only: a connection that never logs in ends here. The
+    // timer goes at the login (cleared and let go: a logged-in connection holds no timer of its own).
+    let loginTimer: NodeJS.Timeout | undefined = setTimeout(() => {
       if (session === undefined) ws.close(wsCloseCodes.loginTimeout, "login timeout: log in first");
     }, opts.loginTimeoutMs);
     loginTimer.unref();
@@ -724,7 +713,11 @@ export function createGateway(opts: GatewayOptions): Gateway {
       const id = typeof f.id === "number" || typeof f.id === "string" ? f.id : null;
       handle(session, f, ws, ip)
         .then(({ reply, session: s }) => {
-          if (s !== undefined) session = s;
+          if (s !== undefined) {
+            session = s;
+            clearTimeout(loginTimer);
+            loginTimer = undefined;
+          }
           if (f.op === "login") logLogin(f, reply, s, ip);
           send(ws, { id, ...reply });
         })
@@ -752,17 +745,17 @@ export function createGateway(opts: GatewayOptions): Gateway {
       // Not a leave: the user is still in their rooms until the heartbeat times out (or they come back).
       if (session !== undefined && session.ws === ws) session.ws = undefined;
     });
-    ws.on("error", () => undefined);
+    ws.on("error", ignore);
   });
 
   async function sweep(): Promise<void> {
     const now = clock.now();
-    const lost = [...sessions.values()].filter((s) => now - s.lastSeenMs > opts.heartbeatTimeoutMs);
+    const lost = sessions.list().filter((s) => now - s.lastSeenMs > opts.heartbeatTimeoutMs);
     const byRoom = new Map<string, { appId: number; roomId: string; userIds: string[] }>();
     for (const s of lost) {
-      sessions.delete(key(s.appId, s.userId));
+      sessions.delete(s.appId, s.userId);
       s.ws?.terminate();
-      for (const roomId of [...s.rooms]) {
+      for (const roomId of roomsOf(s)) {
         part(s, roomId);
         const k = key(s.appId, roomId);
         const entry = byRoom.get(k) ?? { appId: s.appId, roomId, userIds: [] };

@@ -56,3 +56,61 @@ test("a failed fsync fails what it covered, and the next commits get a new fsync
   await tick();
   assert.deepEqual(released, ["b"]);
 });
+
+test("with several fsyncs under way, a commit starts its own at once, and one that ends covers those before it", async () => {
+  const { fsync, calls } = manualFsync();
+  const released: string[][] = [];
+  const sync = new CommitSync<string>({
+    fsync,
+    release: (x) => released.push(x),
+    fail: () => assert.fail(),
+    maxInFlight: 2,
+  });
+  sync.committed(["a"]);
+  sync.committed(["b"]); // committed while a's fsync runs: its own starts at once
+  assert.equal(calls.length, 2);
+  sync.committed(["c"]); // both under way: c waits for one of them to end
+  assert.equal(calls.length, 2);
+  // b's fsync ends first: it began after a was committed, so a is on disk too, and goes first.
+  calls[1]!.resolve();
+  await tick();
+  assert.deepEqual(released, [["a", "b"]]);
+  assert.equal(calls.length, 3, "c's fsync started when one ended");
+  calls[0]!.resolve(); // a's own fsync, ending late, releases nothing twice
+  await tick();
+  assert.deepEqual(released, [["a", "b"]]);
+  assert.equal(sync.idle, false);
+  calls[2]!.resolve();
+  await tick();
+  assert.deepEqual(released, [["a", "b"], ["c"]]);
+  assert.equal(sync.idle, true);
+});
+
+test("a failed fsync fails every commit under way: the error is reported to one fsync of the file only", async () => {
+  const { fsync, calls } = manualFsync();
+  const released: string[] = [];
+  const failed: string[] = [];
+  const sync = new CommitSync<string>({
+    fsync,
+    release: (x) => released.push(...x),
+    fail: (x) => failed.push(...x),
+    maxInFlight: 3,
+  });
+  sync.committed(["a"]);
+  sync.committed(["b"]);
+  sync.committed(["c"]);
+  assert.equal(calls.length, 3);
+  calls[1]!.reject(new Error("EIO"));
+  await tick();
+  assert.deepEqual(failed, ["a", "b", "c"]);
+  // The others' success, coming after, releases nothing: they were already answered as failed.
+  calls[0]!.resolve();
+  calls[2]!.resolve();
+  await tick();
+  assert.deepEqual(released, []);
+  assert.equal(sync.idle, true);
+  sync.committed(["d"]);
+  calls[3]!.resolve();
+  await tick();
+  assert.deepEqual(released, ["d"]);
+});

@@ -1,4 +1,4 @@
-import { close as closeFd, fdatasync, open } from "node:fs";
+import { closeSync, fdatasync, fstatSync, openSync } from "node:fs";
 import { promisify } from "node:util";
 import { parentPort, workerData } from "node:worker_threads";
 import { CommitSync } from "./commit-sync.ts";
@@ -46,30 +46,41 @@ try {
 }
 const x = sqliteExecutor(db);
 let tx = new SqlStoreTx(x, NO_SHARED_LANES);
-const openAsync = promisify(open);
 const fdatasyncAsync = promisify(fdatasync);
-const closeAsync = promisify(closeFd);
 /**
- * fdatasync of the WAL file (what SQLite's synchronous=FULL does on Linux: data and size, not mtime),
- * opened afresh each time so that it is always the file SQLite writes.
+ * The WAL file, open for as long as the writer runs (an open and a close per flush were two more trips
+ * through libuv's thread pool, a third of the flush's time on a busy machine). SQLite keeps the file
+ * while a connection is open (it resets the WAL in place, it never replaces it); should it ever be
+ * removed all the same (no link left), it is opened afresh, so the flush is always of the file SQLite
+ * writes.
  */
+let walFd: number | undefined;
+function walFile(): number {
+  if (walFd !== undefined && fstatSync(walFd).nlink > 0) return walFd;
+  if (walFd !== undefined) closeSync(walFd);
+  walFd = undefined;
+  walFd = openSync(`${path}-wal`, "r");
+  return walFd;
+}
+/** fdatasync of the WAL file: what SQLite's synchronous=FULL does on Linux (data and size, not mtime). */
 async function syncWal(): Promise<void> {
   if (diskFault === "flush-hangs") return new Promise<void>(() => undefined);
   if (diskFault === "flush-fails")
     throw new Error("EIO: the WAL could not be flushed (simulated disk fault)");
-  const fd = await openAsync(`${path}-wal`, "r");
-  try {
-    await fdatasyncAsync(fd);
-  } finally {
-    await closeAsync(fd);
-  }
+  await fdatasyncAsync(walFile());
 }
+/**
+ * How many WAL flushes may be under way at once (commit-sync.ts): each uses one of libuv's four
+ * pool threads while it waits for the disk, so one is always left to the rest of the process.
+ */
+const FLUSHES_IN_FLIGHT = 3;
 interface Committed {
   results: WriterResult[];
   ready: ReadyDelivery[];
   events: StoredRoomEvent[];
 }
 const sync = new CommitSync<Committed>({
+  maxInFlight: FLUSHES_IN_FLIGHT,
   fsync: syncWal,
   release: (batches) => {
     send({
@@ -191,6 +202,8 @@ function closeWhenSynced(): void {
 }
 
 function close(): void {
+  if (walFd !== undefined) closeSync(walFd);
+  walFd = undefined;
   db.close();
   send({ type: "closed" });
   port.close();
