@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import autocannon from "autocannon";
 
 export interface Child {
@@ -6,6 +7,26 @@ export interface Child {
   child: ChildProcess;
   stop(): Promise<void>;
 }
+
+/**
+ * The Node.js flags `npm start` gives the server (the root package.json's `start` script: the flags
+ * between `node` and the entry). Every roomhook server the bench starts gets them, so the figures are
+ * of the server as `npm start` runs it.
+ *
+ * @throws Error when the start script no longer has that shape (fix this reader with it).
+ */
+export const SERVER_NODE_FLAGS: readonly string[] = (() => {
+  const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+    scripts: { start: string };
+  };
+  const m = /\bnode((?: --\S+)*) packages\/server\/dist\/main\.js\b/.exec(pkg.scripts.start);
+  if (m === null)
+    throw new Error(`bench: cannot read the node flags of the start script: ${pkg.scripts.start}`);
+  return (m[1] ?? "").split(" ").filter(Boolean);
+})();
+
+/** roomhook's own entry (this checkout's or another's, source or built): it gets SERVER_NODE_FLAGS. */
+const SERVER_ENTRY = /\/packages\/server\/(src|dist)\/main\.(ts|js)$/;
 
 /** Starts an entry (TypeScript, or built JavaScript) in its own process and waits for "listening on <url>". */
 export async function startChild(
@@ -18,7 +39,12 @@ export async function startChild(
   const source = entry.endsWith(".ts") ? ["--conditions=roomhook-source", "--import", "tsx"] : [];
   const child = spawn(
     process.execPath,
-    [...(process.env.BENCH_CHILD_ARGS ?? "").split(" ").filter(Boolean), ...source, entry],
+    [
+      ...(SERVER_ENTRY.test(entry) ? SERVER_NODE_FLAGS : []),
+      ...(process.env.BENCH_CHILD_ARGS ?? "").split(" ").filter(Boolean),
+      ...source,
+      entry,
+    ],
     {
       env: { ...process.env, ...env },
       stdio: ["ignore", "pipe", stderr],
