@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { Pool } from "undici";
 import autocannon from "autocannon";
 import { genUserSig } from "@roomhook/protocol";
+import { postAtFullSpeed } from "./bare-sender.ts";
 import { median, startChild, type Child } from "./support.ts";
 
 const KEY = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e";
@@ -180,36 +181,11 @@ export async function benchBareSender(seconds: number): Promise<number> {
 /** The bare sender's rate, and the CPU of this process (sender and receiver) per post, µs. */
 export async function bareSender(seconds: number): Promise<{ perSec: number; cpuUsPerPost: number }> {
   const rx = await startReceiver();
-  const pool = new Pool(rx.url, { connections: 100 });
-  const body = JSON.stringify({
-    CallbackCommand: "Live.CallbackAfterChangeOwner",
-    RoomId: "b1",
-    EventTime: Date.now(),
-    Operator_Account: "administrator",
-    CurrentOwner_Account: "u1",
-    OriginalOwner_Account: "u0",
-  });
-  const end = Date.now() + seconds * 1000;
-  const cpu0 = process.cpuUsage();
-  let sent = 0;
-  await Promise.all(
-    Array.from({ length: 100 }, async () => {
-      while (Date.now() < end) {
-        const res = await pool.request({
-          path: "/?SdkAppid=1&CallbackCommand=Live.CallbackAfterChangeOwner&contenttype=json",
-          method: "POST",
-          body,
-          headers: { "content-type": "application/json" },
-        });
-        await res.body.text();
-        sent++;
-      }
-    }),
-  );
-  const cpu = process.cpuUsage(cpu0);
-  await pool.close();
-  await rx.close();
-  return { perSec: sent / seconds, cpuUsPerPost: Math.round((cpu.user + cpu.system) / Math.max(1, sent)) };
+  try {
+    return await postAtFullSpeed(rx.url, seconds, 100);
+  } finally {
+    await rx.close();
+  }
 }
 
 /** DESIGN target 3: commit to receiver, p50 and p99, at 1,000 owner changes/s (open loop). */

@@ -8,6 +8,7 @@ import type {
   CallbackConfig,
   CallbackToken,
   DeliveryRecord,
+  DeliveryToSend,
   DeliveryState,
   MemberRecord,
   NodeMember,
@@ -170,6 +171,18 @@ export function toDelivery(r: DeliveryRow): DeliveryRecord {
   };
   if (r.done_ms !== null) d.doneMs = r.done_ms;
   if (r.last_error !== null) d.lastError = r.last_error;
+  return d;
+}
+
+/** A delivery row joined with its event's packet and origin (SQL.getDeliveryToSend and its batch). */
+export type DeliveryToSendRow = DeliveryRow & { packet: string; client_ip: string; platform: string };
+
+/** What the sender needs of a delivery: one object per row (the dispatcher's batched read is a hot path). */
+export function toDeliveryToSend(r: DeliveryToSendRow): DeliveryToSend {
+  const d = toDelivery(r) as DeliveryToSend;
+  d.body = r.packet;
+  d.clientIp = r.client_ip;
+  d.platform = r.platform;
   return d;
 }
 

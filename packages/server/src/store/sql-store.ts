@@ -13,6 +13,7 @@ import {
   toBan,
   toCallbackConfig,
   toDelivery,
+  toDeliveryToSend,
   toEvent,
   toMember,
   toNodeMember,
@@ -24,6 +25,7 @@ import {
   type BanRow,
   type ConfigRow,
   type DeliveryRow,
+  type DeliveryToSendRow,
   type EventRow,
   type MemberRow,
   type NodeMemberRow,
@@ -378,40 +380,17 @@ export class SqlReader implements StoreReader {
   }
 
   async getDeliveryToSend(id: number): Promise<DeliveryToSend | undefined> {
-    type Row = DeliveryRow & { packet: string; client_ip: string; platform: string };
-    const row = first(await this.x.all<Row>(SQL.getDeliveryToSend, [id]));
-    if (row === undefined) return undefined;
-    return { ...toDelivery(row), body: row.packet, clientIp: row.client_ip, platform: row.platform };
+    const row = first(await this.x.all<DeliveryToSendRow>(SQL.getDeliveryToSend, [id]));
+    return row === undefined ? undefined : toDeliveryToSend(row);
   }
 
   async getDeliveriesToSend(ids: readonly number[]): Promise<DeliveryToSend[]> {
-    type Row = DeliveryRow & { packet: string; client_ip: string; platform: string };
     const out: DeliveryToSend[] = [];
     for (let i = 0; i < ids.length; i += TO_SEND_BATCH) {
       const values: SqlValue[] = ids.slice(i, i + TO_SEND_BATCH);
       while (values.length < TO_SEND_BATCH) values.push(null);
-      for (const r of await this.x.all<Row>(SQL.getDeliveriesToSend, values)) {
-        // One object per delivery (toDelivery and a spread would make two): the dispatcher's hot path.
-        const d: DeliveryToSend = {
-          id: r.id,
-          appId: r.app_id,
-          roomId: r.room_id,
-          seq: r.seq,
-          prevSeq: r.prev_seq,
-          eventId: r.event_id,
-          command: r.command,
-          state: r.state,
-          attempts: r.attempts,
-          nextAttemptMs: r.next_attempt_ms,
-          createdMs: r.created_ms,
-          body: r.packet,
-          clientIp: r.client_ip,
-          platform: r.platform,
-        };
-        if (r.done_ms !== null) d.doneMs = r.done_ms;
-        if (r.last_error !== null) d.lastError = r.last_error;
-        out.push(d);
-      }
+      for (const r of await this.x.all<DeliveryToSendRow>(SQL.getDeliveriesToSend, values))
+        out.push(toDeliveryToSend(r));
     }
     return out;
   }
