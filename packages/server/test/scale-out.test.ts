@@ -7,7 +7,7 @@ import pg from "pg";
 import { WebSocket } from "ws";
 import { genUserSig } from "@roomhook/protocol";
 import { RoomhookClient, type RoomEvents } from "@roomhook/client";
-import { TEST_APP, TEST_KEY } from "./support/harness.ts";
+import { TEST_APP, TEST_KEY, waitUntil } from "./support/harness.ts";
 import { startReceiver } from "./support/receiver.ts";
 import { adminCall, spawnServer, type ServerProcess } from "./support/server-process.ts";
 import { freshDatabase, stopOwnPostgres } from "./support/postgres.ts";
@@ -35,18 +35,6 @@ function user(userId: string, urls: string[], reconnect: boolean): RoomhookClien
     >,
     heartbeatMs: 300,
     reconnect: reconnect ? { minMs: 50, maxMs: 200 } : false,
-  });
-}
-
-function waitUntil(what: string, ok: () => boolean, ms = 30_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const deadline = Date.now() + ms;
-    const tick = () => {
-      if (ok()) resolve();
-      else if (Date.now() > deadline) reject(new Error(`timed out waiting for ${what}`));
-      else setTimeout(tick, 20);
-    };
-    tick();
   });
 }
 

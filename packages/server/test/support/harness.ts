@@ -158,3 +158,20 @@ export function ok(env: Envelope): Envelope {
     throw new Error(`expected OK, got ${JSON.stringify(env)}`);
   return env;
 }
+
+/**
+ * Resolves once `ok()` holds, polled every 20 ms; rejects naming `what` after `ms` (default 30 s).
+ * For conditions that a count cannot express: a duplicate counts in `received.length` too, so
+ * "n requests arrived" is not "every event arrived".
+ */
+export function waitUntil(what: string, ok: () => boolean, ms = 30_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const deadline = Date.now() + ms;
+    const tick = () => {
+      if (ok()) resolve();
+      else if (Date.now() > deadline) reject(new Error(`timed out waiting for ${what}`));
+      else setTimeout(tick, 20);
+    };
+    tick();
+  });
+}

@@ -65,7 +65,7 @@ export async function startReceiver(respond?: (r: Received, n: number) => Reply)
     url: `http://127.0.0.1:${port}`,
     port,
     received,
-    /** Resolves once n requests in all have arrived (fails the test after 10 s). */
+    /** Resolves once n requests in all have arrived, duplicates included (fails the test after 10 s). */
     waitFor(n: number, ms = 10_000): Promise<void> {
       if (received.length >= n) return Promise.resolve();
       return new Promise((resolve, reject) => {
