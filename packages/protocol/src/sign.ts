@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from "node:crypto";
+import { hash, timingSafeEqual } from "node:crypto";
 
 /**
  * Callback authentication (Tencent: Live webhook overview, "security"): with a token enabled, every
@@ -6,9 +6,8 @@ import { createHash, timingSafeEqual } from "node:crypto";
  * The Sign does not cover the body.
  */
 export function callbackSign(token: string, requestTime: string | number): string {
-  return createHash("sha256")
-    .update(token + String(requestTime), "utf8")
-    .digest("hex");
+  // One-shot crypto.hash (Node >= 20.12): half the cost of a createHash object for a short input.
+  return hash("sha256", token + String(requestTime), "hex");
 }
 
 /** Tencent's receivers reject a RequestTime more than 60 s away from their clock. */
@@ -36,12 +35,11 @@ export function checkCallbackSign(opts: {
   }
   const tolerance = opts.toleranceSeconds ?? SIGN_TOLERANCE_SECONDS;
   if (Math.abs(opts.nowSeconds - Number(requestTime)) > tolerance) return { ok: false, reason: "sign-stale" };
-  // Compared as the 32 bytes the hex stands for (either case), after checking it is 64 hex digits:
-  // Buffer.from(hex) would stop silently at the first other character.
-  const want = createHash("sha256")
-    .update(opts.token + requestTime, "utf8")
-    .digest();
-  if (!/^[0-9a-fA-F]{64}$/.test(sign) || !timingSafeEqual(Buffer.from(sign, "hex"), want))
+  // Compared as text after checking it is 64 hex digits (either case: the hex is read case-blind),
+  // in constant time: both sides are 64 ASCII bytes.
+  if (!/^[0-9a-fA-F]{64}$/.test(sign)) return { ok: false, reason: "sign-mismatch" };
+  const want = callbackSign(opts.token, requestTime);
+  if (!timingSafeEqual(Buffer.from(sign.toLowerCase(), "latin1"), Buffer.from(want, "latin1")))
     return { ok: false, reason: "sign-mismatch" };
   return { ok: true };
 }

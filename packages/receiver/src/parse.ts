@@ -20,32 +20,41 @@ function accountString(x: number | UnsafeInteger): string {
 
 /**
  * Tencent's samples sometimes render accounts as JSON numbers; every `*_Account` field (and arrays of
- * them, and `MemberList[].Member_Account`) becomes a string before validation.
+ * them, and `MemberList[].Member_Account`) becomes a string before validation. Returns whether any
+ * number in the value is beyond Number.MAX_SAFE_INTEGER in size: JSON.parse rounded it (an 18-digit
+ * id), and the text is to be read again with parseJson, which keeps its digits.
  */
-function normalizeAccounts(root: unknown): void {
+function normalizeAccounts(root: unknown): boolean {
+  let unsafe = false;
   // A walk with its own stack: a body nested thousands of levels deep (in a field roomhook does not
   // know) must not overflow the call stack.
   const stack: unknown[] = [root];
   for (let v = stack.pop(); v !== undefined; v = stack.pop()) {
     if (Array.isArray(v)) {
-      for (const x of v) if (typeof x === "object" && x !== null) stack.push(x);
+      for (const x of v) {
+        if (typeof x === "object" && x !== null) stack.push(x);
+        else if (typeof x === "number" && !(Math.abs(x) <= Number.MAX_SAFE_INTEGER)) unsafe = true;
+      }
       continue;
     }
     if (typeof v !== "object" || v === null) continue;
     const o = v as Record<string, unknown>;
     for (const k in o) {
       const x = o[k];
+      if (typeof x === "number" && !(Math.abs(x) <= Number.MAX_SAFE_INTEGER)) unsafe = true;
       if (k.endsWith("_Account")) {
         if (typeof x === "number" || x instanceof UnsafeInteger) o[k] = accountString(x);
         else if (Array.isArray(x)) {
           for (let i = 0; i < x.length; i++) {
             const y: unknown = x[i];
+            if (typeof y === "number" && !(Math.abs(y) <= Number.MAX_SAFE_INTEGER)) unsafe = true;
             if (typeof y === "number" || y instanceof UnsafeInteger) x[i] = accountString(y);
           }
         }
       } else if (typeof x === "object" && x !== null) stack.push(x);
     }
   }
+  return unsafe;
 }
 
 /** Bytes as a Buffer over the same memory (no copy). */
@@ -72,19 +81,26 @@ function isKnown(c: string): c is keyof PacketByCommand {
 export function parseCallback(body: string | Uint8Array | object, queryCommand?: string): ParsedCallback {
   let value: unknown;
   if (typeof body === "string" || body instanceof Uint8Array) {
+    const text = bodyText(body);
     try {
-      // Tencent writes 18-digit ids as bare numbers: they keep their digits (protocol parseJson).
-      value = parseJson(bodyText(body));
+      // JSON.parse first: the walk below finds a number it rounded (Tencent writes 18-digit ids as
+      // bare numbers), and only then is the text read again by parseJson, which keeps their digits.
+      value = JSON.parse(text) as unknown;
     } catch {
       throw new ReceiverError("body-not-json", "callback body is not JSON");
     }
-  } else value = structuredClone(body); // the caller's object stays as it was
+    if (typeof value === "object" && value !== null && normalizeAccounts(value)) {
+      value = parseJson(text);
+      normalizeAccounts(value);
+    }
+  } else {
+    value = structuredClone(body); // the caller's object stays as it was
+    if (typeof value === "object" && value !== null) normalizeAccounts(value);
+  }
 
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new ReceiverError("body-invalid", "callback body must be a JSON object");
   }
-  // Ours (freshly parsed or cloned): normalized in place.
-  normalizeAccounts(value);
   const packet = value as Record<string, unknown>;
   // Tencent's message samples write EventTime as a string of digits; the packet types say a number.
   if (typeof packet.EventTime === "string" && /^\d{1,16}$/.test(packet.EventTime))

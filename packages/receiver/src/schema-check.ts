@@ -40,9 +40,6 @@ type Schema = {
   items?: Schema;
 };
 
-/** Root schemas whose keywords were all found supported. */
-const vetted = new WeakSet<object>();
-
 /** Every keyword of a schema and its subschemas that the checker does not apply, as `path: keyword`. */
 export function unsupportedKeywords(schema: unknown, path = "$"): string[] {
   if (typeof schema !== "object" || schema === null) return [`${path}: not a schema`];
@@ -61,112 +58,191 @@ export function unsupportedKeywords(schema: unknown, path = "$"): string[] {
   return out;
 }
 
-function typeOk(type: string, v: unknown): boolean {
+/** A value's type test, by JSON Schema type name (an unknown name accepts anything). */
+function typeTest(type: string): (v: unknown) => boolean {
   switch (type) {
     case "object":
-      return typeof v === "object" && v !== null && !Array.isArray(v);
+      return (v) => typeof v === "object" && v !== null && !Array.isArray(v);
     case "array":
-      return Array.isArray(v);
+      return (v) => Array.isArray(v);
     case "string":
-      return typeof v === "string";
+      return (v) => typeof v === "string";
     case "integer":
-      return typeof v === "number" && Number.isInteger(v);
+      return (v) => typeof v === "number" && Number.isInteger(v);
     case "number":
-      return typeof v === "number" && Number.isFinite(v);
+      return (v) => typeof v === "number" && Number.isFinite(v);
     case "boolean":
-      return typeof v === "boolean";
+      return (v) => typeof v === "boolean";
     case "null":
-      return v === null;
+      return (v) => v === null;
     default:
-      return true;
+      return () => true;
   }
 }
-
-/** Whether every branch of an anyOf is a `const` (TypeBox's union of literals: an enum). */
-const allConst = (branches: readonly Schema[]): boolean => branches.every((b) => "const" in b);
 
 /**
- * The branch of an anyOf an object was meant for: the first whose `const` properties (a tag such as
- * `MsgType`) the object has, so the problem reported is that branch's.
+ * A problem found: what is wrong, and where, as the path's parts from the innermost out (".Name",
+ * "[3]"): a check adds its part only on the way out of a failure, so a value that fits costs no path.
  */
-function taggedBranch(branches: readonly Schema[], value: unknown): Schema | undefined {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
-  const obj = value as Record<string, unknown>;
-  return branches.find((b) => {
-    const tags = Object.entries(b.properties ?? {}).filter(([, sub]) => "const" in sub);
-    return tags.length > 0 && tags.every(([k, sub]) => obj[k] === sub.const);
-  });
+interface Problem {
+  what: string;
+  at: string[];
 }
 
-function problemOf(s: Schema, value: unknown, path: string): string | undefined {
-  if (s.type !== undefined && !typeOk(s.type, value))
-    return `${path}: must be ${s.type === "integer" ? "an integer" : `a ${s.type}`}`;
-  if ("const" in s && value !== s.const) return `${path}: must be ${JSON.stringify(s.const)}`;
-  if (s.minimum !== undefined && typeof value === "number" && value < s.minimum)
-    return `${path}: must be at least ${s.minimum}`;
-  if (s.maximum !== undefined && typeof value === "number" && value > s.maximum)
-    return `${path}: must be at most ${s.maximum}`;
-  if (s.enum !== undefined && !s.enum.includes(value))
-    return `${path}: must be one of ${s.enum.map((x) => JSON.stringify(x)).join(", ")}`;
-  if (s.not !== undefined && problemOf(s.not, value, path) === undefined) {
+/** A schema compiled into a function: undefined when the value fits, else its first problem. */
+type Check = (value: unknown) => Problem | undefined;
+
+function problem(what: string): Problem {
+  return { what, at: [] };
+}
+
+function within(p: Problem, part: string): Problem {
+  p.at.push(part);
+  return p;
+}
+
+function render(p: Problem): string {
+  let path = "$";
+  for (let i = p.at.length - 1; i >= 0; i--) path += p.at[i] ?? "";
+  return `${path}: ${p.what}`;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+
+/**
+ * A schema compiled once into a function: each keyword is a test made in advance (its message too),
+ * applied in the order JSON Schema's first problem is reported here: type, const, minimum, maximum,
+ * enum, not, allOf, anyOf, then an object's required, properties and additionalProperties, then an
+ * array's items.
+ */
+function compile(s: Schema): Check {
+  const steps: Check[] = [];
+  if (s.type !== undefined) {
+    const ok = typeTest(s.type);
+    const what = `must be ${s.type === "integer" ? "an integer" : `a ${s.type}`}`;
+    steps.push((v) => (ok(v) ? undefined : problem(what)));
+  }
+  if ("const" in s) {
+    const c = s.const;
+    const what = `must be ${JSON.stringify(c)}`;
+    steps.push((v) => (v === c ? undefined : problem(what)));
+  }
+  if (s.minimum !== undefined) {
+    const min = s.minimum;
+    const what = `must be at least ${min}`;
+    steps.push((v) => (typeof v === "number" && v < min ? problem(what) : undefined));
+  }
+  if (s.maximum !== undefined) {
+    const max = s.maximum;
+    const what = `must be at most ${max}`;
+    steps.push((v) => (typeof v === "number" && v > max ? problem(what) : undefined));
+  }
+  if (s.enum !== undefined) {
+    const values = s.enum;
+    const what = `must be one of ${values.map((x) => JSON.stringify(x)).join(", ")}`;
+    steps.push((v) => (values.includes(v) ? undefined : problem(what)));
+  }
+  if (s.not !== undefined) {
+    const not = compile(s.not);
     const excluded =
       s.not.anyOf?.every((b) => "const" in b) === true ? s.not.anyOf.map((b) => b.const) : undefined;
-    return `${path}: must not be ${excluded !== undefined ? `one of ${excluded.map((x) => JSON.stringify(x)).join(", ")}` : "what its schema excludes"}`;
+    const what = `must not be ${excluded !== undefined ? `one of ${excluded.map((x) => JSON.stringify(x)).join(", ")}` : "what its schema excludes"}`;
+    steps.push((v) => (not(v) === undefined ? problem(what) : undefined));
   }
-  for (const sub of s.allOf ?? []) {
-    const p = problemOf(sub, value, path);
-    if (p !== undefined) return p;
-  }
-  if (s.anyOf !== undefined) {
-    const branches = s.anyOf;
-    if (allConst(branches)) {
-      if (!branches.some((b) => b.const === value))
-        return `${path}: must be one of ${branches.map((b) => JSON.stringify(b.const)).join(", ")}`;
-    } else if (!branches.some((b) => problemOf(b, value, path) === undefined)) {
-      const meant = taggedBranch(branches, value);
-      if (meant !== undefined) return problemOf(meant, value, path);
-      return `${path}: matches none of its ${branches.length} allowed shapes`;
-    }
-  }
-  if (typeof value === "object" && value !== null && !Array.isArray(value)) {
-    const obj = value as Record<string, unknown>;
-    if (s.required !== undefined)
-      for (const r of s.required) if (obj[r] === undefined) return `${path}.${r}: is required`;
-    const props = s.properties;
-    if (props !== undefined) {
-      // for-in, not Object.entries: no array per call (this runs for every callback received).
-      for (const k in props) {
-        const v = obj[k];
-        const sub = props[k];
-        if (v === undefined || sub === undefined) continue;
-        const p = problemOf(sub, v, `${path}.${k}`);
-        if (p !== undefined) return p;
+  for (const sub of s.allOf ?? []) steps.push(compile(sub));
+  if (s.anyOf !== undefined) steps.push(compileAnyOf(s.anyOf));
+  if (s.required !== undefined || s.properties !== undefined || s.additionalProperties === false)
+    steps.push(compileObject(s));
+  if (s.items !== undefined) {
+    const item = compile(s.items);
+    steps.push((v) => {
+      if (!Array.isArray(v)) return undefined;
+      for (let i = 0; i < v.length; i++) {
+        const p = item(v[i]);
+        if (p !== undefined) return within(p, `[${i}]`);
       }
-    }
-    if (s.additionalProperties === false) {
-      const known = s.properties ?? {};
-      for (const k in obj) if (!Object.hasOwn(known, k)) return `${path}.${k}: is not allowed`;
-    }
+      return undefined;
+    });
   }
-  if (Array.isArray(value) && s.items !== undefined) {
-    for (let i = 0; i < value.length; i++) {
-      const p = problemOf(s.items, value[i], `${path}[${i}]`);
+  if (steps.length === 0) return () => undefined;
+  if (steps.length === 1) return steps[0] as Check;
+  return (v) => {
+    for (const step of steps) {
+      const p = step(v);
       if (p !== undefined) return p;
     }
-  }
-  return undefined;
+    return undefined;
+  };
 }
+
+/**
+ * anyOf: a union of literals (TypeBox's enum) is a set of values; a union of shapes passes when one
+ * fits, and its problem is that of the branch the value was meant for: the first whose `const`
+ * properties (a tag such as `MsgType`) the value has.
+ */
+function compileAnyOf(branches: readonly Schema[]): Check {
+  if (branches.every((b) => "const" in b)) {
+    const values = new Set(branches.map((b) => b.const));
+    const what = `must be one of ${branches.map((b) => JSON.stringify(b.const)).join(", ")}`;
+    return (v) => (values.has(v) ? undefined : problem(what));
+  }
+  const checks = branches.map(compile);
+  const tagged = branches.map((b, i) => ({
+    tags: Object.entries(b.properties ?? {})
+      .filter(([, sub]) => "const" in sub)
+      .map(([k, sub]) => [k, sub.const] as const),
+    check: checks[i] as Check,
+  }));
+  const what = `matches none of its ${branches.length} allowed shapes`;
+  return (v) => {
+    for (const check of checks) if (check(v) === undefined) return undefined;
+    if (isObject(v)) {
+      const meant = tagged.find((b) => b.tags.length > 0 && b.tags.every(([k, c]) => v[k] === c));
+      if (meant !== undefined) return meant.check(v);
+    }
+    return problem(what);
+  };
+}
+
+/** An object's required properties, its properties' schemas, and additionalProperties false. */
+function compileObject(s: Schema): Check {
+  const required = (s.required ?? []).map((r) => [r, `.${r}`] as const);
+  const props = Object.entries(s.properties ?? {}).map(([k, sub]) => [k, compile(sub), `.${k}`] as const);
+  const known = new Set(Object.keys(s.properties ?? {}));
+  const closed = s.additionalProperties === false;
+  return (v) => {
+    if (!isObject(v)) return undefined;
+    for (const [r, part] of required) if (v[r] === undefined) return within(problem("is required"), part);
+    for (const [k, check, part] of props) {
+      const x = v[k];
+      if (x === undefined) continue;
+      const p = check(x);
+      if (p !== undefined) return within(p, part);
+    }
+    if (closed) for (const k in v) if (!known.has(k)) return within(problem("is not allowed"), `.${k}`);
+    return undefined;
+  };
+}
+
+/** Root schemas compiled, their keywords all found supported. */
+const compiled = new WeakMap<object, Check>();
 
 /**
  * The first problem of a value against a schema, as `path: what`, or undefined when the value fits.
- * Throws (an Error) when the schema uses a keyword this checker does not apply.
+ * Each root schema is compiled on first use and kept.
+ *
+ * @throws Error when the schema uses a keyword this checker does not apply (naming it).
  */
 export function schemaProblem(schema: unknown, value: unknown): string | undefined {
-  if (typeof schema === "object" && schema !== null && !vetted.has(schema)) {
+  let check = typeof schema === "object" && schema !== null ? compiled.get(schema) : undefined;
+  if (check === undefined) {
     const unsupported = unsupportedKeywords(schema);
     if (unsupported.length > 0)
       throw new Error(`schema keywords the receiver does not apply: ${unsupported.join("; ")}`);
-    vetted.add(schema);
+    check = compile(schema as Schema);
+    compiled.set(schema as object, check);
   }
-  return problemOf(schema as Schema, value, "$");
+  const p = check(value);
+  return p === undefined ? undefined : render(p);
 }

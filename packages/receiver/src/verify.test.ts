@@ -1,6 +1,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { callbackSchemas, callbackSign, generateSigningSecret, webhookSignature } from "@roomhook/protocol";
+import {
+  callbackSchemas,
+  callbackSign,
+  generateSigningSecret,
+  UnsafeInteger,
+  webhookSignature,
+} from "@roomhook/protocol";
 import { unsupportedKeywords } from "./schema-check.ts";
 import { createReceiver } from "./verify.ts";
 import { ReceiverError } from "./receiver-error.ts";
@@ -170,6 +176,39 @@ test("bodies: not JSON, wrong shape, command mismatch, numbers as accounts, unkn
   if (unknown.command === "unknown") assert.equal(unknown.name, "Live.CallbackAfterSomethingNew");
 });
 
+test("a number JSON.parse would round is never passed on rounded: an account keeps its digits, anything else is refused or kept whole", () => {
+  const r = createReceiver({ sdkAppId: 1400000000, now: () => NOW });
+  const owner = r.verify({ url: url(), body: body.replace('"bob"', "144115233775727695") });
+  assert.ok(owner.command === "Live.CallbackAfterChangeOwner");
+  assert.equal(owner.packet.CurrentOwner_Account, "144115233775727695");
+  const admins = r.verify({
+    url: url().replace("AfterChangeOwner", "AfterModifyAdmin"),
+    body: JSON.stringify({
+      CallbackCommand: "Live.CallbackAfterModifyAdmin",
+      RoomId: "r",
+      Admin_Account: ["a", 7],
+      opType: "add",
+      Operator_Account: "o",
+      EventTime: 1,
+    }).replace("7]", "144115233775727695, -90071992547409930]"),
+  });
+  assert.ok(admins.command === "Live.CallbackAfterModifyAdmin");
+  assert.deepEqual(admins.packet.Admin_Account, ["a", "144115233775727695", "-90071992547409930"]);
+  // A known numeric field: out of range is refused, as a strict reader would.
+  assert.equal(
+    reason(() => r.verify({ url: url(), body: body.replace("1767225600123", "17672256001230000000") })),
+    "body-invalid",
+  );
+  // A field roomhook does not know, deep in an array: kept whole, its digits exact.
+  const future = r.verify({
+    url: url(),
+    body: body.replace("}", ',"Future":[[{"n":[1, 144115233775727695]}]]}'),
+  });
+  const kept = (future.packet as unknown as { Future: [[{ n: [number, UnsafeInteger] }]] }).Future[0][0].n[1];
+  assert.ok(kept instanceof UnsafeInteger);
+  assert.equal(kept.digits, "144115233775727695");
+});
+
 test("whatever the bytes, only ReceiverError leaves verify: deep nesting, odd values", () => {
   const r = createReceiver({ sdkAppId: 1400000000, now: () => NOW });
   // An extra field nested 5,000 arrays deep (10 KB): kept, and the known fields still read.
@@ -252,6 +291,8 @@ test("the query is read as URLSearchParams reads it, whether or not anything in 
     "&ClientIP=10.0.0.1%3A80&OptPlatform=Rest+API",
     "&ClientIP=%zz&OptPlatform=%E4%B8%AD",
     "&ClientIP=a&",
+    // Names that only look like Tencent's: longer, shorter, one letter off; only the exact name counts.
+    "&ClientIPs=9&ClientI=8&CIientIP=7&ClientIP=10.0.0.3&OptPlatformX=z&OptPlatforn=y&optPLATFORM=Web",
   ]) {
     const q = `${base}${tail}`;
     const want = new Map<string, string>();

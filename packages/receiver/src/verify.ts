@@ -49,47 +49,93 @@ export type VerifiedCallback = ParsedCallback & {
   previousSequence?: number;
 };
 
+/** The query parameters a callback is read by (Tencent: Live webhook overview), each with its slot. */
+const PARAM = {
+  SdkAppid: 0,
+  CallbackCommand: 1,
+  ClientIP: 2,
+  OptPlatform: 3,
+  Sign: 4,
+  RequestTime: 5,
+} as const;
+type ParamName = keyof typeof PARAM;
+/** Their names in lower case, by slot. */
+const PARAMS: string[] = [];
+for (const [name, i] of Object.entries(PARAM)) PARAMS[i] = name.toLowerCase();
+const PARAM_INDEX = new Map<string, number>(PARAMS.map((p, i) => [p, i]));
+
 /**
- * The query's parameters by lower-case name, read in one pass: Tencent's pages write both SdkAppid
- * and SdkAppId, so names are matched case-insensitively. A name given more than once is noted, not
- * resolved: see param.
+ * The query's parameters that verify reads, found by name whatever its case (Tencent's pages write
+ * both SdkAppid and SdkAppId); other parameters are skipped without being decoded. A name given more
+ * than once is noted, not resolved: see param.
  */
 interface Query {
-  values: Map<string, string>;
-  /** Lower-case names given more than once, with how many times (undefined when none: the usual case). */
-  repeated: Map<string, number> | undefined;
+  /** The first value of each of PARAMS, by index. */
+  values: (string | undefined)[];
+  /** How many times each was given, by index. */
+  counts: number[];
 }
 
-function addParam(q: Query, k: string, v: string): void {
-  const lower = k.toLowerCase();
-  if (!q.values.has(lower)) q.values.set(lower, v);
-  else (q.repeated ??= new Map()).set(lower, (q.repeated.get(lower) ?? 1) + 1);
+function addParam(q: Query, i: number, v: string): void {
+  const n = q.counts[i] ?? 0;
+  q.counts[i] = n + 1;
+  if (n === 0) q.values[i] = v;
 }
 
 function toQuery(input: CallbackInput): Query {
-  const q: Query = { values: new Map(), repeated: undefined };
+  // One slot per entry of PARAM.
+  const q: Query = {
+    values: [undefined, undefined, undefined, undefined, undefined, undefined],
+    counts: [0, 0, 0, 0, 0, 0],
+  };
   if (input.query instanceof URLSearchParams) {
-    for (const [k, v] of input.query) addParam(q, k, v);
+    for (const [k, v] of input.query) {
+      const i = PARAM_INDEX.get(k.toLowerCase());
+      if (i !== undefined) addParam(q, i, v);
+    }
   } else if (input.query !== undefined) {
     for (const k in input.query) {
+      const i = PARAM_INDEX.get(k.toLowerCase());
       const v = input.query[k];
-      if (Array.isArray(v)) for (const x of v) addParam(q, k, x);
-      else if (v !== undefined) addParam(q, k, v);
+      if (i === undefined) continue;
+      if (Array.isArray(v)) for (const x of v) addParam(q, i, x);
+      else if (v !== undefined) addParam(q, i, v);
     }
   } else {
     const url = input.url ?? "";
-    const i = url.indexOf("?");
-    const text = i >= 0 ? url.slice(i + 1) : url.includes("=") ? url : "";
-    if (/[%+]/.test(text)) for (const [k, v] of new URLSearchParams(text)) addParam(q, k, v);
-    else addPlainPairs(q, text);
+    const at = url.indexOf("?");
+    const text = at >= 0 ? url.slice(at + 1) : url.includes("=") ? url : "";
+    if (text.includes("%") || text.includes("+")) {
+      for (const [k, v] of new URLSearchParams(text)) {
+        const i = PARAM_INDEX.get(k.toLowerCase());
+        if (i !== undefined) addParam(q, i, v);
+      }
+    } else addPlainPairs(q, text);
   }
   return q;
 }
 
 /**
+ * The index in PARAMS of the name text[start, end), matched case-blind without copying it, or -1.
+ * Every character of PARAMS is a lower-case letter L, and `c | 0x20 === L` holds only for L and its
+ * upper case.
+ */
+function paramAt(text: string, start: number, end: number): number {
+  const len = end - start;
+  for (let i = 0; i < PARAMS.length; i++) {
+    const name = PARAMS[i] ?? "";
+    if (name.length !== len) continue;
+    let j = 0;
+    while (j < len && (text.charCodeAt(start + j) | 0x20) === name.charCodeAt(j)) j++;
+    if (j === len) return i;
+  }
+  return -1;
+}
+
+/**
  * A query with nothing encoded (no `%`, no `+`: Tencent's callback queries are letters, digits and
  * dots), split as URLSearchParams splits it: on `&`, each pair at its first `=`, empty pairs skipped.
- * Any other query goes through URLSearchParams itself.
+ * Only the values of PARAMS are copied out. Any other query goes through URLSearchParams itself.
  */
 function addPlainPairs(q: Query, text: string): void {
   let start = 0;
@@ -98,8 +144,9 @@ function addPlainPairs(q: Query, text: string): void {
     if (end < 0) end = text.length;
     if (end > start) {
       const eq = text.indexOf("=", start);
-      if (eq >= 0 && eq < end) addParam(q, text.slice(start, eq), text.slice(eq + 1, end));
-      else addParam(q, text.slice(start, end), "");
+      const nameEnd = eq >= 0 && eq < end ? eq : end;
+      const i = paramAt(text, start, nameEnd);
+      if (i >= 0) addParam(q, i, nameEnd === end ? "" : text.slice(nameEnd + 1, end));
     }
     start = end + 1;
   }
@@ -112,15 +159,15 @@ function addPlainPairs(q: Query, text: string): void {
  *
  * @throws ReceiverError `query-invalid` when the parameter appears more than once.
  */
-function param(q: Query, name: string): string | undefined {
-  const lower = name.toLowerCase();
-  const count = q.repeated?.get(lower);
-  if (count !== undefined)
+function param(q: Query, name: ParamName): string | undefined {
+  const i = PARAM[name];
+  const count = q.counts[i] ?? 0;
+  if (count > 1)
     throw new ReceiverError(
       "query-invalid",
       `${name} appears ${count} times in the URL; Tencent sends it once`,
     );
-  return q.values.get(lower);
+  return q.values[i];
 }
 
 /** `name` is lower case, as node:http gives header names; other spellings are found too. */
