@@ -140,6 +140,64 @@ test("no write is acknowledged before its WAL flush: a flush that never complete
   }
 });
 
+test("a delivery's attempt record is answered once committed, without its flush; what it shares a batch with still waits", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "roomhook-flush-"));
+  const store = await openTestSqlite(dir, { diskFault: "flush-hangs" });
+  try {
+    // Set up under a disk that never flushes: committed (the reader sees them), never acknowledged.
+    void store
+      .write({
+        op: "setCallback",
+        appId: 1,
+        config: { url: "http://127.0.0.1:1/cb", commands: ["Live.CallbackAfterCreateRoom"] },
+        nowMs: TEST_NOW,
+      })
+      .catch(() => undefined);
+    void store
+      .write({ op: "createRoom", ctx: adminContext, room: testRoom("rec", "o") })
+      .catch(() => undefined);
+    let pending: ReadyDelivery[] = [];
+    for (let i = 0; i < 200 && pending.length === 0; i++) {
+      pending = await store.read((r) => r.listPendingDeliveries());
+      if (pending.length === 0) await new Promise((r) => setTimeout(r, 10));
+    }
+    const d = pending[0];
+    assert.ok(d, "the delivery is committed");
+    let flushedAnswered = false;
+    const flushed = store
+      .write({ op: "createRoom", ctx: adminContext, room: testRoom("rec2", "o") })
+      .then(() => (flushedAnswered = true))
+      .catch(() => (flushedAnswered = true));
+    const record = store.write({
+      op: "recordAttempt",
+      id: d.id,
+      appId: d.appId,
+      roomId: d.roomId,
+      attempt: { n: 1, startedMs: TEST_NOW, durationMs: 3, status: 200 },
+      next: { state: "delivered" },
+    });
+    const answered = await Promise.race([
+      record.then(() => "answered"),
+      new Promise((r) => {
+        setTimeout(() => {
+          r("held");
+        }, 5000);
+      }),
+    ]);
+    assert.equal(answered, "answered", "the attempt record waited for a flush");
+    assert.ok(
+      (await store.read((r) => r.listPendingDeliveries())).every((p) => p.id !== d.id),
+      "delivered, as committed",
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(flushedAnswered, false, "a room creation was acknowledged before its flush");
+    void flushed;
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test("a failed WAL flush: the caller is told it failed, and the committed callback is still sent", async () => {
   const dir = mkdtempSync(join(tmpdir(), "roomhook-flush-"));
   const store = await openTestSqlite(dir, { diskFault: "flush-fails" });

@@ -61,6 +61,12 @@ interface CommandSpec<P, R> {
   plan?: (p: P) => CommandPlan;
   /** The app whose callback settings (config, token, secrets) it changes. */
   settingsApp?: (p: P) => number;
+  /**
+   * Answered once committed, without waiting for its flush to disk (PostgreSQL's
+   * `synchronous_commit = off`; on SQLite, before the WAL's fsync): it survives the process's crash,
+   * not the machine's. Only for a write whose loss a retry makes good (see CommandRunner.asyncCommit).
+   */
+  asyncCommit?: true;
 }
 
 const command = <P, R>(spec: CommandSpec<P, R>) => spec;
@@ -396,11 +402,17 @@ export const commands = {
     plan: settings,
     settingsApp: appOf,
   }),
-  /** The attempt, the delivery's next state and (shared lanes) its lane given back: its room's lock. */
+  /**
+   * The attempt, the delivery's next state and (shared lanes) its lane given back: its room's lock.
+   * Committed asynchronously: should the machine lose it, the delivery is still pending and is sent
+   * again (at least once), in its lane's order (a WAL is durable as a prefix, so a lost record takes
+   * every later one of its lane with it).
+   */
   recordAttempt: command({
     run: (tx, p: { id: number; appId: number; roomId: string; attempt: AttemptRecord; next: AttemptNext }) =>
       done(tx.recordAttempt(p.id, p.attempt, p.next)),
     plan: (p) => room(p.appId, p.roomId),
+    asyncCommit: true,
   }),
   redeliver: command({
     run: (tx, p: { appId: number; id: number; nowMs: number }): Promise<ReadyDelivery | undefined> =>
@@ -450,6 +462,7 @@ export const commandRunner: CommandRunner<WriteCommand, WriteResults> = {
   run: (tx, cmd) => specOf(cmd.op).run(tx, cmd),
   plan: (cmd) => specOf(cmd.op).plan?.(cmd) ?? { run: "alone" },
   settingsApp: (cmd) => specOf(cmd.op).settingsApp?.(cmd),
+  asyncCommit: (cmd) => specOf(cmd.op).asyncCommit === true,
 };
 
 /** This module, for SQLite's writer thread, which imports it to find `commandRunner`. */

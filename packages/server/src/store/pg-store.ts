@@ -35,6 +35,8 @@ const PG = catalog({
   claimHeads: `SELECT * FROM roomhook_claim_heads(?, ?, ?, ?)`,
   laneRefresh: `SELECT roomhook_refresh_lane(?, ?, ?, ?)`,
   lockKeys: `SELECT roomhook_lock_keys(CAST(? AS TEXT[]))`,
+  /** A transaction of commands committed asynchronously only (CommandRunner.asyncCommit). */
+  asyncCommit: `SET LOCAL synchronous_commit TO OFF`,
   notify: `SELECT pg_notify(?, ?)`,
 });
 
@@ -405,6 +407,7 @@ export async function openPgStore<C extends Command, R extends ResultMap<C>>(
       let broken: Error | undefined;
       try {
         await x.control("BEGIN");
+        if (runner.asyncCommit(cmd)) await x.query(PG.asyncCommit, []);
         if (keys.length > 0) await x.query(PG.lockKeys, [keys]);
         const value = await runner.run(tx, cmd);
         const settingsApps = settingsOf([cmd]);
@@ -438,7 +441,14 @@ export async function openPgStore<C extends Command, R extends ResultMap<C>>(
       // BEGIN and the locks leave in the same write as the commands' first statements. Should either
       // fail, the transaction is aborted and every statement after it fails too: the batch then rolls
       // back and its commands run alone.
-      const opened = Promise.all([x.control("BEGIN"), x.query(PG.lockKeys, [jobs.flatMap((j) => j.keys)])]);
+      // A batch of asynchronously committed commands only (attempt records) does not wait for the
+      // WAL's flush at COMMIT; one with any other command does.
+      const asyncOnly = jobs.every((j) => runner.asyncCommit(j.cmd));
+      const opened = Promise.all([
+        x.control("BEGIN"),
+        ...(asyncOnly ? [x.query(PG.asyncCommit, [])] : []),
+        x.query(PG.lockKeys, [jobs.flatMap((j) => j.keys)]),
+      ]);
       opened.catch(() => undefined);
       const tails = new Map<string, Promise<unknown>>();
       const outcomes = await Promise.all(

@@ -21,7 +21,10 @@ import {
  * The SQLite writer thread: owns the write connection and group-commits. Commands that arrive
  * together share one transaction and one fsync; each runs in its own savepoint, so one that fails is
  * rolled back alone. Results go back only after the COMMIT returned and the WAL was flushed to disk
- * (fdatasync, see syncWal): durable before acknowledged.
+ * (fdatasync, see syncWal): durable before acknowledged. The exception is a command the runner commits
+ * asynchronously (CommandRunner.asyncCommit: a delivery's attempt record): it is answered right after
+ * the COMMIT, and a batch of only such commands asks for no flush of its own (the next flush, or
+ * SQLite's own before a checkpoint, covers it: a WAL is flushed as a prefix).
  */
 
 const port = (() => {
@@ -140,23 +143,26 @@ async function flush(): Promise<void> {
   const batch = queue;
   queue = [];
   const results: WriterResult[] = [];
+  /** Results of commands committed asynchronously: sent once the COMMIT returned. */
+  const early: WriterResult[] = [];
   try {
     stmt.begin.run();
     for (const job of batch) {
       const readyMark = tx.ready.length;
       const eventsMark = tx.appended.length;
+      const out = runner.asyncCommit(job.cmd) ? early : results;
       stmt.savepoint.run();
       try {
         // SQLite calls are synchronous: this await only unwraps already-resolved promises.
         const value = await runner.run(tx, job.cmd);
         stmt.release.run();
-        results.push({ id: job.id, ok: true, value });
+        out.push({ id: job.id, ok: true, value });
       } catch (error) {
         stmt.rollbackTo.run();
         stmt.release.run();
         tx.ready.length = readyMark;
         tx.appended.length = eventsMark;
-        results.push(failure(job.id, error));
+        out.push(failure(job.id, error));
       }
     }
     stmt.commit.run();
@@ -177,7 +183,10 @@ async function flush(): Promise<void> {
   }
   const { ready, appended: events } = tx;
   tx = new SqlStoreTx(x, NO_SHARED_LANES);
-  sync.committed([{ results, ready, events }]);
+  if (early.length > 0) send({ type: "results", results: early, ready: [], events: [], stats });
+  // What the flushed commands made (their deliveries, their room events) waits for the flush too.
+  if (results.length > 0 || ready.length > 0 || events.length > 0)
+    sync.committed([{ results, ready, events }]);
 }
 
 function schedule(): void {

@@ -502,6 +502,13 @@ export interface CommandRunner<C extends Command = Command, R extends ResultMap<
   plan(cmd: C): CommandPlan;
   /** The app whose callback settings the command changes, if any: their listeners are told. */
   settingsApp(cmd: C): number | undefined;
+  /**
+   * Whether the command is answered once committed, before its flush to disk (SQLite: the WAL's
+   * fsync; PostgreSQL: `synchronous_commit = off` for a batch of such commands only). Such a write
+   * survives a crash of the process but may be lost with the machine's: only for writes whose loss
+   * the system makes good by itself (a delivery's attempt record: the delivery is sent again).
+   */
+  asyncCommit(cmd: C): boolean;
 }
 
 /** Results by command name: `Results[C["op"]]` is what `write(cmd)` resolves with. */
