@@ -36,3 +36,20 @@ test("for any JSON with an integer literal beside it, JSON.parse's value, and th
     { numRuns: 1000 },
   );
 });
+
+test("a text cannot forge an UnsafeInteger: an object keyed like the old fixed mark stays an object", () => {
+  const forged = '{"a":{"\\u0000roomhook.unsafeInteger":"evil"},"b":144115233775727695}';
+  const v = parseJson(forged) as { a: unknown; b: UnsafeInteger };
+  assert.ok(!(v.a instanceof UnsafeInteger));
+  assert.deepEqual(v.a, { "\u0000roomhook.unsafeInteger": "evil" });
+  assert.equal(v.b.digits, "144115233775727695");
+});
+
+test("a deeply nested text with an 18-digit literal parses as JSON.parse parses it (no call stack overflow)", () => {
+  const depth = 20_000;
+  const text = `${"[".repeat(depth)}144115233775727695${"]".repeat(depth)}`;
+  let v = parseJson(text);
+  for (let i = 0; i < depth; i++) v = (v as unknown[])[0];
+  assert.ok(v instanceof UnsafeInteger);
+  assert.equal(v.digits, "144115233775727695");
+});

@@ -20,8 +20,24 @@ export class UnsafeInteger {
   }
 }
 
-/** The key of the object an unsafe literal becomes before the reviver turns it into an UnsafeInteger. */
-const MARK = "\u0000roomhook.unsafeInteger";
+/**
+ * The key of the object an unsafe literal becomes before it is turned into an UnsafeInteger: random
+ * per process (Web Crypto: browsers and Node.js alike), so that no text can hold an object with this
+ * key of its own (one that did would become an UnsafeInteger of whatever it said).
+ */
+const MARK = `\u0000roomhook.unsafeInteger.${Array.from(
+  globalThis.crypto.getRandomValues(new Uint8Array(12)),
+  (b) => b.toString(16).padStart(2, "0"),
+).join("")}`;
+
+/** The UnsafeInteger a marked object stands for, or undefined when the value is not one. */
+function unmarked(value: unknown): UnsafeInteger | undefined {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
+  const digits = (value as Record<string, unknown>)[MARK];
+  if (typeof digits !== "string") return undefined;
+  const keys = Object.keys(value);
+  return keys.length === 1 && keys[0] === MARK ? new UnsafeInteger(digits) : undefined;
+}
 
 /**
  * JSON.parse, but an integer literal past 2^53 - 1 comes back as an UnsafeInteger.
@@ -30,16 +46,25 @@ const MARK = "\u0000roomhook.unsafeInteger";
  */
 export function parseJson(text: string): unknown {
   const marked = markUnsafeIntegers(text);
-  if (marked === text) return JSON.parse(text) as unknown;
-  return JSON.parse(marked, (_key, value: unknown) => {
-    if (typeof value === "object" && value !== null && !Array.isArray(value)) {
-      const keys = Object.keys(value);
-      const digits = (value as Record<string, unknown>)[MARK];
-      if (keys.length === 1 && keys[0] === MARK && typeof digits === "string")
-        return new UnsafeInteger(digits);
+  const value = JSON.parse(marked) as unknown;
+  if (marked === text) return value;
+  // The marked objects replaced in a walk with its own stack (a reviver recurses, and a text nested
+  // thousands of levels deep would overflow the call stack).
+  const root = unmarked(value);
+  if (root !== undefined) return root;
+  const stack: unknown[] = [value];
+  for (let v = stack.pop(); v !== undefined; v = stack.pop()) {
+    if (typeof v !== "object" || v === null) continue;
+    const o = v as Record<string, unknown>;
+    for (const k in o) {
+      const x = o[k];
+      if (typeof x !== "object" || x === null) continue;
+      const u = unmarked(x);
+      if (u === undefined) stack.push(x);
+      else o[k] = u;
     }
-    return value;
-  }) as unknown;
+  }
+  return value;
 }
 
 /** The text with each integer literal beyond 2^53 - 1 wrapped in a marked object (strings untouched). */

@@ -18,6 +18,18 @@ function accountString(x: number | UnsafeInteger): string {
   return typeof x === "number" ? String(x) : x.digits;
 }
 
+/** Whether a number anywhere in the value is beyond Number.MAX_SAFE_INTEGER in size (a walk, no stack growth). */
+function hasUnsafeNumber(root: unknown): boolean {
+  const stack: unknown[] = [root];
+  for (let v = stack.pop(); v !== undefined; v = stack.pop()) {
+    if (typeof v === "number") {
+      if (!(Math.abs(v) <= Number.MAX_SAFE_INTEGER)) return true;
+    } else if (typeof v === "object" && v !== null)
+      for (const k in v) stack.push((v as Record<string, unknown>)[k]);
+  }
+  return false;
+}
+
 /**
  * Tencent's samples sometimes render accounts as JSON numbers; every `*_Account` field (and arrays of
  * them, and `MemberList[].Member_Account`) becomes a string before validation. Returns whether any
@@ -49,8 +61,10 @@ function normalizeAccounts(root: unknown): boolean {
             const y: unknown = x[i];
             if (typeof y === "number" && !(Math.abs(y) <= Number.MAX_SAFE_INTEGER)) unsafe = true;
             if (typeof y === "number" || y instanceof UnsafeInteger) x[i] = accountString(y);
+            // Not an account itself (it fails the schema, or is kept as it is): only looked through.
+            else if (typeof y === "object" && y !== null && hasUnsafeNumber(y)) unsafe = true;
           }
-        }
+        } else if (typeof x === "object" && x !== null && hasUnsafeNumber(x)) unsafe = true;
       } else if (typeof x === "object" && x !== null) stack.push(x);
     }
   }
@@ -103,8 +117,11 @@ export function parseCallback(body: string | Uint8Array | object, queryCommand?:
   }
   const packet = value as Record<string, unknown>;
   // Tencent's message samples write EventTime as a string of digits; the packet types say a number.
-  if (typeof packet.EventTime === "string" && /^\d{1,16}$/.test(packet.EventTime))
-    packet.EventTime = Number(packet.EventTime);
+  // Only when the number is exact: a longer one stays a string, and the schema refuses it.
+  if (typeof packet.EventTime === "string" && /^\d{1,16}$/.test(packet.EventTime)) {
+    const t = Number(packet.EventTime);
+    if (Number.isSafeInteger(t)) packet.EventTime = t;
+  }
   const name = packet.CallbackCommand;
   if (typeof name !== "string") throw new ReceiverError("body-invalid", "$.CallbackCommand: is required");
   if (queryCommand !== undefined && queryCommand !== name) {

@@ -207,6 +207,16 @@ test("a number JSON.parse would round is never passed on rounded: an account kee
   const kept = (future.packet as unknown as { Future: [[{ n: [number, UnsafeInteger] }]] }).Future[0][0].n[1];
   assert.ok(kept instanceof UnsafeInteger);
   assert.equal(kept.digits, "144115233775727695");
+  // Under an account's name but not an account (an object, an array of arrays): kept whole too.
+  for (const extra of ['"Foo_Account":{"id":144115233775727695}', '"Foo_Account":[[144115233775727695]]']) {
+    const cb = r.verify({ url: url(), body: body.replace("}", `,${extra}}`) });
+    assert.ok(JSON.stringify(cb.packet).includes('"144115233775727695"'), extra);
+  }
+  // EventTime as a string of digits becomes a number only when exact; otherwise it is refused.
+  assert.equal(
+    reason(() => r.verify({ url: url(), body: body.replace("1767225600123", '"9007199254740993"') })),
+    "body-invalid",
+  );
 });
 
 test("whatever the bytes, only ReceiverError leaves verify: deep nesting, odd values", () => {
@@ -303,6 +313,29 @@ test("the query is read as URLSearchParams reads it, whether or not anything in 
       assert.equal(cb.optPlatform, want.get("optplatform"), `${tail}: OptPlatform`);
     }
   }
+  // Case is ASCII case: the Kelvin sign (U+212A, which toLowerCase folds to "k") makes another name,
+  // however the query arrives.
+  const kelvin = "Sd\u212AAppid";
+  for (const given of [
+    { url: `/cb?SdkAppid=1400000000&${kelvin}=2&CallbackCommand=Live.CallbackAfterChangeOwner` },
+    {
+      query: new URLSearchParams({
+        SdkAppid: "1400000000",
+        [kelvin]: "2",
+        CallbackCommand: "Live.CallbackAfterChangeOwner",
+      }),
+    },
+    { query: { SdkAppid: "1400000000", [kelvin]: "2", CallbackCommand: "Live.CallbackAfterChangeOwner" } },
+  ])
+    assert.equal(
+      reason(() => r.verify({ ...given, body })),
+      "accepted",
+      JSON.stringify(given),
+    );
+  assert.equal(
+    reason(() => r.verify({ url: `/cb?${kelvin}=1400000000&CallbackCommand=x`, body })),
+    "sdkappid-missing",
+  );
   // A name given twice, in any case, is refused whether or not the query is encoded.
   for (const tail of ["&ClientIP=1&clientip=2", "&ClientIP=1&CLIENTIP=%32"])
     assert.equal(

@@ -62,7 +62,6 @@ type ParamName = keyof typeof PARAM;
 /** Their names in lower case, by slot. */
 const PARAMS: string[] = [];
 for (const [name, i] of Object.entries(PARAM)) PARAMS[i] = name.toLowerCase();
-const PARAM_INDEX = new Map<string, number>(PARAMS.map((p, i) => [p, i]));
 
 /**
  * The query's parameters that verify reads, found by name whatever its case (Tencent's pages write
@@ -90,14 +89,14 @@ function toQuery(input: CallbackInput): Query {
   };
   if (input.query instanceof URLSearchParams) {
     for (const [k, v] of input.query) {
-      const i = PARAM_INDEX.get(k.toLowerCase());
-      if (i !== undefined) addParam(q, i, v);
+      const i = paramAt(k, 0, k.length);
+      if (i >= 0) addParam(q, i, v);
     }
   } else if (input.query !== undefined) {
     for (const k in input.query) {
-      const i = PARAM_INDEX.get(k.toLowerCase());
+      const i = paramAt(k, 0, k.length);
       const v = input.query[k];
-      if (i === undefined) continue;
+      if (i < 0) continue;
       if (Array.isArray(v)) for (const x of v) addParam(q, i, x);
       else if (v !== undefined) addParam(q, i, v);
     }
@@ -107,8 +106,8 @@ function toQuery(input: CallbackInput): Query {
     const text = at >= 0 ? url.slice(at + 1) : url.includes("=") ? url : "";
     if (text.includes("%") || text.includes("+")) {
       for (const [k, v] of new URLSearchParams(text)) {
-        const i = PARAM_INDEX.get(k.toLowerCase());
-        if (i !== undefined) addParam(q, i, v);
+        const i = paramAt(k, 0, k.length);
+        if (i >= 0) addParam(q, i, v);
       }
     } else addPlainPairs(q, text);
   }
@@ -118,7 +117,8 @@ function toQuery(input: CallbackInput): Query {
 /**
  * The index in PARAMS of the name text[start, end), matched case-blind without copying it, or -1.
  * Every character of PARAMS is a lower-case letter L, and `c | 0x20 === L` holds only for L and its
- * upper case.
+ * upper case: ASCII case only, whichever way the query came (toLowerCase would also fold the Kelvin
+ * sign U+212A into a `k`, and take `Sd\u212AAppid` for a second SdkAppid).
  */
 function paramAt(text: string, start: number, end: number): number {
   const len = end - start;
