@@ -1,13 +1,14 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Pool } from "undici";
 import autocannon from "autocannon";
 import { genUserSig } from "@roomhook/protocol";
 import { postAtFullSpeed } from "./bare-sender.ts";
+import { processCpu } from "./process-cpu.ts";
 import { median, startChild, type Child } from "./support.ts";
 
 const KEY = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e";
@@ -231,13 +232,32 @@ async function sustainedRound(seconds: number, callbacks: boolean) {
     const { pool, q } = await prepare(server, rx.url, callbacks);
     await pool.close();
     rx.reset();
+    // CPU over the load: the server (all threads, and its main thread) and this process (autocannon
+    // and, with callbacks on, the receiver), against the machine's cores.
+    const pid = server.child.pid;
+    const server0 = processCpu(pid);
+    const bench0 = process.cpuUsage();
+    const t0 = performance.now();
     const result = await ownerChangeLoad(server.url, q, { duration: seconds });
+    const wall = (performance.now() - t0) / 1000;
+    const server1 = processCpu(pid);
+    const bench = process.cpuUsage(bench0);
     const duringRun = rx.count();
     const acked = result["2xx"];
     const drainStart = Date.now();
     if (callbacks) await waitFor(() => rx.count() >= acked, 60_000);
+    const changes = Math.max(1, result["2xx"]);
+    const benchSeconds = (bench.user + bench.system) / 1e6;
     return {
       changesPerSec: result.requests.average,
+      cpu: {
+        /** µs of CPU per owner change: every server thread, its main thread, and the bench process. */
+        serverUs: ((server1.all - server0.all) / changes) * 1e6,
+        serverMainUs: ((server1.main - server0.main) / changes) * 1e6,
+        benchUs: (benchSeconds / changes) * 1e6,
+        /** Share of the machine's cores busy with the server and the bench process together. */
+        machineBusy: (server1.all - server0.all + benchSeconds) / wall / availableParallelism(),
+      },
       deliveredPerSecDuringRun: duringRun / seconds,
       backlogAtEnd: callbacks ? acked - duringRun : 0,
       drainMs: Date.now() - drainStart,
@@ -260,14 +280,18 @@ async function sustainedRound(seconds: number, callbacks: boolean) {
  */
 export async function benchSustained(opts: { seconds: number; rounds: number }) {
   const on: Awaited<ReturnType<typeof sustainedRound>>[] = [];
-  const off: number[] = [];
+  const off: Awaited<ReturnType<typeof sustainedRound>>[] = [];
   for (let r = 0; r < opts.rounds; r++) {
     on.push(await sustainedRound(opts.seconds, true));
-    off.push((await sustainedRound(opts.seconds, false)).changesPerSec);
+    off.push(await sustainedRound(opts.seconds, false));
   }
-  const byRate = [...on].sort((a, b) => a.changesPerSec - b.changesPerSec);
-  const mid = byRate[Math.floor(byRate.length / 2)];
-  if (mid === undefined) throw new Error("no rounds");
-  const offRate = median(off);
-  return { ...mid, offPerSec: offRate, ratio: mid.changesPerSec / offRate };
+  const middle = (xs: typeof on) => {
+    const m = [...xs].sort((a, b) => a.changesPerSec - b.changesPerSec)[Math.floor(xs.length / 2)];
+    if (m === undefined) throw new Error("no rounds");
+    return m;
+  };
+  const mid = middle(on);
+  const offMid = middle(off);
+  const offRate = median(off.map((o) => o.changesPerSec));
+  return { ...mid, offPerSec: offRate, offCpu: offMid.cpu, ratio: mid.changesPerSec / offRate };
 }

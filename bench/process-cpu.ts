@@ -33,3 +33,21 @@ export function cpuSeconds(roomhookPids: number[]): { postgres: number; roomhook
   }
   return out;
 }
+
+/** CPU seconds of a process so far, all threads and its main thread, from /proc (0 where unreadable). */
+export function processCpu(pid: number | undefined): { all: number; main: number } {
+  const ticks = (stat: string) => {
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(f[11]) + Number(f[12])) / TICKS; // utime + stime
+  };
+  if (pid === undefined) return { all: 0, main: 0 };
+  try {
+    let all = 0;
+    // Per thread (the process's own stat would count threads that ended too: none do here).
+    for (const tid of readdirSync(`/proc/${pid}/task`))
+      all += ticks(readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8"));
+    return { all, main: ticks(readFileSync(`/proc/${pid}/task/${pid}/stat`, "utf8")) };
+  } catch {
+    return { all: 0, main: 0 };
+  }
+}

@@ -1,9 +1,10 @@
-import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { request } from "node:http";
 import { fileURLToPath } from "node:url";
 import { genUserSig } from "@roomhook/protocol";
+import { processCpu } from "./process-cpu.ts";
 import { load, median, startChild, type LoadResult } from "./support.ts";
 
 const KEY = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e";
@@ -51,24 +52,6 @@ export interface OwnerChangeBench {
   /** Every connection count of BENCH_REST_CONNECTIONS, the first included. */
   byConnections: OwnerChangeAt[];
   commitsPerSecond?: number;
-}
-
-/** CPU seconds of a process so far, all threads and its main thread, from /proc (0 where unreadable). */
-function processCpu(pid: number | undefined): { all: number; main: number } {
-  const ticks = (stat: string) => {
-    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(f[11]) + Number(f[12])) / 100; // utime + stime, USER_HZ = 100
-  };
-  if (pid === undefined) return { all: 0, main: 0 };
-  try {
-    let all = 0;
-    // Per thread (the process's own stat would count threads that ended too: none do here).
-    for (const tid of readdirSync(`/proc/${pid}/task`))
-      all += ticks(readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8"));
-    return { all, main: ticks(readFileSync(`/proc/${pid}/task/${pid}/stat`, "utf8")) };
-  } catch {
-    return { all: 0, main: 0 };
-  }
 }
 
 /** `load()` against a child server, with the CPU that server used meanwhile. */

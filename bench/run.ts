@@ -103,6 +103,7 @@ if (only.has("sustained")) {
         : ` (${((s.deliveredPerSecDuringRun / restRps) * 100).toFixed(0)}% of section 1's rate)`),
     `   callbacks off: ${fmt(s.offPerSec)} changes/s`,
     `   with callbacks on: ${pct(s.changesPerSec, s.offPerSec)} of the rate without (target: at least 80%)`,
+    `   CPU per owner change (median rounds), on / off: server ${fmt(s.cpu.serverUs)} / ${fmt(s.offCpu.serverUs)} µs (main thread ${fmt(s.cpu.serverMainUs)} / ${fmt(s.offCpu.serverMainUs)}), bench process (autocannon + receiver) ${fmt(s.cpu.benchUs)} / ${fmt(s.offCpu.benchUs)} µs; the machine's cores busy: ${pct(s.cpu.machineBusy, 1)} / ${pct(s.offCpu.machineBusy, 1)}`,
     `   backlog when the load stopped: ${fmt(s.backlogAtEnd)}, drained in ${fmt(s.drainMs)} ms; received ${fmt(s.received)} of ${fmt(s.acked)}, errors ${s.errors}`,
     bare === undefined
       ? ""
