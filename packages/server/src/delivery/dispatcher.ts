@@ -115,7 +115,9 @@ export function buildCallbackRequest(opts: {
 /**
  * The dispatcher: the only part that talks to App backends. Takes due lane heads, posts each exactly as
  * Tencent does, records every attempt in the store, and schedules retries. A delivery's answer is
- * recorded before its lane moves on, so a crash repeats at most the deliveries in flight.
+ * committed before its lane moves on, so a crash of the process repeats at most the deliveries in
+ * flight (the record is committed asynchronously, not flushed: a crash of the machine can also repeat
+ * those of its last moments, in order; docs/delivery.md).
  */
 export function createDispatcher(deps: {
   store: RoomStore;
