@@ -213,9 +213,11 @@ export async function drain(
     const threads: Record<string, number> = {};
     let mainThreadUs = 0;
     for (const [t, c] of threadCpu(pid)) {
-      const us = Math.round(((c - (threads0.get(t) ?? 0)) * 1e6) / n);
-      if (us > 0) threads[t] = us;
-      if (t.startsWith(`${pid} `)) mainThreadUs = us;
+      const us = ((c - (threads0.get(t) ?? 0)) * 1e6) / n;
+      // By thread name (the main thread by its own): V8's GC helpers, libuv's pool, the SQLite writer.
+      const name = t.startsWith(`${pid} `) ? "main" : t.slice(t.indexOf(" ") + 1);
+      threads[name] = (threads[name] ?? 0) + us;
+      if (name === "main") mainThreadUs = Math.round(us);
     }
     const first = rx.firstAt() ?? t0;
     const last = rx.lastAt() ?? t0;
@@ -256,6 +258,8 @@ export interface BacklogScale {
     perSec: number;
     cpuUsPerCallback: number;
     mainThreadUsPerCallback: number;
+    /** µs of CPU per callback by thread name, in the round of the median rate. */
+    threadsUsPerCallback: Record<string, number>;
   }[];
 }
 
@@ -299,6 +303,8 @@ export async function benchBacklogScale(o: {
           perSec: median(mine.map((d) => d.perSec)),
           cpuUsPerCallback: median(mine.map((d) => d.cpuUsPerCallback)),
           mainThreadUsPerCallback: median(mine.map((d) => d.mainThreadUs)),
+          threadsUsPerCallback:
+            [...mine].sort((a, b) => a.perSec - b.perSec)[Math.floor(mine.length / 2)]?.threads ?? {},
         };
       }),
     };

@@ -126,7 +126,13 @@ if (only.has("backlog")) {
     ...b.drains.map(
       (d) =>
         `   ${fmt(d.rooms).padStart(7)} rooms: ${fmt(d.perSec)} callbacks/s, first to last (${pct(d.perSec, b.bare.perSec)} of the bare sender, ${pct(d.perSec, b.bareProcess.perSec)} of the one in its own process); ` +
-        `server CPU ${d.cpuUsPerCallback} µs per callback (main thread ${d.mainThreadUsPerCallback}); ` +
+        `server CPU ${d.cpuUsPerCallback} µs per callback (main thread ${d.mainThreadUsPerCallback}; by thread: ${Object.entries(
+          d.threadsUsPerCallback,
+        )
+          .filter(([, us]) => us >= 1)
+          .sort((a, b) => b[1] - a[1])
+          .map(([name, us]) => `${name} ${us.toFixed(0)}`)
+          .join(", ")}); ` +
         `start to first callback ${d.runs.map((r) => fmt(r.startMs)).join("/")} ms; ` +
         (d.runs.every((r) => r.done && r.inOrder)
           ? "all received, each room in order"
