@@ -10,6 +10,7 @@ import {
   refusalStatus,
   rewriteMessageReply,
   type BeforeSendMsgReply,
+  type Receiver,
   type VerifiedCallback,
 } from "@roomhook/receiver";
 
@@ -18,7 +19,12 @@ export interface ListenOptions {
   host: string;
   port: number;
   sdkAppId: number;
-  token?: string;
+  /**
+   * The callback token Sign is checked with: fixed, or asked for at each callback (the app's token as
+   * the server has it now: one enabled after listen started is checked from then on). Undefined: no
+   * Sign is required.
+   */
+  token?: string | (() => Promise<string | undefined>);
   secrets: string[];
   forwardTo?: string;
   json: boolean;
@@ -196,11 +202,22 @@ export function endToEndHeaders(h: IncomingMessage["headers"]): Record<string, s
 }
 
 export async function listen(opts: ListenOptions): Promise<{ url: string; close: () => Promise<void> }> {
-  const receiver = createReceiver({
-    sdkAppId: opts.sdkAppId,
-    ...(opts.token === undefined ? {} : { token: opts.token }),
-    secrets: opts.secrets,
-  });
+  /** A receiver per token seen (a token changes rarely): "" for none. */
+  const receivers = new Map<string, Receiver>();
+  const receiverFor = (token: string | undefined): Receiver => {
+    let r = receivers.get(token ?? "");
+    if (r === undefined) {
+      r = createReceiver({
+        sdkAppId: opts.sdkAppId,
+        ...(token === undefined ? {} : { token }),
+        secrets: opts.secrets,
+      });
+      receivers.set(token ?? "", r);
+    }
+    return r;
+  };
+  const tokenNow = (): Promise<string | undefined> =>
+    typeof opts.token === "function" ? opts.token() : Promise.resolve(opts.token);
   const server = createServer((req, res) => {
     void handle(req).then(({ status, body, line }) => {
       opts.out(`${line}\n`);
@@ -215,6 +232,7 @@ export async function listen(opts: ListenOptions): Promise<{ url: string; close:
     let cb: VerifiedCallback;
     try {
       raw = await readRawBody(req);
+      const receiver = receiverFor(await tokenNow());
       cb = receiver.verify({ url: req.url ?? "", headers: req.headers, body: raw });
     } catch (e) {
       const reason = e instanceof ReceiverError ? `${e.reason}: ${e.message}` : String(e);

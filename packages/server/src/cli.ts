@@ -82,6 +82,39 @@ function isListenUrl(url: string): boolean {
   return URL.canParse(url) && new URL(url).pathname === LISTEN_PATH;
 }
 
+/** How long `listen` trusts the app's callback token it last read before asking the server again. */
+const TOKEN_TTL_MS = 1000;
+
+/**
+ * The app's callback token as the server has it now (live_config/get_callback_token), when enabled:
+ * read at most once a second, so that a token enabled, changed or switched off while `listen` runs
+ * is checked from the next callback on. While the server cannot be reached, the last one read stays.
+ */
+function appToken(t: AdminTarget): () => Promise<string | undefined> {
+  let known: string | undefined;
+  let readAt = Number.NEGATIVE_INFINITY;
+  let reading: Promise<string | undefined> | undefined;
+  return () => {
+    if (Date.now() - readAt < TOKEN_TTL_MS) return Promise.resolve(known);
+    reading ??= restCall(t, "live_config/get_callback_token", {})
+      .then(
+        (tk) => {
+          const r = tk.Response as { Token?: string; IsTokenEnable?: boolean } | undefined;
+          if (tk.ErrorCode === 0)
+            known = r?.IsTokenEnable === true && typeof r.Token === "string" ? r.Token : undefined;
+          else if (tk.ErrorCode === 100302) known = undefined; // no token configured
+          readAt = Date.now();
+          return known;
+        },
+        () => known,
+      )
+      .finally(() => {
+        reading = undefined;
+      });
+    return reading;
+  };
+}
+
 export async function runCli(argv: string[], io: Io): Promise<number> {
   let code = 0;
   const program = new Command("roomhook")
@@ -186,27 +219,28 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
         throw new UsageError(`--events: unknown callback command ${unknown.join(", ")}`);
       const t = await target(targetOf(o));
       const registering = o.register;
-      let token = o.token;
+      const token = o.token ?? appToken(t);
       let previous: { Url: string; CallbackCommandList: string[] } | undefined;
       let existed = false;
       let reachable = registering;
       if (registering) {
         try {
           const got = await restCall(t, "live_config/get_callback", {});
-          const r = got.Response as { Url: string; CallbackCommandList: string[] } | undefined;
+          const r = got.Response as
+            { Url: string; CallbackCommandList: string[]; DisabledReason?: string } | undefined;
           if (got.ErrorCode === 0 && r !== undefined) {
             existed = true;
             if (isListenUrl(r.Url))
               io.out(
                 `roomhook listen: the callback Url ${r.Url} is another roomhook listen's (running, or stopped without putting its configuration back); when this one stops, the configuration is removed\n`,
               );
+            else if (r.DisabledReason !== undefined)
+              // Putting it back would enable it again (update_callback does): deliveries would go to a
+              // receiver that said it is gone, and its next 410 would end every pending one.
+              io.out(
+                `roomhook listen: the callback configuration (Url ${r.Url}) is disabled (${r.DisabledReason}); when this one stops, the configuration is removed, not enabled again: set it with live_config/set_callback when that receiver is back\n`,
+              );
             else previous = { Url: r.Url, CallbackCommandList: r.CallbackCommandList };
-          }
-          if (token === undefined) {
-            const tk = await restCall(t, "live_config/get_callback_token", {});
-            const r = tk.Response as { Token?: string; IsTokenEnable?: boolean } | undefined;
-            if (tk.ErrorCode === 0 && r?.IsTokenEnable === true && typeof r.Token === "string")
-              token = r.Token;
           }
         } catch (err) {
           if (!(err instanceof RestCallError)) throw err;
@@ -214,12 +248,13 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
           io.out(`roomhook listen: not registered: ${err.message}\n`);
         }
       }
+      const checksSign = typeof token === "string" || (await token()) !== undefined;
       const secrets = o.secret ?? [];
       const server = await listen({
         host: o.host,
         port: o.port,
         sdkAppId: t.sdkAppId,
-        ...(token === undefined ? {} : { token }),
+        token,
         secrets,
         ...(o.forwardTo === undefined ? {} : { forwardTo: o.forwardTo }),
         json: o.json === true,
@@ -229,7 +264,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       });
       io.out(
         `roomhook listen: listening on ${server.url} for SdkAppid ${t.sdkAppId}` +
-          `${token === undefined ? "" : ", checking Sign"}${secrets.length > 0 ? ", checking webhook signatures" : ""}` +
+          `${checksSign ? ", checking Sign" : ", checking Sign once the app's callback token is enabled"}${secrets.length > 0 ? ", checking webhook signatures" : ""}` +
           `${o.forwardTo === undefined ? "" : `, forwarding to ${o.forwardTo}`}\n`,
       );
       let registered = false;

@@ -8,6 +8,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ok, startTestServer, TEST_KEY, type TestServer } from "./support/harness.ts";
 import { CLI_ARGS as ARGS, cliProcesses } from "./support/cli.ts";
+import { startReceiver } from "./support/receiver.ts";
+import { callbackSign } from "@roomhook/protocol";
 
 let t: TestServer;
 let env: Record<string, string>;
@@ -127,6 +129,96 @@ test("listen puts back only a configuration that is still its own, and never a s
   assert.match(second.output(), /removed the callback configuration/);
   const gone = await t.call("get_callback", {}, { service: "live_config" });
   assert.notEqual(gone.ErrorCode, 0);
+});
+
+test("listen checks Sign with the app's token as it is now: enabled after listen started, with or without --no-register", async () => {
+  const body = JSON.stringify({
+    CallbackCommand: "Live.CallbackAfterChangeOwner",
+    RoomId: "forged",
+    EventTime: Date.now(),
+    Operator_Account: "administrator",
+    CurrentOwner_Account: "mallory",
+    OriginalOwner_Account: "alice",
+  });
+  const post = (base: string, query: string) =>
+    fetch(
+      `${base}/roomhook-listen/callback?SdkAppid=1400000000&CallbackCommand=Live.CallbackAfterChangeOwner${query}`,
+      { method: "POST", body },
+    ).then((r) => r.status);
+  const registered = await startListen(["--server", t.url]);
+  const alone = await startListen(["--server", t.url, "--no-register"]);
+  try {
+    await registered.waitFor(/registered with /);
+    await alone.waitFor(/listening on /);
+    // No token yet: an unsigned callback is taken.
+    assert.equal(await post(registered.url, ""), 200);
+    ok(
+      await t.call(
+        "set_callback_token",
+        { Token: "tok-later", IsTokenEnable: true },
+        { service: "live_config" },
+      ),
+    );
+    await new Promise((r) => setTimeout(r, 1200)); // listen reads the token at most once a second
+    const now = Math.floor(Date.now() / 1000);
+    for (const l of [registered, alone]) {
+      assert.equal(await post(l.url, ""), 401, "unsigned, with a token enabled");
+      assert.equal(await post(l.url, `&Sign=${"ab".repeat(32)}&RequestTime=${now}`), 401, "forged Sign");
+      assert.equal(await post(l.url, `&Sign=${callbackSign("tok-later", now)}&RequestTime=${now}`), 200);
+    }
+    assert.match(registered.output(), /REFUSED {2}sign-missing/);
+    assert.match(alone.output(), /REFUSED {2}sign-mismatch/);
+  } finally {
+    ok(
+      await t.call(
+        "set_callback_token",
+        { Token: "tok-later", IsTokenEnable: false },
+        { service: "live_config" },
+      ),
+    );
+    assert.equal(await registered.stop(), 0);
+    assert.equal(await alone.stop(), 0);
+  }
+});
+
+test("listen never enables a disabled callback configuration again when it stops: it removes its own", async () => {
+  const gone = await startReceiver(() => ({ status: 410 }));
+  try {
+    ok(
+      await t.call(
+        "set_callback",
+        { Url: `${gone.url}/cb`, CallbackCommandList: ["Live.CallbackAfterCreateRoom"] },
+        { service: "live_config" },
+      ),
+    );
+    ok(
+      await t.call("create_room", {
+        RoomInfo: { RoomId: "cli-410", RoomType: "Live", Owner_Account: "alice" },
+      }),
+    );
+    const disabled = async () =>
+      (
+        ok(await t.call("get_callback", {}, { service: "live_config" })).Response as {
+          DisabledReason?: string;
+        }
+      ).DisabledReason;
+    for (let i = 0; i < 200 && (await disabled()) === undefined; i++)
+      await new Promise((r) => setTimeout(r, 25));
+    assert.match((await disabled()) ?? "", /410 Gone/);
+    const l = await startListen(["--server", t.url]);
+    let code: number | null | undefined;
+    try {
+      await l.waitFor(/registered with /);
+      assert.match(l.output(), /is disabled \(410 Gone.*the configuration is removed, not enabled again/);
+    } finally {
+      code = await l.stop();
+    }
+    assert.equal(code, 0);
+    assert.match(l.output(), /removed the callback configuration/);
+    assert.notEqual((await t.call("get_callback", {}, { service: "live_config" })).ErrorCode, 0);
+  } finally {
+    await gone.close();
+  }
 });
 
 test("trigger: a fixture file runs its steps; an unknown callback command and a bad override are usage errors", async () => {
