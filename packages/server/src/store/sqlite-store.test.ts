@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LiveError } from "../live-error.ts";
@@ -84,4 +84,27 @@ test("close waits for writes already accepted", () =>
     const b = await openTestSqlite(dir);
     for (let i = 0; i < 50; i++) assert.ok(await b.read((tx) => tx.getRoom(1, `c${i}`)));
     await b.close();
+  }));
+
+test("the database, which holds callback tokens and signing secrets, is readable by its owner only: new, and made so when older", () =>
+  withStore(async (dir) => {
+    const mode = (f: string) => statSync(join(dir, f)).mode & 0o777;
+    const a = await openTestSqlite(dir);
+    try {
+      await a.write({ op: "createRoom", ctx, room: testRoom("m", "o") });
+      for (const f of ["roomhook.db", "roomhook.db-wal", "roomhook.db-shm"])
+        assert.equal(mode(f).toString(8), "600", f);
+    } finally {
+      await a.close();
+    }
+    // A database made before (world-readable): owner-only once a store opens it again.
+    chmodSync(join(dir, "roomhook.db"), 0o644);
+    const b = await openTestSqlite(dir);
+    try {
+      assert.equal(mode("roomhook.db").toString(8), "600");
+      await b.write({ op: "createRoom", ctx, room: testRoom("n", "o") });
+      assert.equal(mode("roomhook.db-wal").toString(8), "600");
+    } finally {
+      await b.close();
+    }
   }));

@@ -1,5 +1,5 @@
 import Database from "better-sqlite3";
-import { accessSync, constants, mkdirSync } from "node:fs";
+import { accessSync, chmodSync, closeSync, constants, mkdirSync, openSync } from "node:fs";
 import { StartupError, reasonOf } from "../startup-error.ts";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
@@ -330,6 +330,27 @@ export async function openSqliteStore<C extends Command, R extends ResultMap<C>>
 }
 
 /**
+ * The database holds each app's callback token and Standard Webhooks secrets: readable by its owner
+ * only, as the secret key file is. A new file is made so before SQLite opens it, an older one is made
+ * so now, and SQLite gives its -wal and -shm files the database file's mode (those already there are
+ * made so too). A file this user cannot change keeps its mode (SQLite says what else is wrong).
+ */
+function ownerOnly(path: string): void {
+  try {
+    closeSync(openSync(path, "a", 0o600));
+  } catch {
+    return;
+  }
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    try {
+      chmodSync(file, 0o600);
+    } catch {
+      // absent (-wal, -shm), or not this user's
+    }
+  }
+}
+
+/**
  * Takes the data file's lock: `<file>.lock`, a SQLite file held in an exclusive transaction for as
  * long as the store is open. The operating system lets it go when the process ends, however it ends,
  * so a crash leaves no stale lock. A second process (or a second store in this one) on the same data
@@ -344,6 +365,7 @@ function lockDataFile(dataDir: string, path: string): Database.Database {
       `the data directory ${dataDir} cannot be written (${reasonOf(err)}): set ROOMHOOK_DATA (or --data) to a directory this user can write`,
     );
   }
+  ownerOnly(path);
   let db: Database.Database;
   try {
     db = new Database(`${path}.lock`);
