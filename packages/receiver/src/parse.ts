@@ -18,14 +18,17 @@ function accountString(x: number | UnsafeInteger): string {
   return typeof x === "number" ? String(x) : x.digits;
 }
 
-/** Whether a number anywhere in the value is beyond Number.MAX_SAFE_INTEGER in size (a walk, no stack growth). */
+/** A number JSON.parse may have rounded: beyond Number.MAX_SAFE_INTEGER in size (or not finite). */
+function isUnsafeNumber(x: unknown): boolean {
+  return typeof x === "number" && !(Math.abs(x) <= Number.MAX_SAFE_INTEGER);
+}
+
+/** Whether a number anywhere in the value is unsafe (isUnsafeNumber): a walk, no stack growth. */
 function hasUnsafeNumber(root: unknown): boolean {
   const stack: unknown[] = [root];
   for (let v = stack.pop(); v !== undefined; v = stack.pop()) {
-    if (typeof v === "number") {
-      if (!(Math.abs(v) <= Number.MAX_SAFE_INTEGER)) return true;
-    } else if (typeof v === "object" && v !== null)
-      for (const k in v) stack.push((v as Record<string, unknown>)[k]);
+    if (isUnsafeNumber(v)) return true;
+    if (typeof v === "object" && v !== null) for (const k in v) stack.push((v as Record<string, unknown>)[k]);
   }
   return false;
 }
@@ -45,7 +48,7 @@ function normalizeAccounts(root: unknown): boolean {
     if (Array.isArray(v)) {
       for (const x of v) {
         if (typeof x === "object" && x !== null) stack.push(x);
-        else if (typeof x === "number" && !(Math.abs(x) <= Number.MAX_SAFE_INTEGER)) unsafe = true;
+        else if (isUnsafeNumber(x)) unsafe = true;
       }
       continue;
     }
@@ -53,13 +56,13 @@ function normalizeAccounts(root: unknown): boolean {
     const o = v as Record<string, unknown>;
     for (const k in o) {
       const x = o[k];
-      if (typeof x === "number" && !(Math.abs(x) <= Number.MAX_SAFE_INTEGER)) unsafe = true;
+      if (isUnsafeNumber(x)) unsafe = true;
       if (k.endsWith("_Account")) {
         if (typeof x === "number" || x instanceof UnsafeInteger) o[k] = accountString(x);
         else if (Array.isArray(x)) {
           for (let i = 0; i < x.length; i++) {
             const y: unknown = x[i];
-            if (typeof y === "number" && !(Math.abs(y) <= Number.MAX_SAFE_INTEGER)) unsafe = true;
+            if (isUnsafeNumber(y)) unsafe = true;
             if (typeof y === "number" || y instanceof UnsafeInteger) x[i] = accountString(y);
             // Not an account itself (it fails the schema, or is kept as it is): only looked through.
             else if (typeof y === "object" && y !== null && hasUnsafeNumber(y)) unsafe = true;
