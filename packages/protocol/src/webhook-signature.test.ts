@@ -52,3 +52,30 @@ test("checkWebhookSignature accepts the package's own signature and refuses stal
     reason: "timestamp-invalid",
   });
 });
+
+test("checkWebhookSignature: one character changed anywhere in the base64, or the case of a letter, fails", () => {
+  const secret = generateSigningSecret();
+  const body = '{"a":1}';
+  const sig = webhookSignature({ secrets: [secret], id: "m1", timestamp: 1000, body });
+  const check = (signature: string) =>
+    checkWebhookSignature({
+      secrets: [secret],
+      id: "m1",
+      timestamp: "1000",
+      signature,
+      body,
+      nowSeconds: 1000,
+    }).ok;
+  assert.equal(check(sig), true);
+  assert.equal(check(`v1,AAAA v1,x ${sig}`), true);
+  const b64 = sig.slice(3);
+  for (let i = 0; i < b64.length; i++) {
+    const c = b64.charCodeAt(i);
+    for (const other of [c ^ 0x20, c ^ 1, c + 0x100, c + 0xff00]) {
+      assert.equal(check(`v1,${b64.slice(0, i)}${String.fromCharCode(other)}${b64.slice(i + 1)}`), false);
+    }
+  }
+  assert.equal(check(`v2,${b64}`), false);
+  assert.equal(check(`v1,${b64.slice(1)}`), false);
+  assert.equal(check(`v1,${b64}=`), false);
+});

@@ -101,15 +101,16 @@ function toQuery(input: CallbackInput): Query {
       else if (v !== undefined) addParam(q, i, v);
     }
   } else {
+    // The query is read where it is in the URL (after `?`, or the whole text when it is only a query).
     const url = input.url ?? "";
-    const at = url.indexOf("?");
-    const text = at >= 0 ? url.slice(at + 1) : url.includes("=") ? url : "";
-    if (text.includes("%") || text.includes("+")) {
-      for (const [k, v] of new URLSearchParams(text)) {
+    const from = url.indexOf("?") + 1;
+    if (from === 0 && !url.includes("=")) return q;
+    if (url.indexOf("%", from) >= 0 || url.indexOf("+", from) >= 0) {
+      for (const [k, v] of new URLSearchParams(url.slice(from))) {
         const i = paramAt(k, 0, k.length);
         if (i >= 0) addParam(q, i, v);
       }
-    } else addPlainPairs(q, text);
+    } else addPlainPairs(q, url, from);
   }
   return q;
 }
@@ -136,9 +137,10 @@ function paramAt(text: string, start: number, end: number): number {
  * A query with nothing encoded (no `%`, no `+`: Tencent's callback queries are letters, digits and
  * dots), split as URLSearchParams splits it: on `&`, each pair at its first `=`, empty pairs skipped.
  * Only the values of PARAMS are copied out. Any other query goes through URLSearchParams itself.
+ * `text` is read from `from` on (a whole URL is not copied to get its query).
  */
-function addPlainPairs(q: Query, text: string): void {
-  let start = 0;
+function addPlainPairs(q: Query, text: string, from: number): void {
+  let start = from;
   while (start <= text.length) {
     let end = text.indexOf("&", start);
     if (end < 0) end = text.length;
@@ -185,9 +187,17 @@ function header(h: Headers | undefined, name: string): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
+/** A header of 1 to 15 ASCII digits as a number (exact: below 2^53), else undefined. */
 function intHeader(h: Headers | undefined, name: string): number | undefined {
   const v = header(h, name);
-  return v !== undefined && /^\d{1,15}$/.test(v) ? Number(v) : undefined;
+  if (v === undefined || v.length === 0 || v.length > 15) return undefined;
+  let n = 0;
+  for (let i = 0; i < v.length; i++) {
+    const d = v.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return undefined;
+    n = n * 10 + d;
+  }
+  return n;
 }
 
 /** A callback checker for one app. */
@@ -206,6 +216,7 @@ export function createReceiver(opts: ReceiverOptions): Receiver {
   const secrets = opts.secrets ?? [];
   const check = (input: CallbackInput): VerifiedCallback => {
     const q = toQuery(input);
+    const nowSeconds = now();
     const app = param(q, "SdkAppid");
     if (app === undefined || app === "")
       throw new ReceiverError("sdkappid-missing", "SdkAppid is missing from the URL");
@@ -216,7 +227,7 @@ export function createReceiver(opts: ReceiverOptions): Receiver {
         token: opts.token,
         sign: param(q, "Sign"),
         requestTime: param(q, "RequestTime"),
-        nowSeconds: now(),
+        nowSeconds,
         toleranceSeconds: opts.signToleranceSeconds ?? SIGN_TOLERANCE_SECONDS,
       });
       if (!c.ok) {
@@ -237,7 +248,7 @@ export function createReceiver(opts: ReceiverOptions): Receiver {
         // Over the bytes received, never over their decoding: a body that is not valid UTF-8 would
         // decode to other bytes.
         body: typeof input.body === "string" ? input.body : bodyBytes(input.body),
-        nowSeconds: now(),
+        nowSeconds,
         toleranceSeconds: opts.webhookToleranceSeconds ?? WEBHOOK_TOLERANCE_SECONDS,
       });
       if (!c.ok) {
