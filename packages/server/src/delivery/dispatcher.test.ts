@@ -10,7 +10,8 @@ import type {
   ReadyDelivery,
   StoreReader,
 } from "../store/store.ts";
-import { createDispatcher } from "./dispatcher.ts";
+import { buildCallbackRequest, createDispatcher } from "./dispatcher.ts";
+import { tencentParamIn } from "@roomhook/protocol";
 import type { SendOutcome, Sender } from "./sender.ts";
 
 /**
@@ -252,4 +253,61 @@ test("after a 410, deliveries announced before it are not sent: the carried copi
   assert.equal(outbox.attempts.filter((a) => later.some((d) => d.id === a.id)).length, 0);
   assert.ok(first[0] !== undefined && outbox.deliveries.get(first[0].id)?.state === "delivered");
   assert.equal(dispatcher.pending(), 0, "the dead ones left the lanes");
+});
+
+test("the callback URL is written as URL and URLSearchParams would write it, whatever the Url and the values", () => {
+  // The way it was built before the target was cached and the query written as a string (issue 16):
+  // the configured URL parsed, Tencent's own parameters removed from its query, theirs appended.
+  function before(url: string, d: { appId: number; command: string; clientIp: string; platform: string }) {
+    const u = new URL(url);
+    const q = u.searchParams;
+    for (let own = tencentParamIn(q); own !== undefined; own = tencentParamIn(q)) q.delete(own);
+    q.append("SdkAppid", String(d.appId));
+    q.append("CallbackCommand", d.command);
+    q.append("contenttype", "json");
+    q.append("ClientIP", d.clientIp);
+    q.append("OptPlatform", d.platform);
+    q.append("Sign", "s");
+    q.append("RequestTime", "1700000000");
+    return { origin: u.origin, path: u.pathname + u.search };
+  }
+  const urls = [
+    "http://127.0.0.1:8080/cb",
+    "http://receiver.test",
+    "https://user:pw@receiver.test:8443/a/b%20c/?x=1&y=a%20b+c&z",
+    "http://receiver.test/cb?sdkappid=1&SdkAppid=2&CallbackCommand=x&keep=%E4%BD%A0&empty=",
+    "http://receiver.test/cb?#frag",
+    "http://[::1]:9000/cb?a=~!*'()",
+    "http://receiver.test/p%C3%A9?q=\u00e9&r=%2B",
+  ];
+  const values = [
+    {
+      appId: 1400000000,
+      command: "Live.CallbackAfterChangeOwner",
+      clientIp: "127.0.0.1",
+      platform: "RESTAPI",
+    },
+    { appId: 1, command: "Live.Callback After", clientIp: "::ffff:10.0.0.1", platform: "Web" },
+    { appId: 2, command: "x&y=z", clientIp: "fe80::1%eth0", platform: "i O S~*._-+" },
+    { appId: 3, command: "\u4f60\u597d", clientIp: "", platform: "\ud83d\ude00" },
+    { appId: 4, command: "A~B", clientIp: "1.2.3.4", platform: "x(y)!'" },
+  ];
+  for (const url of urls)
+    for (const v of values) {
+      const req = buildCallbackRequest({
+        delivery: { ...v, eventId: "e1", body: "{}" },
+        url,
+        token: { token: "t", enabled: true },
+        secrets: [],
+        nowMs: 1_700_000_000_000,
+      });
+      const want = before(url, v);
+      const sign = /[?&]Sign=([0-9a-f]{64})&/.exec(req.target.path)?.[1];
+      assert.ok(sign !== undefined, req.target.path);
+      assert.deepEqual(
+        { origin: req.target.origin, path: req.target.path.replace(sign, "s") },
+        want,
+        `${url} ${JSON.stringify(v)}`,
+      );
+    }
 });

@@ -429,9 +429,10 @@ export interface LaneSource {
   claim(nowMs: number, limit: number): ReadyDelivery[] | Promise<ReadyDelivery[]>;
   /**
    * The head's attempt is over. recorded: its outcome is in the store (which, with shared lanes, also
-   * gave the lane back). retryAtMs: the head waits until then; otherwise the lane moves on.
+   * gave the lane back). retryAtMs: the head waits until then; otherwise the lane moves on. Lanes in
+   * memory settle at once (undefined); shared lanes may have a lane to give back (a promise).
    */
-  settle(d: ReadyDelivery, how: { recorded: boolean; retryAtMs?: number }): Promise<void>;
+  settle(d: ReadyDelivery, how: { recorded: boolean; retryAtMs?: number }): Promise<void> | undefined;
   /** When to look again. */
   nextDueMs(nowMs: number): number | undefined;
   /** Pending deliveries were ended in the store (a callback configuration disabled): bodies carried are stale. */
@@ -461,7 +462,7 @@ function memoryLanes(store: RoomStore): LaneSource {
     settle(d, how) {
       if (how.retryAtMs === undefined) lanes.done(d);
       else lanes.retryAt(d, how.retryAtMs);
-      return Promise.resolve();
+      return undefined;
     },
     nextDueMs: () => lanes.nextDueMs(),
     forgetBodies: () => {

@@ -77,7 +77,8 @@ export function createOperatorEvents(deps: {
   checkEveryMs?: number;
 }): OperatorEvents {
   const { sender, clock, logger } = deps;
-  const target = new URL(deps.url);
+  const url = new URL(deps.url);
+  const target = { origin: url.origin, path: url.pathname + url.search };
   const queue: Outgoing[] = [];
   const sending = new Set<Promise<void>>();
   const timers = new Set<NodeJS.Timeout>();
@@ -104,7 +105,7 @@ export function createOperatorEvents(deps: {
       const timestamp = Math.floor(Date.now() / 1000);
       const body = JSON.stringify({ type: ev.type, timestamp: ev.at, data: ev.data });
       const outcome = await sender.send({
-        url: target,
+        target,
         headers: {
           "content-type": "application/json",
           "user-agent": "roomhook",

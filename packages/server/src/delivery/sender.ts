@@ -31,8 +31,14 @@ export interface SenderOptions {
 /** Largest reply read; Tencent's reply packet is a few dozen bytes. */
 const MAX_REPLY_BYTES = 64 * 1024;
 
+/** Where a POST goes: the origin (`http://host:port`) its connection pool is for, and the path with its query. */
+export interface PostTarget {
+  origin: string;
+  path: string;
+}
+
 export interface Sender {
-  send(req: { url: URL; headers: Record<string, string>; body: string }): Promise<SendOutcome>;
+  send(req: { target: PostTarget; headers: Record<string, string>; body: string }): Promise<SendOutcome>;
   close(): Promise<void>;
 }
 
@@ -217,12 +223,16 @@ export function createSender(opts: SenderOptions): Sender {
     return p;
   };
 
-  function send(req: { url: URL; headers: Record<string, string>; body: string }): Promise<SendOutcome> {
+  function send(req: {
+    target: PostTarget;
+    headers: Record<string, string>;
+    body: string;
+  }): Promise<SendOutcome> {
     return new Promise<SendOutcome>((resolve) => {
       const attempt = new Attempt(resolve, opts.timeoutMs, now);
       try {
-        pool(req.url.origin).dispatch(
-          { path: req.url.pathname + req.url.search, method: "POST", headers: req.headers, body: req.body },
+        pool(req.target.origin).dispatch(
+          { path: req.target.path, method: "POST", headers: req.headers, body: req.body },
           attempt,
         );
       } catch (e) {
