@@ -80,12 +80,25 @@ export function restConnections(): number[] {
   return list.length > 0 ? list : [50];
 }
 
+/** BENCH_REST_SLICE: seconds of one slice of the interleaved loads (default 2). */
+function sliceSeconds(): number {
+  const s = Number(process.env.BENCH_REST_SLICE ?? "2");
+  return Number.isFinite(s) && s > 0 ? s : 2;
+}
+
 /**
  * Target 1 of DESIGN.md: REST change_room_owner with a valid UserSig and a durable commit, at 50
  * connections, against a bare node:http server answering the same request shape, in the same run.
- * Each side runs `rounds` times, alternating, and the medians are compared. With several connection
- * counts (BENCH_REST_CONNECTIONS, e.g. `50,200`), each server of a round is loaded at each count in
- * turn; the log-level comparison runs at the first count only.
+ *
+ * The servers run side by side for the whole section and are loaded in turn, in slices of
+ * BENCH_REST_SLICE seconds (default 2), the order rotating from one slice to the next, until each has
+ * had `rounds` x `seconds` at each connection count (BENCH_REST_CONNECTIONS, e.g. `50,200`); the
+ * log-level comparison (roomhook at info) takes its turn at the first count only. Each figure sums
+ * the slices (requests over time; latency: medians of the slices'). Before, each side ran 10 s in a
+ * row, the bare server first: on this shared host the speed of the same code drifts by a third over
+ * tens of seconds (measured: 4,512, 5,193 and 6,734 req/s in three back-to-back 10 s runs of one
+ * roomhook process), so whichever side ran in a slow stretch lost; short alternating slices spread the
+ * drift over both. Each server's first slice at each count is a warm-up, not counted.
  */
 export async function benchChangeOwner(opts: {
   seconds: number;
@@ -97,18 +110,18 @@ export async function benchChangeOwner(opts: {
   const query = `sdkappid=${APP}&identifier=administrator&usersig=${userSig}&random=7&contenttype=json`;
   const path = `/v4/live_engine_http_srv/change_room_owner?${query}`;
   const body = (i: number) => JSON.stringify({ RoomId: `bench-${i % ROOMS}`, NewOwner_Account: `user${i}` });
+  const slice = sliceSeconds();
+  const slices = Math.max(1, Math.round((opts.seconds * opts.rounds) / slice));
 
-  const bareRuns = connections.map((): ServerLoadResult[] => []);
-  const roomhookRuns = connections.map((): ServerLoadResult[] => []);
-  const loggedRuns: ServerLoadResult[] = [];
-
-  /**
-   * One round of roomhook at a log level, loaded at each of `counts` connections in turn; at info its
-   * log goes to a file, as under a log shipper.
-   */
-  async function runRoomhook(level: "warn" | "info", counts: number[]): Promise<ServerLoadResult[]> {
+  const dirs: string[] = [];
+  const fds: number[] = [];
+  const children: { stop(): Promise<void> }[] = [];
+  /** roomhook at a log level, its rooms made; at info its log goes to a file, as under a log shipper. */
+  async function startRoomhook(level: "warn" | "info") {
     const dataDir = mkdtempSync(join(tmpdir(), "roomhook-bench-"));
+    dirs.push(dataDir);
     const logFd = openSync(join(dataDir, "roomhook.log"), "w");
+    fds.push(logFd);
     const server = await startChild(
       fileURLToPath(new URL("../packages/server/src/main.ts", import.meta.url)),
       {
@@ -119,81 +132,99 @@ export async function benchChangeOwner(opts: {
       },
       level === "info" ? logFd : "inherit",
     );
-    try {
-      for (let r = 0; r < ROOMS; r++) {
-        const res = await post(
-          `${server.url}/v4/live_engine_http_srv/create_room?${query}`,
-          JSON.stringify({ RoomInfo: { RoomId: `bench-${r}`, RoomType: "Live", Owner_Account: "owner0" } }),
-        );
-        if (!res.includes('"ErrorCode":0')) throw new Error(`create_room failed: ${res}`);
-      }
-      const runs: ServerLoadResult[] = [];
-      for (const c of counts)
-        runs.push(
-          await loadServer(server.child.pid, {
-            url: server.url,
-            path,
-            body,
-            seconds: opts.seconds,
-            connections: c,
-          }),
-        );
-      // Every answer must be a success: a benchmark of failures measures nothing.
+    children.push(server);
+    for (let r = 0; r < ROOMS; r++) {
+      const res = await post(
+        `${server.url}/v4/live_engine_http_srv/create_room?${query}`,
+        JSON.stringify({ RoomInfo: { RoomId: `bench-${r}`, RoomType: "Live", Owner_Account: "owner0" } }),
+      );
+      if (!res.includes('"ErrorCode":0')) throw new Error(`create_room failed: ${res}`);
+    }
+    return server;
+  }
+
+  try {
+    const bare = await startChild(fileURLToPath(new URL("./bare-server.ts", import.meta.url)));
+    children.push(bare);
+    const warn = await startRoomhook("warn");
+    const info = await startRoomhook("info");
+    type Side = { url: string; pid: number | undefined; runs: ServerLoadResult[] };
+    const side = (c: { url: string; child: { pid?: number } }): Side => ({
+      url: c.url,
+      pid: c.child.pid,
+      runs: [],
+    });
+    const byCount = connections.map((c, k) => ({
+      connections: c,
+      bare: side(bare),
+      roomhook: side(warn),
+      logged: k === 0 ? side(info) : undefined,
+    }));
+    for (const at of byCount) {
+      const sides = [at.bare, at.roomhook, ...(at.logged === undefined ? [] : [at.logged])];
+      // One warm-up slice each, then the slices counted, the order rotating.
+      for (const s of sides)
+        await loadServer(s.pid, { url: s.url, path, body, seconds: slice, connections: at.connections });
+      for (let i = 0; i < slices; i++)
+        for (let j = 0; j < sides.length; j++) {
+          const s = sides[(i + j) % sides.length];
+          if (s === undefined) continue;
+          s.runs.push(
+            await loadServer(s.pid, { url: s.url, path, body, seconds: slice, connections: at.connections }),
+          );
+        }
+    }
+    // Every answer must be a success: a benchmark of failures measures nothing.
+    for (const server of [warn, info]) {
       const check = await post(`${server.url}${path}`, body(1));
       if (!check.includes('"ErrorCode":0')) throw new Error(`change_room_owner failed: ${check}`);
-      return runs;
-    } finally {
-      await server.stop();
-      closeSync(logFd);
-      rmSync(dataDir, { recursive: true, force: true });
     }
+    const results = byCount.map((at) => ({
+      connections: at.connections,
+      bare: summed(at.bare.runs),
+      roomhook: summed(at.roomhook.runs),
+      logged: at.logged === undefined ? undefined : summed(at.logged.runs),
+    }));
+    const byConnections = results.map((r): OwnerChangeAt => ({
+      connections: r.connections,
+      bare: r.bare,
+      roomhook: r.roomhook,
+      ratio: r.roomhook.rps / r.bare.rps,
+    }));
+    const first = byConnections[0];
+    const logged = results[0]?.logged;
+    if (first === undefined || logged === undefined) throw new Error("no connection count to measure");
+    return {
+      bare: first.bare,
+      roomhook: first.roomhook,
+      ratio: first.ratio,
+      logged,
+      loggedRatio: logged.rps / first.roomhook.rps,
+      byConnections,
+    };
+  } finally {
+    for (const c of children) await c.stop();
+    for (const fd of fds) closeSync(fd);
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
   }
-  for (let round = 0; round < opts.rounds; round++) {
-    const bare = await startChild(fileURLToPath(new URL("./bare-server.ts", import.meta.url)));
-    try {
-      for (const [k, c] of connections.entries())
-        bareRuns[k]?.push(
-          await loadServer(bare.child.pid, {
-            url: bare.url,
-            path,
-            body,
-            seconds: opts.seconds,
-            connections: c,
-          }),
-        );
-    } finally {
-      await bare.stop();
-    }
+}
 
-    for (const [k, r] of (await runRoomhook("warn", connections)).entries()) roomhookRuns[k]?.push(r);
-    loggedRuns.push(...(await runRoomhook("info", connections.slice(0, 1))));
-  }
-  const pick = (runs: ServerLoadResult[]): ServerLoadResult => ({
-    rps: median(runs.map((r) => r.rps)),
+/**
+ * Slices of one side as one figure: the rate is all requests over all the time loaded (each slice is
+ * the same length), the CPU a mean over the slices, latency the medians of the slices' percentiles.
+ */
+function summed(runs: ServerLoadResult[]): ServerLoadResult {
+  const mean = (xs: number[]) => xs.reduce((a, x) => a + x, 0) / Math.max(1, xs.length);
+  return {
+    rps: mean(runs.map((r) => r.rps)),
     p50: median(runs.map((r) => r.p50)),
     p99: median(runs.map((r) => r.p99)),
     requests: runs.reduce((a, r) => a + r.requests, 0),
     errors: runs.reduce((a, r) => a + r.errors, 0),
     non2xx: runs.reduce((a, r) => a + r.non2xx, 0),
-    loadCpu: median(runs.map((r) => r.loadCpu ?? 0)),
-    serverCpu: median(runs.map((r) => r.serverCpu)),
-    serverMainCpu: median(runs.map((r) => r.serverMainCpu)),
-  });
-  const byConnections = connections.map((c, k): OwnerChangeAt => {
-    const bare = pick(bareRuns[k] ?? []);
-    const roomhook = pick(roomhookRuns[k] ?? []);
-    return { connections: c, bare, roomhook, ratio: roomhook.rps / bare.rps };
-  });
-  const first = byConnections[0];
-  if (first === undefined) throw new Error("no connection count to measure");
-  const logged = pick(loggedRuns);
-  return {
-    bare: first.bare,
-    roomhook: first.roomhook,
-    ratio: first.ratio,
-    logged,
-    loggedRatio: logged.rps / first.roomhook.rps,
-    byConnections,
+    loadCpu: mean(runs.map((r) => r.loadCpu ?? 0)),
+    serverCpu: mean(runs.map((r) => r.serverCpu)),
+    serverMainCpu: mean(runs.map((r) => r.serverMainCpu)),
   };
 }
 
