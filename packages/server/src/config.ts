@@ -383,9 +383,10 @@ export const configSchema = Type.Object(
         "time the App backend has to answer a before-callback (Tencent's 2 s); then a gift is refused (unless Live.CallbackBeforeCallBackNotBlock is on) and a message goes through",
     }),
     deliveryConcurrency: whole(1, 10_000, {
-      default: 256,
+      default: 64,
       env: "ROOMHOOK_DELIVERY_CONCURRENCY",
-      description: "callbacks in flight at once, over all rooms (each room sends one at a time)",
+      description:
+        "callbacks in flight at once, over all rooms (each room sends one at a time); about twice connectionsPerReceiver for each receiver: more only wait in the connection pool",
     }),
     connectionsPerReceiver: whole(1, 1024, {
       default: 32,
