@@ -290,3 +290,57 @@ test("bodies carried with ready notices: kept within a budget, dropped by a retr
     "a body carried before forgetBodies is not handed out; one carried after is",
   );
 });
+
+test("emptied lanes are kept for the room's next event and swept in bulk: the map stays bounded, rooms go on", () => {
+  const lanes = new Lanes();
+  const map = (lanes as unknown as { lanes: Map<string, unknown> }).lanes;
+  let id = 0;
+  const seqs = new Map<string, number>();
+  const next = (room: string, due = 0) => {
+    const seq = (seqs.get(room) ?? 0) + 1;
+    seqs.set(room, seq);
+    return d(++id, room, seq, due);
+  };
+  // 10,000 rooms with one delivery each, all delivered: the lanes empty, and are swept once the empty
+  // ones are as many as the rest (the map never holds many more lanes than rooms with deliveries).
+  const waiting = Array.from({ length: 500 }, (_, i) => next(`w${i}`, 1_000_000));
+  lanes.add(waiting);
+  let most = 0;
+  for (let round = 0; round < 3; round++) {
+    lanes.add(Array.from({ length: 10_000 }, (_, i) => next(`r${round}_${i}`)));
+    for (let batch = lanes.claim(0, 256); batch.length > 0; batch = lanes.claim(0, 256))
+      for (const c of batch) {
+        lanes.done(c);
+        lanes.done(c); // a second settle of the same delivery changes nothing
+        most = Math.max(most, map.size);
+      }
+    assert.equal(lanes.size, 500, "only the waiting rooms' deliveries are left");
+  }
+  assert.ok(most <= 12_000, `lanes in the map at most ${most} (30,500 rooms were used)`);
+  assert.ok(map.size <= 1024 + 2 * 500, `after the drains ${map.size} lanes remain in the map`);
+  // A room whose lane was swept, and one whose emptied lane was kept, both start again in order.
+  lanes.add([next("r0_1"), next("r0_1"), next("r2_9999")]);
+  const first = lanes.claim(0, 10).map((x) => `${x.roomId}:${x.seq}`);
+  assert.deepEqual(first.sort(), ["r0_1:2", "r2_9999:2"]);
+  assert.equal(lanes.size, 503);
+  // The waiting rooms were never touched by the sweeps.
+  assert.equal(lanes.claim(1_000_000, 1000).length, 500);
+});
+
+test("a delivery settled twice does not free its lane while the next head is in flight", () => {
+  const lanes = new Lanes();
+  lanes.add([d(1, "r", 1, 0), d(2, "r", 2, 0)]);
+  const [first] = lanes.claim(0, 10);
+  assert.equal(first?.id, 1);
+  lanes.done(first);
+  const [second] = lanes.claim(0, 10);
+  assert.equal(second?.id, 2);
+  // A late or repeated settle of the first (done or retry) must not hand the second out again.
+  lanes.done(first);
+  lanes.retryAt(first, 0);
+  lanes.done({ ...first });
+  assert.deepEqual(lanes.claim(0, 10), [], "the second is still in flight");
+  assert.equal(lanes.size, 1);
+  lanes.done(second);
+  assert.equal(lanes.size, 0);
+});

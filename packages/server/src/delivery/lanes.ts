@@ -16,7 +16,12 @@ import type { RoomStore } from "../rooms/commands.ts";
  * - idle lanes whose head is due wait in a FIFO of ready lanes (round-robin: a lane that was just
  *   served goes to the back); idle lanes whose head is due later wait in a min-heap by due time, each
  *   lane knowing its place in it, so a new due time moves it in O(log n), with no stale entries;
- * - each pending delivery is found by id in a map, for a duplicate notice or a settle.
+ * - a settle is handed the item a claim gave out, and a duplicate notice finds its delivery in its
+ *   lane by sequence number (the back of the queue first: a new event always comes last). No map of
+ *   every pending delivery by id: with 200,000 rooms waiting, its inserts and deletes for each delivery
+ *   missed the CPU caches (section 7 of docs/benchmarks.md).
+ * - an emptied lane stays in the map of lanes while it is likely to be used again (a busy room's next
+ *   event); empty lanes are swept out once they are as many as the lanes with deliveries.
  */
 
 /** A pending delivery as a lane holds it. */
@@ -24,6 +29,8 @@ interface Item extends ReadyDelivery {
   lane: Lane;
   /** The body's epoch (see Lanes.forgetBodies): a body carried before the current one is not used. */
   bodyEpoch: number;
+  /** Still in its lane (a second settle of the same delivery changes nothing). */
+  queued: boolean;
 }
 
 /**
@@ -84,6 +91,32 @@ class SeqQueue {
       this.start = 0;
     }
     return head;
+  }
+
+  /** The item of this delivery (its sequence number and id), if the queue holds it. */
+  find(seq: number, id: number): Item | undefined {
+    const head = this.head;
+    if (head === undefined) return undefined;
+    if (head.seq === seq && head.id === id) return head;
+    const rest = this.rest;
+    if (rest === undefined) return undefined;
+    // A new event comes last: the back first, then a binary search to the first of that number.
+    const last = rest[rest.length - 1];
+    if (last === undefined || last.seq < seq) return undefined;
+    if (last.seq === seq && last.id === id) return last;
+    let lo = this.start;
+    let hi = rest.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((rest[mid]?.seq ?? 0) < seq) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < rest.length; i++) {
+      const x = rest[i];
+      if (x === undefined || x.seq !== seq) break;
+      if (x.id === id) return x;
+    }
+    return undefined;
   }
 
   /** Removes an item that is not the head (never happens in the dispatcher's use): O(length). */
@@ -246,7 +279,10 @@ const DEFAULT_BODY_BUDGET = 8 * 1024 * 1024;
 
 export class Lanes {
   private readonly lanes = new Map<string, Lane>();
-  private readonly byId = new Map<number, Item>();
+  /** Pending deliveries held. */
+  private count = 0;
+  /** Lanes in the map with no delivery (kept for the room's next event; swept in bulk). */
+  private emptyLanes = 0;
   private readonly readyLanes = new LaneFifo();
   private readonly later = new DueHeap();
   /** The latest claim's time: what was due then is due at every later claim (time moves forward). */
@@ -261,7 +297,7 @@ export class Lanes {
 
   /** Pending deliveries known. */
   get size(): number {
-    return this.byId.size;
+    return this.count;
   }
 
   /**
@@ -271,20 +307,19 @@ export class Lanes {
    */
   add(ready: readonly ReadyDelivery[]): void {
     for (const d of ready) {
-      const known = this.byId.get(d.id);
-      if (known !== undefined) {
-        const lane = known.lane;
-        if (lane.busy && lane.head === known) continue;
-        known.nextAttemptMs = d.nextAttemptMs;
-        this.keepBody(known, d.toSend);
-        if (lane.head === known) this.schedule(lane);
-        continue;
-      }
       const key = `${d.appId}\u0000${d.roomId}`;
       let lane = this.lanes.get(key);
       if (lane === undefined) {
         lane = new Lane(key);
         this.lanes.set(key, lane);
+      } else if (lane.head === undefined) this.emptyLanes--;
+      const known = lane.find(d.seq, d.id);
+      if (known !== undefined) {
+        if (lane.busy && lane.head === known) continue;
+        known.nextAttemptMs = d.nextAttemptMs;
+        this.keepBody(known, d.toSend);
+        if (lane.head === known) this.schedule(lane);
+        continue;
       }
       const item: Item = {
         id: d.id,
@@ -295,9 +330,10 @@ export class Lanes {
         toSend: undefined,
         lane,
         bodyEpoch: this.bodyEpoch,
+        queued: true,
       };
       this.keepBody(item, d.toSend);
-      this.byId.set(d.id, item);
+      this.count++;
       lane.insert(item, lane.busy);
       if (!lane.busy && lane.head === item) this.schedule(lane);
     }
@@ -332,33 +368,57 @@ export class Lanes {
     return out;
   }
 
-  /** The head was delivered or is dead: the lane moves on. */
-  done(d: ReadyDelivery): void {
-    const item = this.byId.get(d.id);
-    const lane = item?.lane ?? this.lanes.get(`${d.appId}\u0000${d.roomId}`);
-    if (lane === undefined) return;
-    if (item !== undefined) {
-      if (lane.head === item) lane.shift();
-      else lane.remove(item);
-      this.byId.delete(item.id);
-      this.dropBody(item);
-    }
-    lane.busy = false;
-    if (lane.head === undefined) {
-      if (!lane.ready && lane.heapIndex < 0) this.lanes.delete(lane.key);
-    } else this.schedule(lane);
+  /**
+   * The item of a delivery given to done or retryAt: the claimed item itself (what the dispatcher
+   * settles), else found in its lane; undefined when it is not held any more.
+   */
+  private itemOf(d: ReadyDelivery): { lane: Lane | undefined; item: Item | undefined } {
+    const claimed = d as Partial<Item>;
+    if (claimed.lane !== undefined && claimed.queued !== undefined)
+      return { lane: claimed.lane, item: claimed.queued ? (d as Item) : undefined };
+    const lane = this.lanes.get(`${d.appId}\u0000${d.roomId}`);
+    return { lane, item: lane?.find(d.seq, d.id) };
   }
 
-  /** The head failed and waits until retryAtMs; the rest of its lane waits behind it. */
+  /**
+   * The head was delivered or is dead: the lane moves on. A delivery not held (settled already)
+   * changes nothing: its lane may be busy with the next head by now.
+   */
+  done(d: ReadyDelivery): void {
+    const { lane, item } = this.itemOf(d);
+    if (lane === undefined || item === undefined) return;
+    if (lane.head === item) lane.shift();
+    else lane.remove(item);
+    item.queued = false;
+    this.count--;
+    this.dropBody(item);
+    if (lane.head === undefined) this.laneEmptied();
+    lane.busy = false;
+    if (lane.head !== undefined) this.schedule(lane);
+  }
+
+  /**
+   * A lane has no delivery left. It stays in the map (a room's next event finds it); once the empty
+   * lanes are as many as the others (and at least 1,024), the idle ones are swept out in one pass:
+   * O(1) per delivery over time, and at most about twice the lanes' memory.
+   */
+  private laneEmptied(): void {
+    this.emptyLanes++;
+    if (this.emptyLanes < 1024 || this.emptyLanes * 2 < this.lanes.size) return;
+    for (const [key, lane] of this.lanes)
+      if (lane.head === undefined && !lane.busy && !lane.ready && lane.heapIndex < 0) {
+        this.lanes.delete(key);
+        this.emptyLanes--;
+      }
+  }
+
+  /** The head failed and waits until retryAtMs; the rest of its lane waits behind it (not held: nothing). */
   retryAt(d: ReadyDelivery, retryAtMs: number): void {
-    const item = this.byId.get(d.id);
-    const lane = item?.lane ?? this.lanes.get(`${d.appId}\u0000${d.roomId}`);
-    if (lane === undefined) return;
-    if (item !== undefined) {
-      item.nextAttemptMs = retryAtMs;
-      // Its attempt count changed: the next attempt reads it afresh.
-      this.dropBody(item);
-    }
+    const { lane, item } = this.itemOf(d);
+    if (lane === undefined || item === undefined) return;
+    item.nextAttemptMs = retryAtMs;
+    // Its attempt count changed: the next attempt reads it afresh.
+    this.dropBody(item);
     lane.busy = false;
     this.schedule(lane);
   }
@@ -382,7 +442,6 @@ export class Lanes {
       this.readyLanes.shift();
       lane.ready = false;
       if (head !== undefined) this.later.set(lane, head.nextAttemptMs);
-      else if (!lane.busy) this.lanes.delete(lane.key);
     }
     return this.later.peek()?.dueMs;
   }
