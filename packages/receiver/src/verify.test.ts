@@ -364,3 +364,31 @@ test("Sign: either case of hex matches; anything but 64 hex digits does not", ()
       bad,
     );
 });
+
+test("roomhook's sequence headers: 1 to 15 ASCII digits (also a number from a JavaScript caller), else none", () => {
+  const r = createReceiver({ sdkAppId: 1400000000, now: () => NOW });
+  const seq = (v: unknown) =>
+    r.verify({ url: url(), body, headers: { "roomhook-sequence": v } as Record<string, string> }).sequence;
+  assert.equal(seq("7"), 7);
+  assert.equal(seq("007"), 7);
+  assert.equal(seq("999999999999999"), 999_999_999_999_999);
+  assert.equal(seq(["12", "13"]), 12);
+  assert.equal(seq(5), 5);
+  for (const bad of [
+    "",
+    "1000000000000000",
+    "-1",
+    "+1",
+    " 1",
+    "1 ",
+    "1.0",
+    "1e3",
+    "\u0661",
+    "\uff11",
+    "0x1",
+    5.5,
+    1e21,
+    -3,
+  ])
+    assert.equal(seq(bad), undefined, JSON.stringify(bad));
+});

@@ -189,8 +189,11 @@ function header(h: Headers | undefined, name: string): string | undefined {
 
 /** A header of 1 to 15 ASCII digits as a number (exact: below 2^53), else undefined. */
 function intHeader(h: Headers | undefined, name: string): number | undefined {
-  const v = header(h, name);
-  if (v === undefined || v.length === 0 || v.length > 15) return undefined;
+  const raw: unknown = header(h, name);
+  if (raw === undefined) return undefined;
+  // A caller in JavaScript may pass a number: read as its text, as a regular expression test would.
+  const v = typeof raw === "string" ? raw : typeof raw === "number" ? String(raw) : "";
+  if (v.length === 0 || v.length > 15) return undefined;
   let n = 0;
   for (let i = 0; i < v.length; i++) {
     const d = v.charCodeAt(i) - 48;

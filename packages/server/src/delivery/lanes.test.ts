@@ -344,3 +344,24 @@ test("a delivery settled twice does not free its lane while the next head is in 
   lanes.done(second);
   assert.equal(lanes.size, 0);
 });
+
+test("a second notice for a delivery behind lower numbers redelivered meanwhile is the same delivery, sent once", () => {
+  // helper-19's sequence: the room's latest event in flight, an old one redelivered meanwhile, the
+  // head retried, another old one redelivered, then a repeated notice for the first.
+  const lanes = new Lanes();
+  lanes.add([d(1, "r", 7, 0)]);
+  const [h] = lanes.claim(0, 10);
+  lanes.add([d(2, "r", 2, 0)]);
+  lanes.retryAt(h as ReadyDelivery, 0);
+  lanes.add([d(3, "r", 3, 0)]);
+  lanes.add([d(1, "r", 7, 0)]);
+  assert.equal(lanes.size, 3);
+  const sent: number[] = [];
+  for (let batch = lanes.claim(0, 10); batch.length > 0; batch = lanes.claim(0, 10))
+    for (const x of batch) {
+      sent.push(x.id);
+      lanes.done(x);
+    }
+  assert.deepEqual([...sent].sort(), [1, 2, 3], `sent ${sent.join(",")}`);
+  assert.equal(lanes.size, 0);
+});

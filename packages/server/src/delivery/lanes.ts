@@ -29,8 +29,6 @@ interface Item extends ReadyDelivery {
   lane: Lane;
   /** The body's epoch (see Lanes.forgetBodies): a body carried before the current one is not used. */
   bodyEpoch: number;
-  /** Still in its lane (a second settle of the same delivery changes nothing). */
-  queued: boolean;
 }
 
 /**
@@ -45,7 +43,11 @@ class SeqQueue {
   private rest: (Item | undefined)[] | undefined;
   private start = 0;
 
-  /** Inserts by sequence number, never before the head when `keepHead` (it is in flight). */
+  /**
+   * Inserts by sequence number, never before the head when `keepHead` (it is in flight). The rest
+   * stays in sequence order whatever comes (find relies on it); only the head may be later than the
+   * rest (lower numbers that came while it was in flight).
+   */
   insert(item: Item, keepHead: boolean): void {
     const head = this.head;
     if (head === undefined) {
@@ -54,13 +56,28 @@ class SeqQueue {
     }
     if (!keepHead && item.seq < head.seq) {
       this.head = item;
-      this.pushFront(head);
+      this.insertRest(head);
       return;
     }
-    const rest = (this.rest ??= []);
+    this.insertRest(item);
+  }
+
+  /** Into the rest at its place by sequence number: at the back or the front in O(1), else O(length). */
+  private insertRest(item: Item): void {
+    const rest = this.rest;
+    if (rest === undefined || this.start === rest.length) {
+      this.rest = [item];
+      this.start = 0;
+      return;
+    }
     const last = rest[rest.length - 1];
-    if (rest.length === this.start || last === undefined || last.seq <= item.seq) {
+    if (last === undefined || last.seq <= item.seq) {
       rest.push(item);
+      return;
+    }
+    const first = rest[this.start];
+    if (first !== undefined && item.seq < first.seq && this.start > 0) {
+      rest[--this.start] = item;
       return;
     }
     let lo = this.start;
@@ -127,14 +144,6 @@ class SeqQueue {
     }
     const i = this.rest?.indexOf(item, this.start) ?? -1;
     if (i >= 0) this.rest?.splice(i, 1);
-  }
-
-  private pushFront(item: Item): void {
-    if (this.rest === undefined || this.start === this.rest.length) {
-      this.rest = [item];
-      this.start = 0;
-    } else if (this.start > 0) this.rest[--this.start] = item;
-    else this.rest.unshift(item);
   }
 }
 
@@ -330,7 +339,6 @@ export class Lanes {
         toSend: undefined,
         lane,
         bodyEpoch: this.bodyEpoch,
-        queued: true,
       };
       this.keepBody(item, d.toSend);
       this.count++;
@@ -369,15 +377,14 @@ export class Lanes {
   }
 
   /**
-   * The item of a delivery given to done or retryAt: the claimed item itself (what the dispatcher
-   * settles), else found in its lane; undefined when it is not held any more.
+   * The item of a delivery given to done or retryAt, if it is still held: the claimed item itself
+   * when it is its lane's head (what the dispatcher settles), else found in its lane by sequence
+   * number and id (a copy, or a delivery settled already: not held, nothing to do).
    */
   private itemOf(d: ReadyDelivery): { lane: Lane | undefined; item: Item | undefined } {
-    const claimed = d as Partial<Item>;
-    if (claimed.lane !== undefined && claimed.queued !== undefined)
-      return { lane: claimed.lane, item: claimed.queued ? (d as Item) : undefined };
-    const lane = this.lanes.get(`${d.appId}\u0000${d.roomId}`);
-    return { lane, item: lane?.find(d.seq, d.id) };
+    const lane = (d as Partial<Item>).lane ?? this.lanes.get(`${d.appId}\u0000${d.roomId}`);
+    if (lane === undefined) return { lane, item: undefined };
+    return { lane, item: lane.head === d ? (d as Item) : lane.find(d.seq, d.id) };
   }
 
   /**
@@ -389,7 +396,6 @@ export class Lanes {
     if (lane === undefined || item === undefined) return;
     if (lane.head === item) lane.shift();
     else lane.remove(item);
-    item.queued = false;
     this.count--;
     this.dropBody(item);
     if (lane.head === undefined) this.laneEmptied();
