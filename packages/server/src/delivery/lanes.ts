@@ -80,14 +80,20 @@ class SeqQueue {
       rest[--this.start] = item;
       return;
     }
+    rest.splice(this.indexAfter(rest, item.seq, true), 0, item);
+  }
+
+  /** The first index of the rest whose number is past `seq` (`orEqual`: at or past it): a binary search. */
+  private indexAfter(rest: (Item | undefined)[], seq: number, orEqual: boolean): number {
     let lo = this.start;
     let hi = rest.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if ((rest[mid]?.seq ?? 0) <= item.seq) lo = mid + 1;
+      const at = rest[mid]?.seq ?? 0;
+      if (at < seq || (orEqual && at === seq)) lo = mid + 1;
       else hi = mid;
     }
-    rest.splice(lo, 0, item);
+    return lo;
   }
 
   /** Takes the head off; the next one (if any) becomes the head. */
@@ -121,14 +127,7 @@ class SeqQueue {
     const last = rest[rest.length - 1];
     if (last === undefined || last.seq < seq) return undefined;
     if (last.seq === seq && last.id === id) return last;
-    let lo = this.start;
-    let hi = rest.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((rest[mid]?.seq ?? 0) < seq) lo = mid + 1;
-      else hi = mid;
-    }
-    for (let i = lo; i < rest.length; i++) {
+    for (let i = this.indexAfter(rest, seq, false); i < rest.length; i++) {
       const x = rest[i];
       if (x === undefined || x.seq !== seq) break;
       if (x.id === id) return x;
@@ -149,7 +148,6 @@ class SeqQueue {
 
 /** A lane is its queue of deliveries, with its place in the schedule. */
 class Lane extends SeqQueue {
-  readonly key: string;
   /** The head is in flight. */
   busy = false;
   /** Waiting in the FIFO of ready lanes. */
@@ -158,11 +156,6 @@ class Lane extends SeqQueue {
   heapIndex = -1;
   /** The head's due time when the lane entered the heap (its key there). */
   dueMs = 0;
-
-  constructor(key: string) {
-    super();
-    this.key = key;
-  }
 }
 
 /** Lanes whose head is due later, by due time: a binary min-heap in which each lane knows its index. */
@@ -283,6 +276,11 @@ class LaneFifo {
   }
 }
 
+/** A lane's key in the map of lanes: one lane per room of an app. */
+function laneKey(d: { appId: number; roomId: string }): string {
+  return `${d.appId}\u0000${d.roomId}`;
+}
+
 /** Bodies carried with ready notices that the lanes keep at most, in string length (~bytes). */
 const DEFAULT_BODY_BUDGET = 8 * 1024 * 1024;
 
@@ -316,10 +314,10 @@ export class Lanes {
    */
   add(ready: readonly ReadyDelivery[]): void {
     for (const d of ready) {
-      const key = `${d.appId}\u0000${d.roomId}`;
+      const key = laneKey(d);
       let lane = this.lanes.get(key);
       if (lane === undefined) {
-        lane = new Lane(key);
+        lane = new Lane();
         this.lanes.set(key, lane);
       } else if (lane.head === undefined) this.emptyLanes--;
       const known = lane.find(d.seq, d.id);
@@ -382,7 +380,7 @@ export class Lanes {
    * number and id (a copy, or a delivery settled already: not held, nothing to do).
    */
   private itemOf(d: ReadyDelivery): { lane: Lane | undefined; item: Item | undefined } {
-    const lane = (d as Partial<Item>).lane ?? this.lanes.get(`${d.appId}\u0000${d.roomId}`);
+    const lane = (d as Partial<Item>).lane ?? this.lanes.get(laneKey(d));
     if (lane === undefined) return { lane, item: undefined };
     return { lane, item: lane.head === d ? (d as Item) : lane.find(d.seq, d.id) };
   }
