@@ -16,10 +16,10 @@ export function callbackSign(token: string, requestTime: string | number): strin
  * Sign, and a receiver taking thousands a second computes it once a second (a pure function of its
  * two inputs, kept for the last pair only).
  */
-let lastSign = { token: "", requestTime: "", sign: "" };
+let lastSign: { token: string; requestTime: string; sign: string } | undefined;
 function expectedSign(token: string, requestTime: string): string {
   const last = lastSign;
-  if (last.requestTime === requestTime && last.token === token && last.sign !== "") return last.sign;
+  if (last !== undefined && last.requestTime === requestTime && last.token === token) return last.sign;
   const sign = callbackSign(token, requestTime);
   lastSign = { token, requestTime, sign };
   return sign;

@@ -15,7 +15,7 @@ import type {
 import type { RoomStore } from "../rooms/commands.ts";
 import { laneSource } from "./lanes.ts";
 import { MAX_ATTEMPTS, parseRetryAfter, retryDelay } from "./retry-schedule.ts";
-import type { PostTarget, SendOutcome, Sender } from "./sender.ts";
+import type { PostRequest, SendOutcome, Sender } from "./sender.ts";
 
 export interface DispatcherConfig {
   /** Deliveries in flight at once, over all lanes. */
@@ -110,7 +110,7 @@ export function buildCallbackRequest(opts: {
   secrets: readonly string[];
   nowMs: number;
   attempt?: number;
-}): { target: PostTarget; headers: Record<string, string>; body: string } {
+}): PostRequest {
   const { delivery: d } = opts;
   const { origin, base } = callbackTarget(opts.url);
   // The configured URL's own query stays; Tencent's parameters follow it, each once.
@@ -177,7 +177,9 @@ export function createDispatcher(deps: {
    * deliveries too). Kept for at most SETTINGS_TTL_MS and dropped at once when this process changes
    * them, so a local change is seen by the next delivery.
    */
-  const settings = new Map<number, { at: number; value: Promise<AppSettings>; read?: AppSettings }>();
+  /** An app's settings: read at `at`, the read's promise, and its value once it came. */
+  type SettingsEntry = { at: number; value: Promise<AppSettings>; read?: AppSettings };
+  const settings = new Map<number, SettingsEntry>();
   store.onSettingsChanged((appId) => settings.delete(appId));
   /** The settings, as they are once read (no await on the hot path), or the read under way. */
   function settingsOf(appId: number, nowMs: number): AppSettings | Promise<AppSettings> {
@@ -189,7 +191,7 @@ export function createDispatcher(deps: {
       token: await tx.getCallbackToken(appId),
       secrets: (await tx.listSigningSecrets(appId, nowMs)).map((x) => x.secret),
     }));
-    const entry: { at: number; value: Promise<AppSettings>; read?: AppSettings } = { at: nowMs, value };
+    const entry: SettingsEntry = { at: nowMs, value };
     settings.set(appId, entry);
     value.then(
       (v) => {
@@ -373,7 +375,7 @@ export function createDispatcher(deps: {
   }
 
   /** deliver, whose failure to record settles the head for a retry: never rejects. */
-  async function attempt(r: ReadyDelivery, read: Promise<Map<number, DeliveryToSend>> | undefined) {
+  async function deliverOrRetry(r: ReadyDelivery, read: Promise<Map<number, DeliveryToSend>> | undefined) {
     try {
       await deliver(r, read);
     } catch (err) {
@@ -391,7 +393,7 @@ export function createDispatcher(deps: {
       else pumpSoon();
     };
     // One promise per delivery besides deliver's own (a .catch and a .finally made two more).
-    const p: Promise<void> = attempt(r, read).then(finished, (err: unknown) => {
+    const p: Promise<void> = deliverOrRetry(r, read).then(finished, (err: unknown) => {
       logger.error({ err, deliveryId: r.id }, "delivery could not be settled");
       finished();
     });

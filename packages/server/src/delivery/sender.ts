@@ -37,8 +37,15 @@ export interface PostTarget {
   path: string;
 }
 
+/** One POST: where, its headers, its body. */
+export interface PostRequest {
+  target: PostTarget;
+  headers: Record<string, string>;
+  body: string;
+}
+
 export interface Sender {
-  send(req: { target: PostTarget; headers: Record<string, string>; body: string }): Promise<SendOutcome>;
+  send(req: PostRequest): Promise<SendOutcome>;
   close(): Promise<void>;
 }
 
@@ -223,11 +230,7 @@ export function createSender(opts: SenderOptions): Sender {
     return p;
   };
 
-  function send(req: {
-    target: PostTarget;
-    headers: Record<string, string>;
-    body: string;
-  }): Promise<SendOutcome> {
+  function send(req: PostRequest): Promise<SendOutcome> {
     return new Promise<SendOutcome>((resolve) => {
       const attempt = new Attempt(resolve, opts.timeoutMs, now);
       try {
