@@ -73,6 +73,9 @@ export function RoomsPage({ call, params }) {
           ? html`<p>No room${text === "" ? "" : html` whose id contains <code>${text}</code>`}.</p>`
           : html`<div class="overflow-auto">
             <table class="striped">
+              <caption>
+                ${text === "" ? "All rooms" : html`Rooms whose id contains <code>${text}</code>`}
+              </caption>
               <thead>
                 <tr>
                   <th scope="col">Room</th>

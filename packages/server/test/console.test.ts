@@ -232,11 +232,14 @@ test("find a room made through REST, its markup shown as text; its owner changes
   const search = page.getByRole("searchbox", { name: "Room id contains" });
   await search.fill("lobby");
   await search.press("Enter");
+  // The list before the search also has lobby-1: wait for the table of this search's results.
+  await page.getByRole("table", { name: "Rooms whose id contains lobby" }).waitFor();
   const row = page.getByRole("row", { name: /lobby-1/ });
   await row.waitFor();
   assert.equal(await page.getByRole("link", { name: MARKUP }).count(), 0, "only rooms that match");
   await search.fill("<img");
   await search.press("Enter");
+  await page.getByRole("table", { name: "Rooms whose id contains <img" }).waitFor();
   const markupLink = page.getByRole("link", { name: MARKUP, exact: true });
   await markupLink.waitFor();
   assert.equal(await page.getByRole("cell", { name: "<b>x</b>", exact: true }).count(), 1);
