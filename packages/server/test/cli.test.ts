@@ -10,13 +10,20 @@ let t: TestServer;
 let env: Record<string, string>;
 before(async () => {
   t = await startTestServer({ dispatch: "auto" });
-  env = { ...process.env, ROOMHOOK_SECRET_KEY: TEST_KEY, ROOMHOOK_DATA: t.dataDir };
+  env = {
+    ...process.env,
+    ROOMHOOK_SECRET_KEY: TEST_KEY,
+    ROOMHOOK_DATA: t.dataDir,
+    // The CLI's default server is the test's own (support/cli.ts).
+    ROOMHOOK_HOST: "127.0.0.1",
+    ROOMHOOK_PORT: new URL(t.url).port,
+  };
 });
 after(() => t.close());
 const { run, startListen } = cliProcesses(() => env);
 
 test("listen prints a callback that trigger caused, and answers OK", async () => {
-  const l = await startListen([]);
+  const l = await startListen(["--server", t.url, "--no-register"]);
   try {
     ok(
       await t.call(
@@ -58,7 +65,7 @@ test("listen prints a callback that trigger caused, and answers OK", async () =>
 });
 
 test("trigger causes each callback of the room API, and listen prints each", async () => {
-  const l = await startListen([]);
+  const l = await startListen(["--server", t.url, "--no-register"]);
   try {
     ok(
       await t.call(
@@ -118,6 +125,9 @@ test("trigger causes each callback of the room API, and listen prints each", asy
 
 test("listen --before answers before-callbacks by its rule and prints each decision", async () => {
   const l = await startListen([
+    "--server",
+    t.url,
+    "--no-register",
     "--before",
     "refuse-matching:spam|universe:10150",
     "--rewrite",
@@ -164,16 +174,16 @@ test("listen --before answers before-callbacks by its rule and prints each decis
     // 10150 is outside the gift range [102100, 102200]: the sender gets 102004.
     assert.equal(gift.ErrorCode, 102004);
     await l.waitFor(/Live\.CallbackBeforeSendGift {2}room cli-before: f sends 1 x universe/);
-    const busy = await run(["listen", "--port", new URL(l.url).port]);
+    const busy = await run(["listen", "--server", t.url, "--no-register", "--port", new URL(l.url).port]);
     assert.equal(busy.code, 1);
     assert.equal(
       busy.err,
       `roomhook listen: port ${new URL(l.url).port} on 127.0.0.1 is in use: choose another with --port\n`,
     );
-    const noEq = await run(["listen", "--rewrite", "nothing"]);
+    const noEq = await run(["listen", "--server", t.url, "--no-register", "--rewrite", "nothing"]);
     assert.equal(noEq.code, 2);
     assert.match(noEq.err, /--rewrite must be FROM=TO/);
-    const bad = await run(["listen", "--before", "maybe"]);
+    const bad = await run(["listen", "--server", t.url, "--no-register", "--before", "maybe"]);
     assert.equal(bad.code, 2);
     assert.match(bad.err, /--before must be allow, refuse\[:CODE\] or refuse-matching:REGEX\[:CODE\]/);
   } finally {
@@ -183,7 +193,7 @@ test("listen --before answers before-callbacks by its rule and prints each decis
 });
 
 test("listen refuses a foreign SdkAppid, a wrong Sign and a stale RequestTime, with the reason", async () => {
-  const l = await startListen(["--token", "xxxxyyyy"]);
+  const l = await startListen(["--server", t.url, "--no-register", "--token", "xxxxyyyy"]);
   try {
     const body = JSON.stringify({
       CallbackCommand: "Live.CallbackAfterChangeOwner",
@@ -257,7 +267,7 @@ const DESTROY = {
 
 test("listen --forward-to passes the callback on as received and returns that answer", async () => {
   const rx: Receiver = await startReceiver(() => ({ status: 503, body: '{"busy":true}' }));
-  const l = await startListen(["--forward-to", `${rx.url}/app`]);
+  const l = await startListen(["--server", t.url, "--no-register", "--forward-to", `${rx.url}/app`]);
   try {
     const { q, body } = DESTROY;
     const res = await fetch(`${l.url}/cb?${q}`, {
@@ -281,7 +291,13 @@ test("listen --forward-to passes the callback on as received and returns that an
 
 test("listen --forward-to keeps the target's own query and passes on no hop-by-hop header", async () => {
   const rx: Receiver = await startReceiver();
-  const l = await startListen(["--forward-to", `${rx.url}/myapp/index.php?option=app1&task=hook`]);
+  const l = await startListen([
+    "--server",
+    t.url,
+    "--no-register",
+    "--forward-to",
+    `${rx.url}/myapp/index.php?option=app1&task=hook`,
+  ]);
   try {
     const { q, body } = DESTROY;
     // Raw HTTP: a chunked body, Expect: 100-continue, and a Connection header naming another header.

@@ -12,11 +12,23 @@ export const CLI_ARGS = [
 
 /** Runs the CLI with the environment `env()` gives at the time of the call. */
 export function cliProcesses(env: () => Record<string, string>) {
+  /**
+   * The CLI's commands talk to this machine's server by default (ROOMHOOK_HOST/ROOMHOOK_PORT, else
+   * 127.0.0.1:8080): a test's environment names its throwaway server, so that `npm test` never
+   * touches a server a developer is running.
+   */
+  function testEnv(): Record<string, string> {
+    const e = env();
+    if (e.ROOMHOOK_PORT === undefined || e.ROOMHOOK_PORT === "8080" || e.ROOMHOOK_HOST === undefined)
+      throw new Error("a test's CLI processes need ROOMHOOK_HOST and ROOMHOOK_PORT of the test's server");
+    return e;
+  }
+
   /** Runs one command to its end: its exit code and output. */
   function run(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
     return new Promise((resolve) => {
       const c = spawn(process.execPath, [...CLI_ARGS, ...args], {
-        env: env(),
+        env: testEnv(),
         stdio: ["ignore", "pipe", "pipe"],
       });
       let out = "";
@@ -32,7 +44,7 @@ export function cliProcesses(env: () => Record<string, string>) {
   /** Starts `roomhook listen`; resolves with its URL, its output so far, and a stop function. */
   async function startListen(args: string[]) {
     const c: ChildProcess = spawn(process.execPath, [...CLI_ARGS, "listen", "--port", "0", ...args], {
-      env: env(),
+      env: testEnv(),
       stdio: ["ignore", "pipe", "pipe"],
     });
     let out = "";
