@@ -254,14 +254,16 @@ export async function runFixture(
   fixture: Fixture,
   vars: Record<string, string>,
   overrides: { path: string[]; value: unknown }[],
-  onStep: (path: string, body: unknown, env: Envelope) => void,
+  /** Each step's answer; `tolerated`: it failed with one of the step's tolerated ErrorCodes. */
+  onStep: (path: string, body: unknown, env: Envelope, tolerated: boolean) => void,
 ): Promise<boolean> {
   for (const [i, s] of fixture.steps.entries()) {
     const body = fill(s.body, vars) as Record<string, unknown>;
     if (i === fixture.steps.length - 1) for (const o of overrides) applyOverride(body, o);
     const env = await restCall(target, s.path, body);
-    onStep(s.path, body, env);
-    if (env.ErrorCode !== 0 && !(s.tolerate ?? []).includes(env.ErrorCode)) return false;
+    const tolerated = env.ErrorCode !== 0 && (s.tolerate ?? []).includes(env.ErrorCode);
+    onStep(s.path, body, env, tolerated);
+    if (env.ErrorCode !== 0 && !tolerated) return false;
   }
   return true;
 }

@@ -370,8 +370,14 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       if (o.fixture !== undefined) fixture = readFixture(o.fixture);
       else if (what === undefined)
         throw new UsageError("trigger what? a callback command, a scenario or --fixture FILE");
-      else if (what.includes(".")) fixture = fixtureOf(what);
-      else fixture = scenario(what, o);
+      else if (what.includes(".")) {
+        try {
+          fixture = fixtureOf(what);
+        } catch (e) {
+          // A command trigger does not know, or cannot cause: a usage error (exit 2), with the reason.
+          throw new UsageError((e as Error).message);
+        }
+      } else fixture = scenario(what, o);
       const t = await target(targetOf(o));
       const vars = {
         room: o.room ?? `trigger-${suffix}`,
@@ -380,8 +386,10 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
         user: o.user ?? o.to ?? `user-${suffix}`,
       };
       const many = fixture.steps.length > 1;
-      const done = await runFixture(t, fixture, vars, overrides, (path, _body, env) => {
-        io.out(many ? `${path}: ${JSON.stringify(env)}\n` : `${JSON.stringify(env)}\n`);
+      const done = await runFixture(t, fixture, vars, overrides, (path, _body, env, tolerated) => {
+        // A tolerated failure (the room exists already) is said to be one, not left to look fatal.
+        const note = tolerated ? `  (tolerated: ${env.ErrorCode} lets the next step go on)` : "";
+        io.out(many ? `${path}: ${JSON.stringify(env)}${note}\n` : `${JSON.stringify(env)}${note}\n`);
       });
       code = done ? 0 : 1;
     },

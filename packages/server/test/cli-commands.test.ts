@@ -15,7 +15,14 @@ let t: TestServer;
 let env: Record<string, string>;
 before(async () => {
   t = await startTestServer({ dispatch: "auto" });
-  env = { ...process.env, ROOMHOOK_SECRET_KEY: TEST_KEY, ROOMHOOK_DATA: t.dataDir };
+  env = {
+    ...process.env,
+    ROOMHOOK_SECRET_KEY: TEST_KEY,
+    ROOMHOOK_DATA: t.dataDir,
+    // The CLI's default server is the test's own (support/cli.ts).
+    ROOMHOOK_HOST: "127.0.0.1",
+    ROOMHOOK_PORT: new URL(t.url).port,
+  };
 });
 after(() => t.close());
 const { run, startListen } = cliProcesses(() => env);
@@ -29,7 +36,7 @@ test("exit codes and help: 0 ok, 1 failure, 2 usage", async () => {
   }
   assert.equal((await run(["frobnicate"])).code, 2);
   assert.equal((await run(["usersig"])).code, 2);
-  assert.equal((await run(["listen", "--port", "99999"])).code, 2);
+  assert.equal((await run(["listen", "--server", t.url, "--port", "99999"])).code, 2);
   assert.equal((await run(["trigger", "owner-change", "--room", "x"])).code, 2);
   assert.equal(
     (await run(["trigger", "owner-change", "--room", "missing", "--to", "bob", "--url", t.url])).code,
@@ -85,6 +92,10 @@ test("listen --server registers itself for every callback, prints the owner chan
       t.url,
     ]);
     assert.equal(again.code, 0, again.out + again.err);
+    assert.match(
+      again.out,
+      /create_room: \{"ActionStatus":"FAIL","ErrorCode":100003.*\} {2}\(tolerated: 100003/,
+    );
     await l.waitFor(/room cli-reg: owner carol -> dan/);
   } finally {
     assert.equal(await l.stop(), 0);
@@ -263,12 +274,13 @@ test("trigger: a fixture file runs its steps; an unknown callback command and a 
     rmSync(dir, { recursive: true, force: true });
   }
   const unknown = await run(["trigger", "Live.CallbackAfterDance", "--url", t.url]);
-  assert.equal(unknown.code, 1);
+  assert.equal(unknown.code, 2);
   assert.match(
     unknown.err,
     /unknown callback command Live\.CallbackAfterDance; known: Live\.CallbackAfterCreateRoom/,
   );
   const follow = await run(["trigger", "Follow.CallbackAfterFollowAdd", "--url", t.url]);
+  assert.equal(follow.code, 2);
   assert.match(follow.err, /cannot be triggered.*follows/);
   const override = await run([
     "trigger",
