@@ -46,7 +46,6 @@ test("missing, unknown and malformed sdkappid", async () => {
   failed(await post(`sdkappid=&identifier=${TEST_ADMIN}&usersig=x`), 60012);
   failed(await post(t.query({ sdkAppId: 1400000001 })), 60006);
   failed(await post(`sdkappid=abc&identifier=${TEST_ADMIN}&usersig=x`), 60006);
-  failed(await post(`sdkappid=${TEST_APP}&sdkappid=${TEST_APP}&identifier=${TEST_ADMIN}&usersig=x`), 60006);
 });
 
 test("missing identifier and missing usersig", async () => {
@@ -109,6 +108,15 @@ test("random must be an unsigned 32-bit integer and contenttype json, when given
   failed(await post(`${base}&random=4294967296`), 60002);
   failed(await post(`${base}&random=-1`), 60002);
   failed(await post(`${base}&contenttype=xml`), 60002);
+});
+
+test("a query parameter given twice is refused with 60002, named", async () => {
+  for (const name of ["sdkappid", "identifier", "usersig", "random", "contenttype"]) {
+    const q = t.query();
+    const value = new URLSearchParams(q).get(name) ?? "1";
+    const env = failed(await post(`${q}&${name}=${encodeURIComponent(value)}`), 60002);
+    assert.equal(env.ErrorInfo, `${name} is given more than once`);
+  }
 });
 
 test("UserSigs never appear in answers", async () => {

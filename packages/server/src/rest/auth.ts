@@ -21,6 +21,9 @@ const UINT = /^\d{1,10}$/;
  * identifier an App administrator (60010). A verified UserSig is remembered until it expires, so the
  * HMAC and inflate run once per UserSig, not once per call.
  */
+/** The query parameters of every REST call (Tencent: REST API overview): each at most once. */
+const TENCENT_QUERY = ["sdkappid", "identifier", "usersig", "random", "contenttype"] as const;
+
 export function createAuthenticator(opts: {
   apps: { sdkAppId: number; secretKey: string; admins: string[] }[];
   cacheSize: number;
@@ -68,6 +71,9 @@ export function createAuthenticator(opts: {
   }
 
   function checkTransportParams(query: Record<string, unknown>): void {
+    // A parameter given twice is an array here: named as such, not taken for a malformed value.
+    for (const name of TENCENT_QUERY)
+      if (Array.isArray(query[name])) throw new LiveError(60002, `${name} is given more than once`);
     const random = query.random;
     if (
       random !== undefined &&
