@@ -3,7 +3,7 @@ import { StartupError, reasonOf } from "./startup-error.ts";
 import { createLogger } from "./logger.ts";
 import { resolveAppKeys } from "./secret-key.ts";
 import { createServer } from "./server.ts";
-import { startBanner, storageLine } from "./banner.ts";
+import { cliSettings, startBanner, storageLine } from "./banner.ts";
 
 /**
  * `roomhook serve` and `npm start`: the server with the configuration from `argv` (flags), the
@@ -48,6 +48,8 @@ async function start(argv: string[]): Promise<void> {
       apps,
       storage: storageLine(config),
       nowSec: Math.floor(Date.now() / 1000),
+      cliPrefix: cliSettings(config, process.cwd()),
+      keyFromEnvironment: config.appsFromEnvironment && (process.env.ROOMHOOK_SECRET_KEY ?? "") !== "",
       withUserSig:
         config.bannerUserSig === "always" ||
         (config.bannerUserSig === "auto" && (process.stdout as { isTTY?: boolean }).isTTY === true),

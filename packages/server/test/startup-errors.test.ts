@@ -146,7 +146,12 @@ test("through a pipe (a log file, a journal) the banner prints no UserSig; its c
         }
       });
     });
-    assert.match(out, /^ {2}SIG=\$\(npx roomhook usersig --identifier administrator\)$/m);
+    // Pasted into another shell, the command finds this server's data directory; the key given in
+    // the environment is said to be needed (and never printed).
+    const sig = /^ {2}SIG=\$\((.*)\)$/m.exec(out)?.[1];
+    assert.equal(sig, `ROOMHOOK_DATA=${dir} npx roomhook usersig --identifier administrator`);
+    assert.match(out, /needs ROOMHOOK_SECRET_KEY set as for this server/);
+    assert.ok(!out.includes(TEST_KEY));
     assert.match(out, /usersig=\$SIG&/);
     assert.doesNotMatch(out, /usersig=(?!\$SIG)/, "no UserSig value");
     assert.doesNotMatch(out, /#sdkappid=/, "no sign-in fragment");
