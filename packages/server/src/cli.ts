@@ -322,7 +322,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       .option("--room <id>", "the room (default: a new one, trigger-<random>)")
       .option("--room2 <id>", "the second room of a battle (default: a new one)")
       .option("--owner <user>", "the room's owner when it is created", "alice")
-      .option("--to <user>", "owner-change: the new owner")
+      .option("--to <user>", "owner-change: the new owner (--user does the same)")
       .option("--user <user>", "the other user (new owner, admin, robot, gift sender)")
       .option("--seats <n>", "create-room: seats", int("--seats", 1, 16))
       .option("--name <name>", "update-room: the new name")
@@ -637,7 +637,11 @@ function scenario(
     case "update-room":
       return one(`${srv}/update_room_info`, { RoomInfo: { RoomId: room, RoomName: need(o.name, "name") } });
     case "owner-change":
-      return one(`${srv}/change_room_owner`, { RoomId: room, NewOwner_Account: need(o.to, "to") });
+      // --user names the new owner for the callback-command form too: either is taken here.
+      return one(`${srv}/change_room_owner`, {
+        RoomId: room,
+        NewOwner_Account: need(o.to ?? o.user, "to (or --user)"),
+      });
     case "set-admin":
       return one(`${srv}/modify_admin`, {
         RoomId: room,

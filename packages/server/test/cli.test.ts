@@ -52,11 +52,24 @@ test("listen prints a callback that trigger caused, and answers OK", async () =>
     await l.waitFor(
       /Live\.CallbackAfterChangeOwner {2}room cli-1: owner alice -> bob by administrator {2}\[seq 2 \(prev 1\), RESTAPI 127\.0\.0\.1, evt_/,
     );
+    // --user names the new owner as well (the callback-command form's flag).
+    const again = await run([
+      "trigger",
+      "owner-change",
+      "--room",
+      "cli-1",
+      "--user",
+      "carol",
+      "--url",
+      t.url,
+    ]);
+    assert.equal(again.code, 0, again.err);
+    await l.waitFor(/room cli-1: owner bob -> carol by administrator/);
     const list = ok(await t.call("get_delivery_list", { RoomId: "cli-1" }, { service: "roomhook_delivery" }))
       .Response as { DeliveryList: { State: string }[] };
     assert.deepEqual(
       list.DeliveryList.map((d) => d.State),
-      ["delivered", "delivered"],
+      ["delivered", "delivered", "delivered"],
     );
   } finally {
     assert.equal(await l.stop(), 0);
