@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ok, startTestServer, type TestServer } from "../../server/test/support/harness.ts";
+import { childEnv } from "../../server/test/support/child-env.ts";
 
 /**
  * `npm run example:<name>` from the repository root, as the README says: each prints where it
@@ -24,10 +25,9 @@ after(async () => {
 });
 
 function runExample(name: string, env: Record<string, string>) {
-  const { CALLBACK_TOKEN: _token, ...inherited } = process.env;
   const c = spawn("npm", ["run", "-s", `example:${name}`], {
     cwd: ROOT,
-    env: { ...inherited, PORT: "0", ...env },
+    env: childEnv({ PORT: "0", ...env }),
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });

@@ -5,19 +5,19 @@ import { callbackSign } from "@roomhook/protocol";
 import { ok, startTestServer, TEST_KEY, type TestServer } from "./support/harness.ts";
 import { startReceiver, type Receiver } from "./support/receiver.ts";
 import { cliProcesses } from "./support/cli.ts";
+import { childEnv } from "./support/child-env.ts";
 
 let t: TestServer;
 let env: Record<string, string>;
 before(async () => {
   t = await startTestServer({ dispatch: "auto" });
-  env = {
-    ...process.env,
+  env = childEnv({
     ROOMHOOK_SECRET_KEY: TEST_KEY,
     ROOMHOOK_DATA: t.dataDir,
     // The CLI's default server is the test's own (support/cli.ts).
     ROOMHOOK_HOST: "127.0.0.1",
     ROOMHOOK_PORT: new URL(t.url).port,
-  };
+  });
 });
 after(() => t.close());
 const { run, startListen } = cliProcesses(() => env);

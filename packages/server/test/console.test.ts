@@ -21,6 +21,7 @@ import {
   type TestServer,
 } from "./support/harness.ts";
 import { startReceiver, type Receiver } from "./support/receiver.ts";
+import { childEnv } from "./support/child-env.ts";
 
 /**
  * The console in a real headless Chromium (Debian's, as packages/client/test/browser.test.ts uses; a
@@ -510,14 +511,13 @@ test("npm start's banner prints a console link that signs in, served by the buil
   ]);
   const dataDir = mkdtempSync(join(tmpdir(), "roomhook-console-start-"));
   const child = spawn(process.execPath, [fileURLToPath(new URL("../dist/main.js", import.meta.url))], {
-    env: {
-      ...process.env,
+    env: childEnv({
       ROOMHOOK_PORT: "0",
       ROOMHOOK_DATA: dataDir,
       ROOMHOOK_LOG_LEVEL: "warn",
       // At a terminal the banner prints the link by default; through a pipe only when asked.
       ROOMHOOK_BANNER_USERSIG: "always",
-    },
+    }),
     stdio: ["ignore", "pipe", "pipe"],
   });
   const exited = new Promise((resolve) => child.once("exit", resolve));

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { TEST_KEY } from "./support/harness.ts";
 import { spawnServer } from "./support/server-process.ts";
+import { childEnv } from "./support/child-env.ts";
 
 /**
  * A start-up that cannot go on says why in one line naming the setting to change, never with a
@@ -19,7 +20,7 @@ const MAIN = fileURLToPath(new URL("../src/main.ts", import.meta.url));
 function start(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
     const c = spawn(process.execPath, ["--conditions=roomhook-source", "--import", "tsx", MAIN], {
-      env: { ...process.env, ROOMHOOK_SECRET_KEY: TEST_KEY, ROOMHOOK_LOG_LEVEL: "warn", ...env },
+      env: childEnv({ ROOMHOOK_SECRET_KEY: TEST_KEY, ROOMHOOK_LOG_LEVEL: "warn", ...env }),
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stderr = "";
@@ -123,13 +124,12 @@ test("DATABASE_URL where nothing listens: one line, says PostgreSQL and DATABASE
 test("through a pipe (a log file, a journal) the banner prints no UserSig; its commands make one when pasted", async () => {
   const dir = dataDir();
   const c = spawn(process.execPath, ["--conditions=roomhook-source", "--import", "tsx", MAIN], {
-    env: {
-      ...process.env,
+    env: childEnv({
       ROOMHOOK_SECRET_KEY: TEST_KEY,
       ROOMHOOK_PORT: "0",
       ROOMHOOK_DATA: dir,
       ROOMHOOK_LOG_LEVEL: "warn",
-    },
+    }),
     stdio: ["ignore", "pipe", "pipe"],
   });
   try {

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { genUserSig } from "@roomhook/protocol";
 import { TEST_ADMIN, TEST_APP, TEST_KEY } from "./harness.ts";
+import { childEnv } from "./child-env.ts";
 
 const MAIN = fileURLToPath(new URL("../../src/main.ts", import.meta.url));
 
@@ -18,7 +19,7 @@ export interface ServerProcess {
 /** Starts `src/main.ts` in its own process, as `npm start` does, and waits for its banner. */
 export async function spawnServer(env: Record<string, string>): Promise<ServerProcess> {
   const child = spawn(process.execPath, ["--conditions=roomhook-source", "--import", "tsx", MAIN], {
-    env: { ...process.env, ROOMHOOK_PORT: "0", ROOMHOOK_LOG_LEVEL: "warn", ...env },
+    env: childEnv({ ROOMHOOK_PORT: "0", ROOMHOOK_LOG_LEVEL: "warn", ...env }),
     stdio: ["ignore", "pipe", "pipe"],
   });
   const exited = new Promise<number | null>((resolve) =>
