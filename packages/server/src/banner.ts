@@ -1,5 +1,4 @@
 import { genUserSig } from "@roomhook/protocol";
-import { resolve } from "node:path";
 import { withoutPassword } from "./startup-error.ts";
 
 /** What `npm start` prints: where the server is, which app, and a REST call to copy and paste. */
@@ -15,18 +14,14 @@ export function startBanner(opts: {
    * goes to a log file or journal then holds no credential.
    */
   withUserSig?: boolean;
-  /**
-   * What a pasted `npx roomhook` command needs, in front of it, to find this server's app and key
-   * (cliSettings); default none.
-   */
-  cliPrefix?: string;
-  /** The key came from ROOMHOOK_SECRET_KEY (never printed): the commands say they need it too. */
-  keyFromEnvironment?: boolean;
+  /** What a pasted `npx roomhook` command needs to find this server's app and key (cliSettings). */
+  cli?: { prefix: string; needs: string[] };
 }): string {
   const lines = [`roomhook is listening on ${opts.url}`, opts.storage];
-  const cli = `${opts.cliPrefix ?? ""}npx roomhook`;
-  if (opts.keyFromEnvironment === true)
-    lines.push("(`npx roomhook usersig` below needs ROOMHOOK_SECRET_KEY set as for this server)");
+  const cli = `${opts.cli?.prefix ?? ""}npx roomhook`;
+  const needs = opts.cli?.needs ?? [];
+  if (needs.length > 0)
+    lines.push(`(\`npx roomhook usersig\` below needs ${needs.join(" and ")} set as for this server)`);
   for (const app of opts.apps) {
     const admin = app.admins[0] ?? "administrator";
     if (opts.withUserSig === false) {
@@ -36,10 +31,10 @@ export function startBanner(opts: {
         "",
         `SDKAppID: ${app.sdkAppId}    admin identifier: ${app.admins.join(", ")}`,
         `Create a room, then change its owner:`,
-        `  SIG=$(${cli} usersig --identifier ${admin}${one})`,
+        `  SIG=$(${cli} usersig --identifier ${shellWord(admin)}${one})`,
         `  curl -s "${opts.url}/v4/live_engine_http_srv/create_room?${q}" -d '{"RoomInfo":{"RoomId":"banner-1","RoomType":"Live","Owner_Account":"alice"}}'`,
         `  curl -s "${opts.url}/v4/live_engine_http_srv/change_room_owner?${q}" -d '{"RoomId":"banner-1","NewOwner_Account":"bob"}'`,
-        `Console: ${opts.url}/console/ (sign in with ${admin} and the UserSig of \`${cli} usersig --identifier ${admin}${one}\`)`,
+        `Console: ${opts.url}/console/ (sign in with ${admin} and the UserSig of \`${cli} usersig --identifier ${shellWord(admin)}${one}\`)`,
       );
       continue;
     }
@@ -54,7 +49,7 @@ export function startBanner(opts: {
     lines.push(
       "",
       `SDKAppID: ${app.sdkAppId}    admin identifier: ${app.admins.join(", ")}`,
-      `Create a room (this admin UserSig is valid for 7 days; make others with \`${cli} usersig --identifier ${admin}${opts.apps.length > 1 ? ` --sdkappid ${app.sdkAppId}` : ""}\`):`,
+      `Create a room (this admin UserSig is valid for 7 days; make others with \`${cli} usersig --identifier ${shellWord(admin)}${opts.apps.length > 1 ? ` --sdkappid ${app.sdkAppId}` : ""}\`):`,
       `  curl -s "${opts.url}/v4/live_engine_http_srv/create_room?${q}" -d '{"RoomInfo":{"RoomId":"banner-1","RoomType":"Live","Owner_Account":"alice"}}'`,
       `Change its owner:`,
       `  curl -s "${opts.url}/v4/live_engine_http_srv/change_room_owner?${q}" -d '{"RoomId":"banner-1","NewOwner_Account":"bob"}'`,
@@ -65,35 +60,40 @@ export function startBanner(opts: {
 }
 
 /**
- * The settings a command pasted from the banner into another shell needs to find this server's app
- * and key (`npx roomhook usersig` reads them as the server does), where they are not the defaults:
- * the data directory (where the generated key is), the config file and the SDKAppID, as variables in
- * front of the command, paths made absolute (the other shell may be elsewhere). Empty on the defaults.
+ * What a command pasted from the banner into another shell needs to find this server's app and key
+ * (`npx roomhook usersig` reads them as the server does). `prefix`: the config file, the data
+ * directory (always: the default `./data` is relative to the server's working directory) and a
+ * non-default SDKAppID, as variables in front of the command, paths absolute and quoted for sh.
+ * `needs`: what must be set as for the server and is never printed (ROOMHOOK_SECRET_KEY, DATABASE_URL:
+ * with PostgreSQL the generated key is in the database).
  */
 export function cliSettings(
   config: {
     dataDir: string;
-    config?: string | undefined;
+    configFile: string | undefined;
+    databaseUrl: string | undefined;
     apps: readonly { sdkAppId: number }[];
     appsFromEnvironment: boolean;
   },
-  cwd: string,
-): string {
+  env: Record<string, string | undefined>,
+): { prefix: string; needs: string[] } {
   const vars: string[] = [];
-  if (config.config !== undefined && config.config !== "")
-    vars.push(`ROOMHOOK_CONFIG=${shellWord(resolve(cwd, config.config))}`);
-  if (config.dataDir !== resolve(cwd, "data")) vars.push(`ROOMHOOK_DATA=${shellWord(config.dataDir)}`);
+  if (config.configFile !== undefined) vars.push(`ROOMHOOK_CONFIG=${shellWord(config.configFile)}`);
+  if (config.databaseUrl === undefined) vars.push(`ROOMHOOK_DATA=${shellWord(config.dataDir)}`);
   const single = config.apps[0]?.sdkAppId;
   if (config.appsFromEnvironment && single !== undefined && single !== DEFAULT_SDKAPPID)
     vars.push(`ROOMHOOK_SDKAPPID=${single}`);
-  return vars.map((v) => `${v} `).join("");
+  const needs: string[] = [];
+  if (config.appsFromEnvironment && (env.ROOMHOOK_SECRET_KEY ?? "") !== "") needs.push("ROOMHOOK_SECRET_KEY");
+  else if (config.databaseUrl !== undefined) needs.push("DATABASE_URL");
+  return { prefix: vars.map((v) => `${v} `).join(""), needs };
 }
 
 /** The SDKAppID of `npm start` with no settings (docs/config.md). */
 const DEFAULT_SDKAPPID = 1400000000;
 
 /** A word for sh: as it is when it holds nothing special, else in single quotes. */
-function shellWord(text: string): string {
+export function shellWord(text: string): string {
   return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
 }
 

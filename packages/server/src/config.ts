@@ -603,6 +603,8 @@ export interface Config extends Filled<Omit<Settings, Made>> {
   apps: AppConfig[];
   /** True when apps came from the environment (or defaults) rather than a config file. */
   appsFromEnvironment: boolean;
+  /** The config file read (ROOMHOOK_CONFIG or --config), resolved against the working directory. */
+  configFile: string | undefined;
   rateLimit: RateLimitConfig;
   /** This process's id among those sharing the database (the configured name and a per-start suffix). */
   nodeId: string;
@@ -1032,6 +1034,7 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
     dataDir: resolve(cwd, data),
     apps,
     appsFromEnvironment,
+    configFile: configPath === undefined || configPath === "" ? undefined : resolve(cwd, configPath),
     rateLimit,
     nodeId,
     deliveryLeaseMs,

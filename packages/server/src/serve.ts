@@ -48,8 +48,7 @@ async function start(argv: string[]): Promise<void> {
       apps,
       storage: storageLine(config),
       nowSec: Math.floor(Date.now() / 1000),
-      cliPrefix: cliSettings(config, process.cwd()),
-      keyFromEnvironment: config.appsFromEnvironment && (process.env.ROOMHOOK_SECRET_KEY ?? "") !== "",
+      cli: cliSettings(config, process.env),
       withUserSig:
         config.bannerUserSig === "always" ||
         (config.bannerUserSig === "auto" && (process.stdout as { isTTY?: boolean }).isTTY === true),
