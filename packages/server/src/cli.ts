@@ -365,6 +365,10 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
         if (typeof p === "string") throw new UsageError(p);
         return p;
       });
+      if (o.to !== undefined && o.user !== undefined && o.to !== o.user)
+        throw new UsageError("--to and --user both name the new owner: give one");
+      if (o.fixture !== undefined && what !== undefined)
+        throw new UsageError(`trigger ${what} or --fixture ${o.fixture}: not both`);
       const suffix = Math.random().toString(36).slice(2, 8);
       let fixture: Fixture;
       if (o.fixture !== undefined) fixture = readFixture(o.fixture);
@@ -388,7 +392,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       const many = fixture.steps.length > 1;
       const done = await runFixture(t, fixture, vars, overrides, (path, _body, env, tolerated) => {
         // A tolerated failure (the room exists already) is said to be one, not left to look fatal.
-        const note = tolerated ? `  (tolerated: ${env.ErrorCode} lets the next step go on)` : "";
+        const note = tolerated ? `  (tolerated: ${env.ErrorCode})` : "";
         io.out(many ? `${path}: ${JSON.stringify(env)}${note}\n` : `${JSON.stringify(env)}${note}\n`);
       });
       code = done ? 0 : 1;
@@ -613,6 +617,10 @@ function scenario(
     unlock?: boolean;
   },
 ): Fixture {
+  if (!SCENARIOS.includes(what))
+    throw new UsageError(
+      `trigger what? a callback command (Live.CallbackAfterChangeOwner, …) or one of ${SCENARIOS.join(", ")} (got ${what})`,
+    );
   if (o.room === undefined) throw new UsageError(`--room is required for ${what}`);
   const need = <T>(v: T | undefined, flag: string): T => {
     if (v === undefined) throw new UsageError(`--${flag} is required for ${what}`);

@@ -10,19 +10,19 @@ import { ok, startTestServer, TEST_KEY, type TestServer } from "./support/harnes
 import { CLI_ARGS as ARGS, cliProcesses } from "./support/cli.ts";
 import { startReceiver } from "./support/receiver.ts";
 import { callbackSign } from "@roomhook/protocol";
+import { childEnv } from "./support/child-env.ts";
 
 let t: TestServer;
 let env: Record<string, string>;
 before(async () => {
   t = await startTestServer({ dispatch: "auto" });
-  env = {
-    ...process.env,
+  env = childEnv({
     ROOMHOOK_SECRET_KEY: TEST_KEY,
     ROOMHOOK_DATA: t.dataDir,
     // The CLI's default server is the test's own (support/cli.ts).
     ROOMHOOK_HOST: "127.0.0.1",
     ROOMHOOK_PORT: new URL(t.url).port,
-  };
+  });
 });
 after(() => t.close());
 const { run, startListen } = cliProcesses(() => env);
@@ -38,6 +38,15 @@ test("exit codes and help: 0 ok, 1 failure, 2 usage", async () => {
   assert.equal((await run(["usersig"])).code, 2);
   assert.equal((await run(["listen", "--server", t.url, "--port", "99999"])).code, 2);
   assert.equal((await run(["trigger", "owner-change", "--room", "x"])).code, 2);
+  const both = await run(["trigger", "owner-change", "--room", "x", "--to", "bob", "--user", "carol"]);
+  assert.equal(both.code, 2);
+  assert.match(both.err, /--to and --user both name the new owner/);
+  const noDot = await run(["trigger", "CallbackAfterChangeOwner"]);
+  assert.equal(noDot.code, 2);
+  assert.match(noDot.err, /trigger what\? a callback command .* \(got CallbackAfterChangeOwner\)/);
+  const twoWays = await run(["trigger", "Live.CallbackAfterChangeOwner", "--fixture", "f.json"]);
+  assert.equal(twoWays.code, 2);
+  assert.match(twoWays.err, /not both/);
   assert.equal(
     (await run(["trigger", "owner-change", "--room", "missing", "--to", "bob", "--url", t.url])).code,
     1,
@@ -94,7 +103,7 @@ test("listen --server registers itself for every callback, prints the owner chan
     assert.equal(again.code, 0, again.out + again.err);
     assert.match(
       again.out,
-      /create_room: \{"ActionStatus":"FAIL","ErrorCode":100003.*\} {2}\(tolerated: 100003/,
+      /create_room: \{"ActionStatus":"FAIL","ErrorCode":100003.*\} {2}\(tolerated: 100003\)$/m,
     );
     await l.waitFor(/room cli-reg: owner carol -> dan/);
   } finally {
