@@ -15,15 +15,15 @@ export interface Caller {
 
 const UINT = /^\d{1,10}$/;
 
+/** The query parameters of every REST call (Tencent: REST API overview): each at most once. */
+const TENCENT_QUERY = ["sdkappid", "identifier", "usersig", "random", "contenttype"] as const;
+
 /**
  * Authenticates a REST call from its query (Tencent: RESTful API overview). Order: sdkappid present
  * (60012), known (60006); identifier present (60004); usersig present (70002) and valid (70xxx);
  * identifier an App administrator (60010). A verified UserSig is remembered until it expires, so the
  * HMAC and inflate run once per UserSig, not once per call.
  */
-/** The query parameters of every REST call (Tencent: REST API overview): each at most once. */
-const TENCENT_QUERY = ["sdkappid", "identifier", "usersig", "random", "contenttype"] as const;
-
 export function createAuthenticator(opts: {
   apps: { sdkAppId: number; secretKey: string; admins: string[] }[];
   cacheSize: number;
