@@ -24,8 +24,8 @@ export function startBanner(opts: {
     lines.push(`(\`npx roomhook usersig\` below needs ${needs.join(" and ")} set as for this server)`);
   for (const app of opts.apps) {
     const admin = app.admins[0] ?? "administrator";
+    const one = opts.apps.length > 1 ? ` --sdkappid ${app.sdkAppId}` : "";
     if (opts.withUserSig === false) {
-      const one = opts.apps.length > 1 ? ` --sdkappid ${app.sdkAppId}` : "";
       const q = `sdkappid=${app.sdkAppId}&identifier=${encodeURIComponent(admin)}&usersig=$SIG&random=$RANDOM&contenttype=json`;
       lines.push(
         "",
@@ -49,7 +49,7 @@ export function startBanner(opts: {
     lines.push(
       "",
       `SDKAppID: ${app.sdkAppId}    admin identifier: ${app.admins.join(", ")}`,
-      `Create a room (this admin UserSig is valid for 7 days; make others with \`${cli} usersig --identifier ${shellWord(admin)}${opts.apps.length > 1 ? ` --sdkappid ${app.sdkAppId}` : ""}\`):`,
+      `Create a room (this admin UserSig is valid for 7 days; make others with \`${cli} usersig --identifier ${shellWord(admin)}${one}\`):`,
       `  curl -s "${opts.url}/v4/live_engine_http_srv/create_room?${q}" -d '{"RoomInfo":{"RoomId":"banner-1","RoomType":"Live","Owner_Account":"alice"}}'`,
       `Change its owner:`,
       `  curl -s "${opts.url}/v4/live_engine_http_srv/change_room_owner?${q}" -d '{"RoomId":"banner-1","NewOwner_Account":"bob"}'`,

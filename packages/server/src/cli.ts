@@ -617,10 +617,8 @@ function scenario(
     unlock?: boolean;
   },
 ): Fixture {
-  if (!SCENARIOS.includes(what))
-    throw new UsageError(
-      `trigger what? a callback command (Live.CallbackAfterChangeOwner, …) or one of ${SCENARIOS.join(", ")} (got ${what})`,
-    );
+  // A name that is no scenario is told so before its flags are asked for.
+  if (!SCENARIOS.includes(what)) throw notAScenario(what);
   if (o.room === undefined) throw new UsageError(`--room is required for ${what}`);
   const need = <T>(v: T | undefined, flag: string): T => {
     if (v === undefined) throw new UsageError(`--${flag} is required for ${what}`);
@@ -676,10 +674,14 @@ function scenario(
     case "destroy-room":
       return one(`${srv}/destroy_room`, { RoomId: room });
     default:
-      throw new UsageError(
-        `trigger what? a callback command (Live.CallbackAfterChangeOwner, …) or one of ${SCENARIOS.join(", ")} (got ${what})`,
-      );
+      throw notAScenario(what);
   }
+}
+
+function notAScenario(what: string): UsageError {
+  return new UsageError(
+    `trigger what? a callback command (Live.CallbackAfterChangeOwner, …) or one of ${SCENARIOS.join(", ")} (got ${what})`,
+  );
 }
 
 const SCENARIOS = [
